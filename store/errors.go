@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Kind is the closed set of error kinds the program uses. The RPC layer maps
+// each kind to one fault code; anything that is not an *Error is Internal.
+type Kind int
+
+// The kinds. Invalid covers bad values and unknown references, Conflict
+// duplicates, NotFound missing records.
+const (
+	Internal Kind = iota
+	Invalid
+	Unauthenticated
+	Forbidden
+	NotFound
+	Conflict
+)
+
+// Error is an error meant for the caller: Message is safe to show.
+type Error struct {
+	Kind    Kind
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error of the given kind.
+func Errorf(kind Kind, format string, args ...any) error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorKind returns the kind of err: the Kind of an *Error in its chain, or
+// Internal.
+func ErrorKind(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return Internal
+}
+
+// translate turns driver errors into kinds by SQLSTATE, never by message
+// text. model names the entity for "does not exist" messages.
+func translate(err error, model string) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Errorf(NotFound, "%s matching query does not exist.", model)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "23505":
+			return Errorf(Conflict, "%s with this %s already exists.", model, uniqueField(pg))
+		case "23503":
+			return Errorf(Invalid, "Select a valid choice. That choice is not one of the available choices.")
+		case "23514", "23502", "22001", "22P02", "22003":
+			return Errorf(Invalid, "%s: invalid value.", model)
+		}
+	}
+	return err
+}
+
+// uniqueField names the column set of a violated unique constraint from the
+// constraint's COMMENT-free naming convention <table>_<col>[_<col>]_key.
+func uniqueField(pg *pgconn.PgError) string {
+	if f, ok := uniqueFields[pg.ConstraintName]; ok {
+		return f
+	}
+	return "value"
+}
+
+// uniqueFields maps unique constraint names to the field words Kiwi prints
+// ("Build with this Version and Name already exists.").
+var uniqueFields = map[string]string{
+	"users_username_key": "Username",
+}

@@ -1,0 +1,110 @@
+// Package store is the data layer: a Store over a PostgreSQL pool that owns
+// every transaction and turns driver errors into *Error values.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// Store is the database behind the server. It is safe for concurrent use.
+type Store struct {
+	pool   *pgxpool.Pool
+	q      *db.Queries
+	cache  *authCache
+	cancel context.CancelFunc // stops the listener
+	done   chan struct{}      // closed when the listener has stopped
+}
+
+// Open connects to the database and starts the listener that keeps the
+// in-memory session and credential caches coherent with other processes.
+// It does not migrate.
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	pool, err := pgxpool.New(ctx, databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	s := &Store{pool: pool, q: db.New(pool), cache: newAuthCache(), done: make(chan struct{})}
+	// The first LISTEN happens here so that a bad URL fails Open and the
+	// caches work from the first call.
+	conn, err := s.listenConn(ctx)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	lctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go s.listen(lctx, conn)
+	return s, nil
+}
+
+// Close stops the listener and closes every connection.
+func (s *Store) Close() {
+	s.cancel()
+	<-s.done
+	s.pool.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.pool.Ping(ctx)
+}
+
+// migrateLock is the pg_advisory_xact_lock key that serialises Migrate, as
+// concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog.
+const migrateLock = 0x7463_6d73 // "tcms"
+
+// Migrate applies schemaSQL, the idempotent schema.sql, in one transaction.
+// Running it against an up-to-date database changes nothing.
+func (s *Store) Migrate(ctx context.Context, schemaSQL string) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
+			return err
+		}
+		// Without arguments pgx uses the simple protocol, which runs a
+		// multi-statement script.
+		_, err := tx.Exec(ctx, schemaSQL)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// withTx runs fn in one transaction, committing if it returns nil and
+// rolling back otherwise.
+func (s *Store) withTx(ctx context.Context, fn func(q *db.Queries) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return fn(s.q.WithTx(tx))
+	})
+}
+
+// secretKey is the settings key of the server secret.
+const secretKey = "secret_key"
+
+// ServerSecret returns the 32-byte HMAC secret for session tokens, creating
+// it on first use. Concurrent first calls agree: the loser's insert does
+// nothing and both read the winner's value.
+func (s *Store) ServerSecret(ctx context.Context) ([]byte, error) {
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		err := q.SettingInsert(ctx, db.SettingInsertParams{Key: secretKey, Value: secret})
+		if err != nil {
+			return err
+		}
+		secret, err = q.SettingGet(ctx, secretKey)
+		return err
+	})
+	if err != nil {
+		return nil, translate(err, "Setting")
+	}
+	return secret, nil
+}

@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// User is an account, as Django's auth_user without the password.
+type User struct {
+	ID                                   int64
+	Username, Email, FirstName, LastName string
+	IsActive, IsStaff, IsSuperuser       bool
+	DateJoined                           time.Time
+	LastLogin                            *time.Time
+}
+
+// NewUser is what CreateUser needs; Password is the plain text.
+type NewUser struct {
+	Username, Email, Password string
+	IsStaff, IsSuperuser      bool
+}
+
+func userFromRow(r db.User) User {
+	return User{
+		ID: r.ID, Username: r.Username, Email: r.Email, FirstName: r.FirstName, LastName: r.LastName,
+		IsActive: r.IsActive, IsStaff: r.IsStaff, IsSuperuser: r.IsSuperuser,
+		DateJoined: r.DateJoined, LastLogin: r.LastLogin,
+	}
+}
+
+// errWrongCredentials is the one answer to every failed login, so that it
+// does not reveal whether the username exists or is active.
+var errWrongCredentials = &Error{Kind: Invalid, Message: "Wrong username or password"}
+
+// CreateUser adds an active user. A taken username is a Conflict.
+func (s *Store) CreateUser(ctx context.Context, u NewUser) (User, error) {
+	if u.Username == "" {
+		return User{}, Errorf(Invalid, "username: This field is required.")
+	}
+	// Hash before the transaction: it is slow and needs no connection.
+	hash := hashPassword(u.Password)
+	var row db.User
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		row, err = q.UserCreate(ctx, db.UserCreateParams{
+			Username: u.Username, Email: u.Email, Password: hash,
+			IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser,
+		})
+		return err
+	})
+	if err != nil {
+		return User{}, translate(err, "User")
+	}
+	return userFromRow(row), nil
+}
+
+// HasSuperuser tells whether any superuser exists, for initial setup.
+func (s *Store) HasSuperuser(ctx context.Context) (bool, error) {
+	var has bool
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		has, err = q.UserHasSuperuser(ctx)
+		return err
+	})
+	return has, translate(err, "User")
+}
+
+// SetUserActive activates or deactivates a user. Deactivating also ends
+// all the user's sessions; either way every process drops what it has
+// cached for the user.
+func (s *Store) SetUserActive(ctx context.Context, userID int64, active bool) error {
+	now := time.Now()
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		n, err := q.UserSetActive(ctx, db.UserSetActiveParams{ID: userID, IsActive: active})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return pgx.ErrNoRows
+		}
+		if !active {
+			if err := q.SessionRevokeByUser(ctx, db.SessionRevokeByUserParams{UserID: userID, Now: now}); err != nil {
+				return err
+			}
+		}
+		return q.AuthNotify(ctx, userPayload(userID))
+	})
+	if err != nil {
+		return translate(err, "User")
+	}
+	s.cache.apply(userPayload(userID))
+	return nil
+}
+
+// SetPassword replaces a user's password. Every process drops the user's
+// cached credentials, so the old password stops working for HTTP Basic.
+func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
+	hash := hashPassword(password)
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		n, err := q.UserSetPassword(ctx, db.UserSetPasswordParams{ID: userID, Password: hash})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return pgx.ErrNoRows
+		}
+		return q.AuthNotify(ctx, userPayload(userID))
+	})
+	if err != nil {
+		return translate(err, "User")
+	}
+	s.cache.apply(userPayload(userID))
+	return nil
+}
+
+// Authenticate checks a username (exact match) and password and records
+// the login. A Django hash is replaced by an argon2id one in the same
+// transaction. Unknown users, wrong passwords and inactive users all get
+// the same Invalid error.
+func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
+	now := time.Now()
+	var u User
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		row, err := q.UserGetByUsername(ctx, username)
+		if errors.Is(err, pgx.ErrNoRows) {
+			verifyPassword(dummyHash(), password)
+			return errWrongCredentials
+		}
+		if err != nil {
+			return err
+		}
+		ok, rehash := verifyPassword(row.Password, password)
+		if !ok || !row.IsActive {
+			return errWrongCredentials
+		}
+		var newHash *string
+		if rehash {
+			h := hashPassword(password)
+			newHash = &h
+		}
+		if err := q.UserLoggedIn(ctx, db.UserLoggedInParams{ID: row.ID, Now: now, Password: newHash}); err != nil {
+			return err
+		}
+		u = userFromRow(row)
+		u.LastLogin = &now
+		return nil
+	})
+	if err != nil {
+		return User{}, translate(err, "User")
+	}
+	return u, nil
+}
+
+// userPayload is the tcms_auth notification for a change to a user.
+func userPayload(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
