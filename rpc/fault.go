@@ -1,0 +1,66 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/tcms/tcms/store"
+)
+
+// Fault codes, shared by both protocols (docs/errors.md).
+const (
+	CodeParse          = -32700
+	CodeInvalidRequest = -32600
+	CodeNoMethod       = -32601
+	CodeInvalidParams  = -32602
+	CodeInternal       = -32603
+	CodeAuth           = -32098
+)
+
+// Fault is an error that goes over the wire as is: a JSON-RPC error object
+// or an XML-RPC fault struct.
+type Fault struct {
+	Code    int
+	Message string
+}
+
+func (f *Fault) Error() string { return f.Message }
+
+func parseError(format string, args ...any) *Fault {
+	return &Fault{CodeParse, "Parse error, unable to read the request: " + fmt.Sprintf(format, args...)}
+}
+
+func invalidRequest(format string, args ...any) *Fault {
+	return &Fault{CodeInvalidRequest, "Invalid request: " + fmt.Sprintf(format, args...)}
+}
+
+func invalidParams(format string, args ...any) *Fault {
+	return &Fault{CodeInvalidParams, "Invalid parameters: " + fmt.Sprintf(format, args...)}
+}
+
+func noMethod(name string) *Fault {
+	return &Fault{CodeNoMethod, fmt.Sprintf("Method not found: %q", name)}
+}
+
+func authFailed(name, reason string) *Fault {
+	return &Fault{CodeAuth, fmt.Sprintf("Authentication failed when calling %q: %s", name, reason)}
+}
+
+// toFault maps any handler error to the fault the caller sees. Errors of
+// kind Internal (anything unexpected) are logged in full and hidden.
+func toFault(ctx context.Context, log *slog.Logger, method string, err error) *Fault {
+	var f *Fault
+	if errors.As(err, &f) {
+		return f
+	}
+	if store.ErrorKind(err) != store.Internal {
+		return &Fault{CodeInternal, "Internal error: " + err.Error()}
+	}
+	if errors.Is(err, context.Canceled) {
+		return &Fault{CodeInternal, "Internal error: request cancelled"}
+	}
+	log.ErrorContext(ctx, "internal error", "method", method, "err", err)
+	return &Fault{CodeInternal, "Internal error: internal error"}
+}

@@ -1,0 +1,142 @@
+package rpc
+
+import (
+	"fmt"
+	"net/http"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Access says who may call a method.
+type Access int
+
+const (
+	// Anonymous methods need no login (Auth.login, system.*).
+	Anonymous Access = iota
+	// Login methods need an active user.
+	Login
+	// Perms methods need an active user holding every label in Method.Perms.
+	Perms
+)
+
+func (a Access) String() string {
+	switch a {
+	case Anonymous:
+		return "anonymous"
+	case Login:
+		return "login"
+	}
+	return "permissions"
+}
+
+// Method declares one RPC method: its wire name, who may call it, and its
+// documentation. Every handler has exactly one declaration, next to it in
+// its namespace file; the registry is the only way a method becomes
+// callable.
+type Method struct {
+	Name    string   // wire name, e.g. "TestRun.add_case"
+	Access  Access   // who may call it
+	Perms   []string // with Access Perms: labels the caller needs, all of them
+	Getter  bool     // single-record getter: object-level grants apply
+	Returns string   // XML-RPC type of the result, for system.methodSignature
+	Doc     string   // one line for system.methodHelp and docs/api.md
+
+	goName string     // "TestRun.AddCase", the gorilla/rpc name
+	args   *argsShape // positional parameters, from the handler's args type
+}
+
+// service is one namespace: the receiver whose methods gorilla/rpc
+// dispatches to, and their declarations.
+type service struct {
+	name    string
+	rcvr    any
+	methods []Method
+}
+
+// registry maps wire names to declarations.
+type registry map[string]*Method
+
+// goMethodName turns a wire method name into the Go method gorilla/rpc
+// calls: "add_case" -> "AddCase", "listMethods" -> "ListMethods".
+func goMethodName(wire string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(wire, "_") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+var requestType = reflect.TypeOf((*http.Request)(nil))
+
+// add registers a service's declarations, checking them against the Go
+// methods of its receiver in both directions: a declaration without a
+// handler, or a handler without a declaration, is a programming error.
+func (reg registry) add(svc service) error {
+	rt := reflect.TypeOf(svc.rcvr)
+	declared := map[string]bool{}
+	for i := range svc.methods {
+		m := svc.methods[i]
+		ns, short, ok := strings.Cut(m.Name, ".")
+		if !ok || ns != svc.name {
+			return fmt.Errorf("rpc: method %q is not in namespace %q", m.Name, svc.name)
+		}
+		gm, ok := rt.MethodByName(goMethodName(short))
+		if !ok || gm.Type.NumIn() != 4 || gm.Type.In(1) != requestType {
+			return fmt.Errorf("rpc: %s has no handler %s", m.Name, goMethodName(short))
+		}
+		shape, err := shapeOf(gm.Type.In(2).Elem())
+		if err != nil {
+			return fmt.Errorf("rpc: %s: %w", m.Name, err)
+		}
+		if (m.Access == Perms) != (len(m.Perms) > 0) {
+			return fmt.Errorf("rpc: %s: Access Perms goes with a non-empty Perms list", m.Name)
+		}
+		m.goName = svc.name + "." + gm.Name
+		m.args = shape
+		if _, dup := reg[m.Name]; dup {
+			return fmt.Errorf("rpc: %s declared twice", m.Name)
+		}
+		reg[m.Name] = &m
+		declared[gm.Name] = true
+	}
+	for i := 0; i < rt.NumMethod(); i++ {
+		gm := rt.Method(i)
+		if gm.Type.NumIn() == 4 && gm.Type.In(1) == requestType && !declared[gm.Name] {
+			return fmt.Errorf("rpc: handler %s.%s has no declaration", svc.name, gm.Name)
+		}
+	}
+	return nil
+}
+
+// names returns every wire name, sorted.
+func (reg registry) names() []string {
+	out := make([]string, 0, len(reg))
+	for name := range reg {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// signature is the method's "name(param: type, ...)" line for humans.
+func (m *Method) signature() string {
+	parts := make([]string, len(m.args.fields))
+	for i, f := range m.args.fields {
+		parts[i] = f.name + ": " + f.wireType
+		if f.optional {
+			parts[i] += " (optional)"
+		}
+	}
+	return m.Name + "(" + strings.Join(parts, ", ") + ") -> " + m.Returns
+}
+
+// accessText says who may call the method, for documentation.
+func (m *Method) accessText() string {
+	if m.Access == Perms {
+		return strings.Join(m.Perms, ", ")
+	}
+	return m.Access.String()
+}

@@ -1,0 +1,312 @@
+// Package rpc is the API: the HTTP endpoints, the XML-RPC and JSON-RPC
+// codecs, the method registry with its permission check point, and one file
+// per RPC namespace. Handlers are thin layers over the store.
+package rpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	gorpc "github.com/gorilla/rpc/v2"
+
+	"github.com/tcms/tcms/store"
+)
+
+// Config holds what the server needs; cmd/tcms reads it from flags and
+// the environment.
+type Config struct {
+	Store        *store.Store
+	Secret       []byte        // HMAC key for session tokens
+	SessionTTL   time.Duration // session lifetime
+	EscapeHTML   bool          // HTML-escape returned strings, as Kiwi TCMS does
+	MaxBodyBytes int64         // request body limit
+	Version      string        // what KiwiTCMS.version answers
+	Logger       *slog.Logger
+}
+
+// DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB attachment in
+// base64.
+const DefaultMaxBodyBytes = 7864320
+
+// Server serves both RPC protocols over one set of registered methods.
+type Server struct {
+	cfg      Config
+	store    *store.Store
+	log      *slog.Logger
+	methods  registry
+	gorilla  *gorpc.Server
+	sessions *sessions
+	metrics  *metrics
+	mux      *http.ServeMux
+}
+
+// services lists every namespace: the whole API surface in one place.
+func (s *Server) services() []service {
+	return []service{
+		{"Auth", &Auth{s}, authMethods},
+		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
+		{"system", &System{s}, systemMethods},
+	}
+}
+
+// New builds the server and registers every method.
+func New(cfg Config) (*Server, error) {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 24 * time.Hour
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if len(cfg.Secret) < 32 {
+		return nil, errors.New("rpc: the session secret must be at least 32 bytes")
+	}
+	s := &Server{
+		cfg:      cfg,
+		store:    cfg.Store,
+		log:      cfg.Logger,
+		methods:  registry{},
+		gorilla:  gorpc.NewServer(),
+		sessions: &sessions{store: cfg.Store, secret: cfg.Secret, ttl: cfg.SessionTTL},
+	}
+	for _, ct := range append(xmlContentTypes, jsonContentTypes...) {
+		s.gorilla.RegisterCodec(callCodec{}, ct)
+	}
+	for _, svc := range s.services() {
+		if err := s.methods.add(svc); err != nil {
+			return nil, err
+		}
+		if err := s.gorilla.RegisterService(svc.rcvr, svc.name); err != nil {
+			return nil, err
+		}
+	}
+	s.metrics = newMetrics(s.methods.names())
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("/xml-rpc/", func(w http.ResponseWriter, r *http.Request) { s.serveRPC(w, r, xmlProtocol{}) })
+	s.mux.HandleFunc("/json-rpc/{$}", func(w http.ResponseWriter, r *http.Request) { s.serveRPC(w, r, jsonProtocol{}) })
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	s.mux.HandleFunc("GET /readyz", s.serveReady)
+	s.mux.Handle("GET /metrics", s.metrics.handler())
+	return s, nil
+}
+
+// ServeHTTP routes a request to an endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("readiness check failed", "err", err)
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// protocol is one wire format: it reads a request body into calls and
+// writes their outcomes.
+type protocol interface {
+	contentTypes() []string
+	serve(s *Server, w http.ResponseWriter, r *http.Request, body []byte)
+}
+
+func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request, p protocol) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "Method not allowed: the RPC endpoints take POST only.", http.StatusMethodNotAllowed)
+		return
+	}
+	if msg := checkContentType(r.Header.Get("Content-Type"), p.contentTypes()); msg != "" {
+		http.Error(w, msg, http.StatusBadRequest)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "Request body too large.", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "Unable to read the request body.", http.StatusBadRequest)
+		return
+	}
+	st := &requestState{w: w}
+	st.who, st.session = s.sessions.identify(r)
+	p.serve(s, w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), body)
+}
+
+// checkContentType returns the refusal text for an unusable Content-Type,
+// or "".
+func checkContentType(header string, accepted []string) string {
+	if header == "" {
+		return "Unable to handle your request, the Content-Type header is mandatory to allow the server to determine which handler can interpret your request."
+	}
+	mt, _, err := mime.ParseMediaType(header)
+	if err == nil {
+		for _, a := range accepted {
+			if mt == a {
+				return ""
+			}
+		}
+	}
+	return "Unable to handle your request, unsupported Content-Type " + header + "."
+}
+
+// requestState is what every call in one HTTP request shares.
+type requestState struct {
+	w       http.ResponseWriter // for Set-Cookie
+	who     *store.Principal    // nil for anonymous callers
+	session string              // id of the session whose token was sent
+}
+
+type stateKey struct{}
+
+func stateOf(r *http.Request) *requestState {
+	return r.Context().Value(stateKey{}).(*requestState)
+}
+
+// call is one method call on its way through gorilla/rpc: the protocols
+// decode it, dispatch runs it, and it doubles as the gorilla CodecRequest
+// that captures the outcome instead of writing it.
+type call struct {
+	name   string
+	params []any
+	named  map[string]any // JSON-RPC keyword parameters
+	xml    bool
+
+	srv    *Server
+	who    *store.Principal
+	method *Method
+	reply  any
+	err    error
+}
+
+type callKey struct{}
+
+// callCodec hands gorilla/rpc the call dispatch put in the context.
+type callCodec struct{}
+
+func (callCodec) NewRequest(r *http.Request) gorpc.CodecRequest {
+	return r.Context().Value(callKey{}).(*call)
+}
+
+// Method resolves the wire name and is the single permission check point:
+// nothing is decoded or run for a caller who may not call the method.
+func (c *call) Method() (string, error) {
+	m := c.srv.methods[c.name]
+	if m == nil {
+		return "", noMethod(c.name)
+	}
+	c.method = m
+	if err := authorize(c.who, m); err != nil {
+		return "", err
+	}
+	return m.goName, nil
+}
+
+func (c *call) ReadRequest(args any) error { return bind(c.method.args, args, c.params, c.named) }
+
+func (c *call) WriteResponse(_ http.ResponseWriter, reply any) { c.reply = reply }
+
+func (c *call) WriteError(_ http.ResponseWriter, _ int, err error) { c.err = err }
+
+// authorize refuses a caller who may not call m.
+func authorize(who *store.Principal, m *Method) error {
+	if m.Access == Anonymous {
+		return nil
+	}
+	if who == nil {
+		return authFailed(m.Name, "login required")
+	}
+	if m.Access == Perms && !who.IsSuperuser {
+		return authFailed(m.Name, "permission "+m.Perms[0]+" required")
+	}
+	return nil
+}
+
+// restrictedKeys are refused in query dicts, as Kiwi refuses them, so
+// that no filter can probe secrets.
+var restrictedKeys = []string{"password", "token", "secret", "activation_key", "api_key", "apikey"}
+
+// restricted reports whether a call passes a secret-looking key in a dict
+// argument to a method other than create/update.
+func (c *call) restricted() bool {
+	if strings.HasSuffix(c.name, ".create") || strings.HasSuffix(c.name, ".update") {
+		return false
+	}
+	check := func(keys map[string]any) bool {
+		for k := range keys {
+			lk := strings.ToLower(k)
+			for _, r := range restrictedKeys {
+				if strings.Contains(lk, r) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, p := range c.params {
+		if m, ok := p.(map[string]any); ok && check(m) {
+			return true
+		}
+	}
+	return check(c.named)
+}
+
+// dispatch runs one call and records its outcome in it: c.reply, or c.err
+// as a *Fault.
+func (s *Server) dispatch(r *http.Request, c *call) {
+	start := time.Now()
+	st := stateOf(r)
+	c.srv, c.who = s, st.who
+	if c.restricted() {
+		c.err = invalidRequest("Unsupported field")
+	} else {
+		s.invoke(st.w, r.WithContext(context.WithValue(r.Context(), callKey{}, c)), c)
+	}
+	code := 0
+	if c.err != nil {
+		f := toFault(r.Context(), s.log, c.name, c.err)
+		c.err, code = f, f.Code
+	}
+	s.observe(r.Context(), c, code, time.Since(start))
+}
+
+// invoke runs the call through gorilla/rpc. A panicking handler becomes an
+// internal error for its caller, not a dropped connection.
+func (s *Server) invoke(w http.ResponseWriter, r *http.Request, c *call) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.err = fmt.Errorf("panic in %s: %v\n%s", c.name, p, debug.Stack())
+		}
+	}()
+	s.gorilla.ServeHTTP(w, r)
+	if c.err == nil && c.method == nil {
+		c.err = errors.New("gorilla/rpc refused the call")
+	}
+}
+
+func (s *Server) observe(ctx context.Context, c *call, code int, d time.Duration) {
+	name := truncate(c.name, 100)
+	user := ""
+	if c.who != nil {
+		user = c.who.Username
+	}
+	s.metrics.observe(name, code, d)
+	s.log.LogAttrs(ctx, slog.LevelInfo, "rpc",
+		slog.String("method", name),
+		slog.String("user", user),
+		slog.Float64("ms", float64(d.Microseconds())/1000),
+		slog.Int("code", code))
+}

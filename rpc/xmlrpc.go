@@ -1,0 +1,53 @@
+package rpc
+
+import (
+	"bytes"
+	"net/http"
+)
+
+var xmlContentTypes = []string{"text/xml", "application/xml"}
+
+// xmlProtocol is XML-RPC: one methodCall per request; system.multicall
+// carries several.
+type xmlProtocol struct{}
+
+func (xmlProtocol) contentTypes() []string { return xmlContentTypes }
+
+func (xmlProtocol) serve(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+	c := &call{xml: true}
+	var err error
+	c.name, c.params, err = parseXMLCall(body)
+	if err == nil {
+		s.dispatch(r, c)
+		err = c.err
+	}
+	var out bytes.Buffer
+	enc := encoder{buf: &out, xml: true, escape: s.cfg.EscapeHTML}
+	out.WriteString("<?xml version=\"1.0\"?>\n<methodResponse>")
+	if f, ok := err.(*Fault); ok {
+		out.WriteString("<fault>")
+		writeFaultStruct(&enc, f)
+		out.WriteString("</fault>")
+	} else {
+		out.WriteString("<params><param>")
+		enc.encode(c.reply)
+		out.WriteString("</param></params>")
+	}
+	out.WriteString("</methodResponse>\n")
+	w.Header().Set("Content-Type", "application/xml")
+	w.Write(out.Bytes())
+}
+
+// faultStruct is the XML-RPC fault value, also used inside multicall
+// results.
+type faultStruct struct {
+	Code   int    `json:"faultCode"`
+	String string `json:"faultString"`
+}
+
+func writeFaultStruct(enc *encoder, f *Fault) {
+	escape := enc.escape
+	enc.escape = false // fault texts are never HTML-escaped
+	enc.encode(faultStruct{f.Code, f.Message})
+	enc.escape = escape
+}
