@@ -1,0 +1,67 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/tcms/tcms/rpc"
+)
+
+// config is everything the commands read from the environment and flags;
+// flags override variables.
+type config struct {
+	DatabaseURL   string
+	Addr          string
+	AdminUsername string
+	AdminPassword string
+	AdminEmail    string
+	SecretKey     string
+	SessionTTL    time.Duration
+	EscapeHTML    bool
+	LogLevel      slog.Level
+	MaxBodyBytes  int64
+}
+
+func loadConfig(command string, args []string, getenv func(string) string) (config, error) {
+	c := config{}
+	fs := flag.NewFlagSet("tcms "+command, flag.ContinueOnError)
+	fs.StringVar(&c.DatabaseURL, "database-url", getenv("DATABASE_URL"), "PostgreSQL URL (DATABASE_URL)")
+	fs.StringVar(&c.Addr, "addr", or(getenv("TCMS_ADDR"), "127.0.0.1:8080"), "listen address (TCMS_ADDR)")
+	fs.StringVar(&c.AdminUsername, "username", getenv("TCMS_ADMIN_USERNAME"), "superuser name (TCMS_ADMIN_USERNAME)")
+	fs.StringVar(&c.AdminPassword, "password", getenv("TCMS_ADMIN_PASSWORD"), "superuser password (TCMS_ADMIN_PASSWORD)")
+	fs.StringVar(&c.AdminEmail, "email", getenv("TCMS_ADMIN_EMAIL"), "superuser email (TCMS_ADMIN_EMAIL)")
+	c.SecretKey = getenv("TCMS_SECRET_KEY")
+	var err error
+	if c.SessionTTL, err = time.ParseDuration(or(getenv("TCMS_SESSION_TTL"), "24h")); err != nil || c.SessionTTL <= 0 {
+		return c, fmt.Errorf("TCMS_SESSION_TTL: want a positive duration such as 24h, got %q", getenv("TCMS_SESSION_TTL"))
+	}
+	if c.EscapeHTML, err = strconv.ParseBool(or(getenv("TCMS_ESCAPE_HTML"), "false")); err != nil {
+		return c, fmt.Errorf("TCMS_ESCAPE_HTML: want true or false, got %q", getenv("TCMS_ESCAPE_HTML"))
+	}
+	if err = c.LogLevel.UnmarshalText([]byte(or(getenv("TCMS_LOG_LEVEL"), "info"))); err != nil {
+		return c, fmt.Errorf("TCMS_LOG_LEVEL: want debug, info, warn or error, got %q", getenv("TCMS_LOG_LEVEL"))
+	}
+	if c.MaxBodyBytes, err = strconv.ParseInt(or(getenv("TCMS_MAX_BODY_BYTES"), strconv.Itoa(rpc.DefaultMaxBodyBytes)), 10, 64); err != nil || c.MaxBodyBytes <= 0 {
+		return c, fmt.Errorf("TCMS_MAX_BODY_BYTES: want a positive number of bytes, got %q", getenv("TCMS_MAX_BODY_BYTES"))
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		return c, fmt.Errorf("TCMS_SECRET_KEY must be at least 32 characters")
+	}
+	if command != "docs" && c.DatabaseURL == "" {
+		return c, fmt.Errorf("DATABASE_URL is not set (make run sets it for the private cluster; see docs/running.md)")
+	}
+	return c, nil
+}
+
+func or(v, fallback string) string {
+	if v == "" {
+		return fallback
+	}
+	return v
+}

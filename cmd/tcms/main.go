@@ -1,0 +1,68 @@
+// Command tcms is the test-case-management server: it serves the Kiwi
+// TCMS RPC API over XML-RPC and JSON-RPC and manages its database.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Usage: tcms <command> [flags]
+
+Commands:
+  serve            serve the RPC API (TCMS_ADDR, default 127.0.0.1:8080)
+  migrate          create or upgrade the database schema in place
+  initial-setup    prepare a new installation: secret key, first superuser
+  createsuperuser  create a superuser: -username U -email E -password P
+  docs             print the API reference (docs/api.md)
+
+Every command reads DATABASE_URL and the TCMS_* variables (docs/running.md).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Getenv); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "tcms:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run executes one command; getenv is os.Getenv outside tests.
+func run(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return flag.ErrHelp
+	}
+	cfg, err := loadConfig(args[0], args[1:], getenv)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "docs":
+		return printDocs(stdout)
+	case "migrate":
+		return migrate(ctx, cfg, stdout)
+	case "initial-setup":
+		return initialSetup(ctx, cfg, stdout)
+	case "createsuperuser":
+		return createSuperuser(ctx, cfg, stdout)
+	case "serve":
+		m := NewMain(cfg)
+		if err := m.Run(ctx); err != nil {
+			return err
+		}
+		<-ctx.Done()
+		return m.Close()
+	}
+	fmt.Fprint(stdout, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/tcms/tcms/store/storetest"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestSetupAndServe(t *testing.T) {
+	vars := map[string]string{"DATABASE_URL": storetest.URL(t), "TCMS_ADDR": "127.0.0.1:0"}
+	var out bytes.Buffer
+	ctx := t.Context()
+
+	for i := 0; i < 2; i++ { // both commands are idempotent
+		if err := run(ctx, []string{"migrate"}, &out, env(vars)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run(ctx, []string{"initial-setup"}, &out, env(vars)); err != nil || !strings.Contains(out.String(), "No superuser exists yet") {
+		t.Fatalf("initial-setup without admin variables should say how: %v %q", err, out.String())
+	}
+	vars["TCMS_ADMIN_USERNAME"], vars["TCMS_ADMIN_PASSWORD"], vars["TCMS_ADMIN_EMAIL"] = "root", "root-pass", "root@example.com"
+	for i := 0; i < 2; i++ {
+		out.Reset()
+		if err := run(ctx, []string{"initial-setup"}, &out, env(vars)); err != nil {
+			t.Fatal(err)
+		}
+		if created := strings.Contains(out.String(), `created superuser "root"`); created != (i == 0) {
+			t.Fatalf("run %d: %q", i, out.String())
+		}
+	}
+
+	cfg, err := loadConfig("serve", nil, env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(cfg)
+	if err := m.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	body := `<?xml version="1.0"?><methodCall><methodName>Auth.login</methodName><params><param><value>root</value></param><param><value>root-pass</value></param></params></methodCall>`
+	resp, err := http.Post("http://"+m.Addr+"/xml-rpc/", "text/xml", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Set-Cookie"), "sessionid=") {
+		t.Fatalf("login through the served binary: %d %v", resp.StatusCode, resp.Header)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	cases := map[string]map[string]string{
+		"DATABASE_URL is not set":             {},
+		"TCMS_SESSION_TTL":                    {"DATABASE_URL": "x", "TCMS_SESSION_TTL": "soon"},
+		"TCMS_ESCAPE_HTML":                    {"DATABASE_URL": "x", "TCMS_ESCAPE_HTML": "maybe"},
+		"TCMS_LOG_LEVEL":                      {"DATABASE_URL": "x", "TCMS_LOG_LEVEL": "loud"},
+		"TCMS_MAX_BODY_BYTES":                 {"DATABASE_URL": "x", "TCMS_MAX_BODY_BYTES": "-1"},
+		"TCMS_SECRET_KEY must be at least 32": {"DATABASE_URL": "x", "TCMS_SECRET_KEY": "short"},
+	}
+	for want, vars := range cases {
+		if _, err := loadConfig("serve", nil, env(vars)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want error containing %q, got %v", want, err)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"frobnicate"}, &out, env(map[string]string{"DATABASE_URL": "x"})); err == nil || !strings.Contains(err.Error(), `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: %v", err)
+	}
+	if err := run(t.Context(), []string{"docs"}, &out, env(nil)); err != nil || !strings.Contains(out.String(), "### Auth.login") {
+		t.Fatalf("docs: %v", err)
+	}
+}

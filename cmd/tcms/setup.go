@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/tcms/tcms"
+	"github.com/tcms/tcms/rpc"
+	"github.com/tcms/tcms/store"
+)
+
+func printDocs(w io.Writer) error {
+	doc, err := rpc.APIReference()
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, doc)
+	return err
+}
+
+// withStore opens the database for one command.
+func withStore(ctx context.Context, cfg config, fn func(*store.Store) error) error {
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
+}
+
+func migrate(ctx context.Context, cfg config, w io.Writer) error {
+	return withStore(ctx, cfg, func(st *store.Store) error {
+		if err := st.Migrate(ctx, tcms.Schema); err != nil {
+			return err
+		}
+		fmt.Fprintln(w, "database schema is up to date")
+		return nil
+	})
+}
+
+// initialSetup prepares a new installation and is safe to repeat: it
+// makes sure the session secret exists and creates the first superuser
+// from TCMS_ADMIN_* when there is none.
+func initialSetup(ctx context.Context, cfg config, w io.Writer) error {
+	return withStore(ctx, cfg, func(st *store.Store) error {
+		if _, err := st.ServerSecret(ctx); err != nil {
+			return err
+		}
+		has, err := st.HasSuperuser(ctx)
+		if err != nil || has {
+			return err
+		}
+		if cfg.AdminUsername == "" || cfg.AdminPassword == "" {
+			fmt.Fprintln(w, "No superuser exists yet. Create one by setting TCMS_ADMIN_USERNAME, TCMS_ADMIN_PASSWORD")
+			fmt.Fprintln(w, "and TCMS_ADMIN_EMAIL before `make run`, or with: tcms createsuperuser -username U -email E -password P")
+			return nil
+		}
+		return addSuperuser(ctx, st, cfg, w)
+	})
+}
+
+func createSuperuser(ctx context.Context, cfg config, w io.Writer) error {
+	if cfg.AdminUsername == "" || cfg.AdminPassword == "" {
+		return fmt.Errorf("createsuperuser needs -username and -password (or TCMS_ADMIN_USERNAME and TCMS_ADMIN_PASSWORD)")
+	}
+	return withStore(ctx, cfg, func(st *store.Store) error { return addSuperuser(ctx, st, cfg, w) })
+}
+
+func addSuperuser(ctx context.Context, st *store.Store, cfg config, w io.Writer) error {
+	u, err := st.CreateUser(ctx, store.NewUser{
+		Username: cfg.AdminUsername, Email: cfg.AdminEmail, Password: cfg.AdminPassword,
+		IsStaff: true, IsSuperuser: true,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "created superuser %q (id %d)\n", u.Username, u.ID)
+	return nil
+}
