@@ -176,19 +176,29 @@ func (p *xmlParser) unexpected() error {
 // text reads the rest of an element holding only text. The result is
 // valid until the next read.
 func (p *xmlParser) text() ([]byte, error) {
+	b, start, err := p.chars()
+	if err == nil && start != nil {
+		return nil, p.unexpected()
+	}
+	return b, err
+}
+
+// chars reads text up to the element's end or up to its first child
+// element, which it returns. The text is valid until the next read.
+func (p *xmlParser) chars() ([]byte, *xml.StartElement, error) {
 	p.buf = p.buf[:0]
 	for {
 		t, err := p.next()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		switch t := t.(type) {
 		case xml.CharData:
 			p.buf = append(p.buf, t...)
 		case xml.EndElement:
-			return p.buf, nil
+			return p.buf, nil, nil
 		case xml.StartElement:
-			return nil, p.unexpected()
+			return p.buf, &t, nil
 		}
 	}
 }
@@ -227,28 +237,21 @@ func (p *xmlParser) list(elem string, depth int) ([]any, error) {
 // value reads the rest of a <value>: text alone is a string, else it
 // holds one element naming the type.
 func (p *xmlParser) value(depth int) (any, error) {
-	p.buf = p.buf[:0]
-	for {
-		t, err := p.next()
-		if err != nil {
-			return nil, err
-		}
-		switch t := t.(type) {
-		case xml.CharData:
-			p.buf = append(p.buf, t...)
-		case xml.EndElement:
-			return string(p.buf), nil
-		case xml.StartElement:
-			if len(bytes.TrimLeft(p.buf, " \t\r\n")) != 0 {
-				return nil, parseError("unexpected text in <%s>", xmlName(p.open[len(p.open)-2]))
-			}
-			v, err := p.typed(t.Name.Local, depth)
-			if err == nil {
-				err = p.end() // of the <value>
-			}
-			return v, err
-		}
+	b, start, err := p.chars()
+	if err != nil {
+		return nil, err
 	}
+	if start == nil {
+		return string(b), nil
+	}
+	if len(bytes.TrimLeft(b, " \t\r\n")) != 0 {
+		return nil, parseError("unexpected text in <%s>", xmlName(p.open[len(p.open)-2]))
+	}
+	v, err := p.typed(start.Name.Local, depth)
+	if err == nil {
+		err = p.end() // of the <value>
+	}
+	return v, err
 }
 
 // typed reads the rest of the element naming a value's type.

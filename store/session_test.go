@@ -124,11 +124,7 @@ func TestSessionAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	a, conn, u := MustOpen(t)
 	ctx := t.Context()
-	b, err := store.Open(ctx, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := MustOpenAnother(t, u)
 	alice := MustCreateUser(t, a, "alice")
 	id := MustCreateSession(t, a, alice.ID)
 	if _, err := b.SessionPrincipal(ctx, id); err != nil {
@@ -214,11 +210,7 @@ func TestBasicPrincipal(t *testing.T) {
 	t.Parallel()
 	a, _, u := MustOpen(t)
 	ctx := t.Context()
-	b, err := store.Open(ctx, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := MustOpenAnother(t, u)
 	alice := MustCreateUser(t, a, "alice")
 	t.Run("OK", func(t *testing.T) {
 		for range 2 {

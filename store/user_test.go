@@ -34,6 +34,18 @@ func MustOpen(t *testing.T) (*store.Store, *pgx.Conn, string) {
 	return st, conn, u
 }
 
+// MustOpenAnother opens a second Store on the database at u, as a second
+// server process would.
+func MustOpenAnother(t *testing.T, u string) *store.Store {
+	t.Helper()
+	st, err := store.Open(t.Context(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	return st
+}
+
 // MustCreateUser creates an active user whose password is "secret".
 func MustCreateUser(t *testing.T, st *store.Store, username string) store.User {
 	t.Helper()
