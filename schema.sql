@@ -34,3 +34,53 @@ CREATE TABLE IF NOT EXISTS settings (
     value bytea NOT NULL
 );
 COMMENT ON TABLE settings IS 'Server-wide values such as secret_key, the HMAC key for session tokens.';
+
+-- Permissions, as Django's auth: labels are app_label.codename. The rows
+-- are kept in step with the code's catalogue by `tcms refresh-permissions`.
+CREATE TABLE IF NOT EXISTS permissions (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    app_label varchar(100) NOT NULL,
+    codename  varchar(100) NOT NULL,
+    name      varchar(255) NOT NULL,
+    CONSTRAINT permissions_app_label_codename_key UNIQUE (app_label, codename)
+);
+
+CREATE TABLE IF NOT EXISTS groups (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name varchar(150) NOT NULL CONSTRAINT groups_name_key UNIQUE
+);
+COMMENT ON TABLE groups IS 'Groups of users; Administrator and Tester always exist and keep their names.';
+INSERT INTO groups (name) VALUES ('Administrator'), ('Tester') ON CONFLICT (name) DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS group_permissions (
+    group_id      bigint NOT NULL REFERENCES groups ON DELETE CASCADE,
+    permission_id bigint NOT NULL REFERENCES permissions ON DELETE CASCADE,
+    PRIMARY KEY (group_id, permission_id)
+);
+
+CREATE TABLE IF NOT EXISTS user_groups (
+    user_id  bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    group_id bigint NOT NULL REFERENCES groups ON DELETE CASCADE,
+    PRIMARY KEY (user_id, group_id)
+);
+CREATE INDEX IF NOT EXISTS user_groups_group_id_idx ON user_groups (group_id);
+
+CREATE TABLE IF NOT EXISTS user_permissions (
+    user_id       bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    permission_id bigint NOT NULL REFERENCES permissions ON DELETE CASCADE,
+    PRIMARY KEY (user_id, permission_id)
+);
+
+-- Object-level grants: a label on one record, to a user or to a group.
+-- Only single-record getters honour them (docs/permissions.md).
+CREATE TABLE IF NOT EXISTS object_permissions (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id       bigint REFERENCES users ON DELETE CASCADE,
+    group_id      bigint REFERENCES groups ON DELETE CASCADE,
+    permission_id bigint NOT NULL REFERENCES permissions ON DELETE CASCADE,
+    object_type   varchar(50) NOT NULL,
+    object_id     bigint NOT NULL,
+    CONSTRAINT object_permissions_grantee_check CHECK ((user_id IS NULL) <> (group_id IS NULL)),
+    CONSTRAINT object_permissions_grant_key UNIQUE NULLS NOT DISTINCT (user_id, group_id, permission_id, object_type, object_id)
+);
+CREATE INDEX IF NOT EXISTS object_permissions_object_idx ON object_permissions (object_type, object_id);

@@ -5,3 +5,7 @@ INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO NOT
 -- name: SettingGet :one
 -- SettingGet returns the value of a key.
 SELECT value FROM settings WHERE key = @key;
+
+-- name: SettingPut :exec
+-- SettingPut stores a setting, replacing its value.
+INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;

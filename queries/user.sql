@@ -1,7 +1,7 @@
 -- name: UserCreate :one
 -- UserCreate inserts a user with an already hashed password.
-INSERT INTO users (username, email, password, is_staff, is_superuser)
-VALUES (@username, @email, @password, @is_staff, @is_superuser)
+INSERT INTO users (username, email, password, first_name, last_name, is_staff, is_superuser, is_active)
+VALUES (@username, @email, @password, @first_name, @last_name, @is_staff, @is_superuser, @is_active)
 RETURNING *;
 
 -- name: UserGetByUsername :one
@@ -23,3 +23,7 @@ UPDATE users SET password = @password WHERE id = @id;
 -- name: UserLoggedIn :exec
 -- UserLoggedIn records a login, and the password hash when it was upgraded.
 UPDATE users SET last_login = @now::timestamptz, password = coalesce(sqlc.narg(password), password) WHERE id = @id;
+
+-- name: UserGet :one
+-- UserGet returns one user.
+SELECT * FROM users WHERE id = @id;

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/tcms/tcms/store"
 )
 
 // Access says who may call a method.
@@ -93,6 +95,11 @@ func (reg registry) add(svc service) error {
 		}
 		if (m.Access == Perms) != (len(m.Perms) > 0) {
 			return fmt.Errorf("rpc: %s: Access Perms goes with a non-empty Perms list", m.Name)
+		}
+		for _, l := range m.Perms {
+			if !store.KnownPermission(l) {
+				return fmt.Errorf("rpc: %s: unknown permission %q", m.Name, l)
+			}
 		}
 		m.goName = svc.name + "." + gm.Name
 		m.args = shape

@@ -54,7 +54,7 @@ func TestRegistryChecks(t *testing.T) {
 	}
 	t.Run("OK", func(t *testing.T) {
 		reg := registry{}
-		if err := reg.add(service{"X", okService{}, []Method{{Name: "X.ping"}, {Name: "X.other", Access: Perms, Perms: []string{"a.b"}}}}); err != nil {
+		if err := reg.add(service{"X", okService{}, []Method{{Name: "X.ping"}, {Name: "X.other", Access: Perms, Perms: []string{"auth.view_user"}}}}); err != nil {
 			t.Fatal(err)
 		}
 		if reg["X.ping"].goName != "X.Ping" {

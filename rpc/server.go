@@ -186,6 +186,7 @@ type call struct {
 	xml    bool
 
 	srv    *Server
+	ctx    context.Context
 	who    *store.Principal
 	method *Method
 	reply  any
@@ -209,7 +210,7 @@ func (c *call) Method() (string, error) {
 		return "", noMethod(c.name)
 	}
 	c.method = m
-	if err := authorize(c.who, m); err != nil {
+	if err := c.srv.authorize(c.ctx, c.who, m); err != nil {
 		return "", err
 	}
 	return m.goName, nil
@@ -221,16 +222,25 @@ func (c *call) WriteResponse(_ http.ResponseWriter, reply any) { c.reply = reply
 
 func (c *call) WriteError(_ http.ResponseWriter, _ int, err error) { c.err = err }
 
-// authorize refuses a caller who may not call m.
-func authorize(who *store.Principal, m *Method) error {
+// authorize refuses a caller who may not call m: anonymous callers of
+// methods that need a login, and callers lacking any of m's labels. The
+// caller's permission set comes from the store's cache.
+func (s *Server) authorize(ctx context.Context, who *store.Principal, m *Method) error {
 	if m.Access == Anonymous {
 		return nil
 	}
 	if who == nil {
 		return authFailed(m.Name, "login required")
 	}
-	if m.Access == Perms && !who.IsSuperuser {
-		return authFailed(m.Name, "permission "+m.Perms[0]+" required")
+	if m.Access != Perms {
+		return nil
+	}
+	missing, err := s.store.MissingPermission(ctx, *who, m.Perms)
+	if err != nil {
+		return err
+	}
+	if missing != "" {
+		return authFailed(m.Name, "permission "+missing+" required")
 	}
 	return nil
 }
@@ -269,7 +279,7 @@ func (c *call) restricted() bool {
 func (s *Server) dispatch(r *http.Request, c *call) {
 	start := time.Now()
 	st := stateOf(r)
-	c.srv, c.who = s, st.who
+	c.srv, c.ctx, c.who = s, r.Context(), st.who
 	if c.restricted() {
 		c.err = invalidRequest("Unsupported field")
 	} else {

@@ -27,6 +27,10 @@ const (
 // parameters still verifies but is rewritten at the next login.
 var argonPrefix = fmt.Sprintf("argon2id$v=%d$m=%d,t=%d,p=%d$", argon2.Version, argonMemory, argonTime, argonThreads)
 
+// unusablePassword is stored for accounts without a password; it never
+// verifies (Django marks these with a leading "!").
+const unusablePassword = "!"
+
 // hashPassword returns the argon2id hash of password in PHC form:
 // argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>, base64 without padding.
 func hashPassword(password string) string {

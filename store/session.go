@@ -127,7 +127,8 @@ func newSessionKey() string {
 }
 
 // authChannel carries cache invalidations between processes. Payloads are
-// "s:<session id>" (session ended) and "u:<user id>" (user changed).
+// "s:<session id>" (session ended), "u:<user id>" (user changed) and "p"
+// (grants or groups changed).
 const authChannel = "tcms_auth"
 
 func sessionPayload(id string) string { return "s:" + id }
@@ -146,6 +147,7 @@ type authCache struct {
 	hmacKey  []byte // per process, so the cache keys mean nothing elsewhere
 	sessions map[string]cached
 	basic    map[[sha256.Size]byte]cached
+	perms    map[int64]cachedPerms // effective permission sets by user id
 }
 
 type cached struct {
@@ -154,7 +156,7 @@ type cached struct {
 }
 
 func newAuthCache() *authCache {
-	c := &authCache{hmacKey: make([]byte, 32), sessions: map[string]cached{}, basic: map[[sha256.Size]byte]cached{}}
+	c := &authCache{hmacKey: make([]byte, 32), sessions: map[string]cached{}, basic: map[[sha256.Size]byte]cached{}, perms: map[int64]cachedPerms{}}
 	rand.Read(c.hmacKey)
 	return c
 }
@@ -205,15 +207,21 @@ func (c *authCache) apply(payload string) {
 		delete(c.sessions, id)
 		return
 	}
+	if payload == permsPayload {
+		clear(c.perms)
+		return
+	}
 	if v, ok := strings.CutPrefix(payload, "u:"); ok {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 			maps.DeleteFunc(c.sessions, func(_ string, e cached) bool { return e.p.UserID == id })
 			maps.DeleteFunc(c.basic, func(_ [sha256.Size]byte, e cached) bool { return e.p.UserID == id })
+			delete(c.perms, id)
 			return
 		}
 	}
 	clear(c.sessions)
 	clear(c.basic)
+	clear(c.perms)
 }
 
 // setLive switches the cache on when the listener is connected and off,
@@ -225,6 +233,7 @@ func (c *authCache) setLive(live bool) {
 	c.live = live
 	clear(c.sessions)
 	clear(c.basic)
+	clear(c.perms)
 }
 
 // listenConn opens the listener's own connection (not the pool's: it is

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -20,6 +21,8 @@ type Store struct {
 	cache  *authCache
 	cancel context.CancelFunc // stops the listener
 	done   chan struct{}      // closed when the listener has stopped
+
+	defaultGroups []string // joined by new users; see SetDefaultGroups
 }
 
 // Open connects to the database and starts the listener that keeps the
@@ -30,7 +33,8 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s := &Store{pool: pool, q: db.New(pool), cache: newAuthCache(), done: make(chan struct{})}
+	s := &Store{pool: pool, q: db.New(pool), cache: newAuthCache(), done: make(chan struct{}),
+		defaultGroups: []string{TesterGroup}}
 	// The first LISTEN happens here so that a bad URL fails Open and the
 	// caches work from the first call.
 	conn, err := s.listenConn(ctx)
@@ -107,4 +111,28 @@ func (s *Store) ServerSecret(ctx context.Context) ([]byte, error) {
 		return nil, translate(err, "Setting")
 	}
 	return secret, nil
+}
+
+// domainKey is the settings key of the server's public domain.
+const domainKey = "domain"
+
+// SetDomain stores the public domain (host[:port]) used in absolute URLs.
+func (s *Store) SetDomain(ctx context.Context, domain string) error {
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		return q.SettingPut(ctx, db.SettingPutParams{Key: domainKey, Value: []byte(domain)})
+	})
+	return translate(err, "Setting")
+}
+
+// Domain returns the public domain, or "" when none was set.
+func (s *Store) Domain(ctx context.Context) (string, error) {
+	var v []byte
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		v, err = q.SettingGet(ctx, domainKey)
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return string(v), translate(err, "Setting")
 }

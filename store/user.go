@@ -20,11 +20,20 @@ type User struct {
 	LastLogin                            *time.Time
 }
 
-// NewUser is what CreateUser needs; Password is the plain text.
+// NewUser is what CreateUser needs; Password is the plain text, and empty
+// for an account that cannot log in with a password. Groups are names;
+// nil means the default groups.
 type NewUser struct {
 	Username, Email, Password string
+	FirstName, LastName       string
 	IsStaff, IsSuperuser      bool
+	Inactive                  bool
+	Groups                    []string
 }
+
+// SetDefaultGroups names the groups every new user joins unless it is
+// created with groups of its own (DEFAULT_GROUPS; Tester by default).
+func (s *Store) SetDefaultGroups(names []string) { s.defaultGroups = names }
 
 func userFromRow(r db.User) User {
 	return User{
@@ -44,13 +53,29 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (User, error) {
 		return User{}, Errorf(Invalid, "username: This field is required.")
 	}
 	// Hash before the transaction: it is slow and needs no connection.
-	hash := hashPassword(u.Password)
+	hash := unusablePassword
+	if u.Password != "" {
+		hash = hashPassword(u.Password)
+	}
+	groups, explicit := u.Groups, u.Groups != nil
+	if !explicit {
+		groups = s.defaultGroups
+	}
 	var row db.User
 	err := s.withTx(ctx, func(q *db.Queries) (err error) {
 		row, err = q.UserCreate(ctx, db.UserCreateParams{
-			Username: u.Username, Email: u.Email, Password: hash,
-			IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser,
+			Username: u.Username, Email: u.Email, Password: hash, FirstName: u.FirstName, LastName: u.LastName,
+			IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser, IsActive: !u.Inactive,
 		})
+		if err != nil || len(groups) == 0 {
+			return err
+		}
+		joined, err := q.UserJoinGroupsByName(ctx, db.UserJoinGroupsByNameParams{UserID: row.ID, Names: groups})
+		if err == nil && explicit {
+			if missing := firstMissing(groups, joined); missing != "" {
+				return Errorf(Invalid, "groups: Group %q does not exist.", missing)
+			}
+		}
 		return err
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tcms/tcms/rpc"
@@ -23,6 +24,8 @@ type config struct {
 	EscapeHTML    bool
 	LogLevel      slog.Level
 	MaxBodyBytes  int64
+	DefaultGroups []string
+	Args          []string // what follows the flags
 }
 
 func loadConfig(command string, args []string, getenv func(string) string) (config, error) {
@@ -47,9 +50,11 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 	if c.MaxBodyBytes, err = strconv.ParseInt(or(getenv("TCMS_MAX_BODY_BYTES"), strconv.Itoa(rpc.DefaultMaxBodyBytes)), 10, 64); err != nil || c.MaxBodyBytes <= 0 {
 		return c, fmt.Errorf("TCMS_MAX_BODY_BYTES: want a positive number of bytes, got %q", getenv("TCMS_MAX_BODY_BYTES"))
 	}
+	c.DefaultGroups = splitList(or(getenv("TCMS_DEFAULT_GROUPS"), "Tester"))
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	c.Args = fs.Args()
 	if c.SecretKey != "" && len(c.SecretKey) < 32 {
 		return c, fmt.Errorf("TCMS_SECRET_KEY must be at least 32 characters")
 	}
@@ -64,4 +69,15 @@ func or(v, fallback string) string {
 		return fallback
 	}
 	return v
+}
+
+// splitList splits a comma-separated list, dropping blanks; "-" is empty.
+func splitList(v string) []string {
+	out := []string{}
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" && item != "-" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

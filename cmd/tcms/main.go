@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/tcms/tcms/store"
 )
 
 const usage = `Usage: tcms <command> [flags]
@@ -19,7 +21,11 @@ Commands:
   serve            serve the RPC API (TCMS_ADDR, default 127.0.0.1:8080)
   migrate          create or upgrade the database schema in place
   initial-setup    prepare a new installation: secret key, first superuser
-  createsuperuser  create a superuser: -username U -email E -password P
+  createsuperuser  create a superuser: -username U -email E (password from
+                   TCMS_ADMIN_PASSWORD, -password, or the first line of stdin)
+  refresh-permissions  sync the permission table with the code; reset the
+                   Administrator and Tester groups
+  set-domain       store the public domain used in absolute URLs: set-domain tcms.example.com
   docs             print the API reference (docs/api.md)
 
 Every command reads DATABASE_URL and the TCMS_* variables (docs/running.md).
@@ -55,6 +61,10 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 		return initialSetup(ctx, cfg, stdout)
 	case "createsuperuser":
 		return createSuperuser(ctx, cfg, stdout)
+	case "refresh-permissions":
+		return withStore(ctx, cfg, func(st *store.Store) error { return refreshPermissions(ctx, st, stdout) })
+	case "set-domain":
+		return setDomain(ctx, cfg, stdout)
 	case "serve":
 		m := NewMain(cfg)
 		if err := m.Run(ctx); err != nil {

@@ -38,6 +38,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.store = st
+	st.SetDefaultGroups(m.cfg.DefaultGroups)
 	secret := []byte(m.cfg.SecretKey)
 	if len(secret) == 0 {
 		if secret, err = st.ServerSecret(ctx); err != nil {

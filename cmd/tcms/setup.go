@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/tcms/tcms"
 	"github.com/tcms/tcms/rpc"
@@ -26,6 +29,7 @@ func withStore(ctx context.Context, cfg config, fn func(*store.Store) error) err
 		return err
 	}
 	defer st.Close()
+	st.SetDefaultGroups(cfg.DefaultGroups)
 	return fn(st)
 }
 
@@ -35,6 +39,32 @@ func migrate(ctx context.Context, cfg config, w io.Writer) error {
 			return err
 		}
 		fmt.Fprintln(w, "database schema is up to date")
+		return refreshPermissions(ctx, st, w)
+	})
+}
+
+func refreshPermissions(ctx context.Context, st *store.Store, w io.Writer) error {
+	removed, err := st.RefreshPermissions(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "permissions: %d labels; Administrator and Tester reset", len(store.Catalogue()))
+	if removed > 0 {
+		fmt.Fprintf(w, "; %d stale labels removed", removed)
+	}
+	fmt.Fprintln(w)
+	return nil
+}
+
+func setDomain(ctx context.Context, cfg config, w io.Writer) error {
+	if len(cfg.Args) != 1 || cfg.Args[0] == "" || strings.ContainsAny(cfg.Args[0], "/ ") {
+		return fmt.Errorf("usage: tcms set-domain <host[:port]>, e.g. tcms set-domain tcms.example.com")
+	}
+	return withStore(ctx, cfg, func(st *store.Store) error {
+		if err := st.SetDomain(ctx, cfg.Args[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "domain set to %s\n", cfg.Args[0])
 		return nil
 	})
 }
@@ -45,6 +75,9 @@ func migrate(ctx context.Context, cfg config, w io.Writer) error {
 func initialSetup(ctx context.Context, cfg config, w io.Writer) error {
 	return withStore(ctx, cfg, func(st *store.Store) error {
 		if _, err := st.ServerSecret(ctx); err != nil {
+			return err
+		}
+		if err := refreshPermissions(ctx, st, w); err != nil {
 			return err
 		}
 		has, err := st.HasSuperuser(ctx)
@@ -60,9 +93,20 @@ func initialSetup(ctx context.Context, cfg config, w io.Writer) error {
 	})
 }
 
+// stdin is where createsuperuser reads a password given neither by flag
+// nor by variable.
+var stdin io.Reader = os.Stdin
+
 func createSuperuser(ctx context.Context, cfg config, w io.Writer) error {
+	if cfg.AdminPassword == "" {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return err
+		}
+		cfg.AdminPassword = strings.TrimRight(line, "\r\n")
+	}
 	if cfg.AdminUsername == "" || cfg.AdminPassword == "" {
-		return fmt.Errorf("createsuperuser needs -username and -password (or TCMS_ADMIN_USERNAME and TCMS_ADMIN_PASSWORD)")
+		return fmt.Errorf("createsuperuser needs -username and a password (TCMS_ADMIN_PASSWORD, -password or stdin)")
 	}
 	return withStore(ctx, cfg, func(st *store.Store) error { return addSuperuser(ctx, st, cfg, w) })
 }

@@ -8,6 +8,33 @@ import (
 	"time"
 )
 
+// Groups of users; Administrator and Tester always exist and keep their names.
+type Group struct {
+	ID   int64
+	Name string
+}
+
+type GroupPermission struct {
+	GroupID      int64
+	PermissionID int64
+}
+
+type ObjectPermission struct {
+	ID           int64
+	UserID       *int64
+	GroupID      *int64
+	PermissionID int64
+	ObjectType   string
+	ObjectID     int64
+}
+
+type Permission struct {
+	ID       int64
+	AppLabel string
+	Codename string
+	Name     string
+}
+
 // Login sessions; the id is the JWT ID. A session is live until expires_at unless revoked.
 type Session struct {
 	ID        string
@@ -37,4 +64,14 @@ type User struct {
 	IsSuperuser bool
 	DateJoined  time.Time
 	LastLogin   *time.Time
+}
+
+type UserGroup struct {
+	UserID  int64
+	GroupID int64
+}
+
+type UserPermission struct {
+	UserID       int64
+	PermissionID int64
 }

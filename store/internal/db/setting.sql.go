@@ -35,3 +35,18 @@ func (q *Queries) SettingInsert(ctx context.Context, arg SettingInsertParams) er
 	_, err := q.db.Exec(ctx, settingInsert, arg.Key, arg.Value)
 	return err
 }
+
+const settingPut = `-- name: SettingPut :exec
+INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+`
+
+type SettingPutParams struct {
+	Key   string
+	Value []byte
+}
+
+// SettingPut stores a setting, replacing its value.
+func (q *Queries) SettingPut(ctx context.Context, arg SettingPutParams) error {
+	_, err := q.db.Exec(ctx, settingPut, arg.Key, arg.Value)
+	return err
+}

@@ -11,8 +11,8 @@ import (
 )
 
 const userCreate = `-- name: UserCreate :one
-INSERT INTO users (username, email, password, is_staff, is_superuser)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO users (username, email, password, first_name, last_name, is_staff, is_superuser, is_active)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login
 `
 
@@ -20,8 +20,11 @@ type UserCreateParams struct {
 	Username    string
 	Email       string
 	Password    string
+	FirstName   string
+	LastName    string
 	IsStaff     bool
 	IsSuperuser bool
+	IsActive    bool
 }
 
 // UserCreate inserts a user with an already hashed password.
@@ -30,9 +33,36 @@ func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, e
 		arg.Username,
 		arg.Email,
 		arg.Password,
+		arg.FirstName,
+		arg.LastName,
 		arg.IsStaff,
 		arg.IsSuperuser,
+		arg.IsActive,
 	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.Email,
+		&i.FirstName,
+		&i.LastName,
+		&i.Password,
+		&i.IsActive,
+		&i.IsStaff,
+		&i.IsSuperuser,
+		&i.DateJoined,
+		&i.LastLogin,
+	)
+	return i, err
+}
+
+const userGet = `-- name: UserGet :one
+SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login FROM users WHERE id = $1
+`
+
+// UserGet returns one user.
+func (q *Queries) UserGet(ctx context.Context, id int64) (User, error) {
+	row := q.db.QueryRow(ctx, userGet, id)
 	var i User
 	err := row.Scan(
 		&i.ID,

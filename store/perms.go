@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// permsPayload tells every process that grants changed: each drops all
+// cached permission sets (grant changes are rare; a set is one query).
+const permsPayload = "p"
+
+// permsTTL bounds how long a cached permission set is trusted even without
+// a notification.
+const permsTTL = 10 * time.Minute
+
+// RefreshPermissions makes the permissions table match the code's
+// catalogue, adding missing labels and removing stale ones with their
+// grants, and resets Administrator to every label and Tester to its
+// default set. It returns how many stale labels went.
+func (s *Store) RefreshPermissions(ctx context.Context) (removed int64, err error) {
+	labels := Catalogue()
+	names := make([]string, len(catalogue))
+	for i, p := range catalogue {
+		names[i] = p.Name
+	}
+	err = s.withTx(ctx, func(q *db.Queries) error {
+		if err := q.PermissionSync(ctx, db.PermissionSyncParams{Labels: labels, Names: names}); err != nil {
+			return err
+		}
+		if removed, err = q.PermissionDeleteStale(ctx, labels); err != nil {
+			return err
+		}
+		for group, set := range map[string][]string{AdministratorGroup: labels, TesterGroup: testerLabels()} {
+			if err := q.GroupResetPermissions(ctx, db.GroupResetPermissionsParams{GroupName: group, Labels: set}); err != nil {
+				return err
+			}
+		}
+		return q.AuthNotify(ctx, permsPayload)
+	})
+	if err != nil {
+		return 0, translate(err, "Permission")
+	}
+	s.cache.apply(permsPayload)
+	return removed, nil
+}
+
+// MissingPermission returns the first of labels the principal lacks, or ""
+// when it holds them all. An active superuser holds every label. The
+// user's set is cached until a grant, group or user change is notified.
+func (s *Store) MissingPermission(ctx context.Context, who Principal, labels []string) (string, error) {
+	if who.IsSuperuser || len(labels) == 0 {
+		return "", nil
+	}
+	set, err := s.permissions(ctx, who.UserID)
+	if err != nil {
+		return "", err
+	}
+	for _, l := range labels {
+		if _, ok := set[l]; !ok {
+			return l, nil
+		}
+	}
+	return "", nil
+}
+
+type permSet map[string]struct{}
+
+type cachedPerms struct {
+	set     permSet
+	expires time.Time
+}
+
+// permissions returns a user's effective labels, from the cache when it can.
+func (s *Store) permissions(ctx context.Context, userID int64) (permSet, error) {
+	c := s.cache
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.perms[userID]
+	gen := c.gen
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.set, nil
+	}
+	var labels []string
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		labels, err = q.UserEffectivePermissions(ctx, userID)
+		return err
+	})
+	if err != nil {
+		return nil, translate(err, "Permission")
+	}
+	set := make(permSet, len(labels))
+	for _, l := range labels {
+		set[l] = struct{}{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.live && gen == c.gen {
+		if len(c.perms) >= maxCached {
+			clear(c.perms)
+		}
+		c.perms[userID] = cachedPerms{set: set, expires: now.Add(permsTTL)}
+	}
+	return set, nil
+}
+
+// PermissionSource is one label a user holds and where it comes from:
+// "superuser", "direct" or "group:<name>".
+type PermissionSource struct {
+	Permission string `json:"permission"`
+	Source     string `json:"source"`
+}
+
+// UserPermissions lists the labels a user holds with their sources, by
+// label. A superuser holds every label as "superuser"; an inactive user
+// holds none.
+func (s *Store) UserPermissions(ctx context.Context, userID int64) ([]PermissionSource, error) {
+	var out []PermissionSource
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		u, err := q.UserGet(ctx, userID)
+		if err != nil || !u.IsActive {
+			return err
+		}
+		if u.IsSuperuser {
+			for _, l := range Catalogue() {
+				out = append(out, PermissionSource{l, "superuser"})
+			}
+			return nil
+		}
+		rows, err := q.UserPermissionSources(ctx, userID)
+		for _, r := range rows {
+			src := r.Source
+			if src != "direct" {
+				src = "group:" + src
+			}
+			out = append(out, PermissionSource{r.Label, src})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, translate(err, "User")
+	}
+	if out == nil {
+		out = []PermissionSource{}
+	}
+	return out, nil
+}
+
+// permissionIDs resolves labels to ids; an unknown label is Invalid.
+func permissionIDs(ctx context.Context, q *db.Queries, labels []string) ([]int64, error) {
+	rows, err := q.PermissionIDs(ctx, labels)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(rows))
+	known := map[string]bool{}
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+		known[r.Label] = true
+	}
+	for _, l := range labels {
+		if !known[l] {
+			return nil, Errorf(Invalid, "Unknown permission: %q", l)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// firstMissing returns the first of want not in got, or "".
+func firstMissing(want, got []string) string {
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			return w
+		}
+	}
+	return ""
+}
