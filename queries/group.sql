@@ -57,3 +57,7 @@ SELECT @user_id, unnest(@permission_ids::bigint[]) ON CONFLICT DO NOTHING;
 -- name: UserRevoke :exec
 -- UserRevoke takes direct permissions from a user.
 DELETE FROM user_permissions WHERE user_id = @user_id AND permission_id = ANY (@permission_ids::bigint[]);
+
+-- name: GroupResolve :many
+-- GroupResolve finds groups by id or by exact name.
+SELECT id, name FROM groups WHERE id = ANY (@ids::bigint[]) OR name = ANY (@names::text[]);

@@ -27,3 +27,25 @@ UPDATE users SET last_login = @now::timestamptz, password = coalesce(sqlc.narg(p
 -- name: UserGet :one
 -- UserGet returns one user.
 SELECT * FROM users WHERE id = @id;
+
+-- name: UserResolve :many
+-- UserResolve finds users by id or by exact username.
+SELECT id, username FROM users WHERE id = ANY (@ids::bigint[]) OR username = ANY (@names::text[]);
+
+-- name: UserUpdateProfile :one
+-- UserUpdateProfile sets the names and email given; null keeps a value.
+UPDATE users SET
+    first_name = coalesce(sqlc.narg(first_name), first_name),
+    last_name = coalesce(sqlc.narg(last_name), last_name),
+    email = coalesce(sqlc.narg(email), email)
+WHERE id = @id
+RETURNING *;
+
+-- name: UserDeactivate :many
+-- UserDeactivate makes users unable to log in or hold anything, as Kiwi's User.deactivate.
+WITH perms AS (DELETE FROM user_permissions WHERE user_id = ANY (@ids::bigint[])),
+grps AS (DELETE FROM user_groups WHERE user_id = ANY (@ids::bigint[])),
+sess AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ANY (@ids::bigint[]) AND revoked_at IS NULL)
+UPDATE users SET password = '!', is_active = false, is_staff = false, is_superuser = false
+WHERE id = ANY (@ids::bigint[])
+RETURNING *;

@@ -1,28 +1,79 @@
 package rpc
 
 import (
+	"encoding/base64"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tcms/tcms/store"
 )
 
-// TestPermissionMatrix calls every method that needs a login without one,
-// over both protocols, and with no parameters at all: the refusal must
-// come before parameters are even looked at.
+// TestPermissionMatrix walks every registered method over both protocols,
+// calling it with no parameters, so that a call that gets past the check
+// fails on its parameters and writes nothing: anonymous callers are refused
+// unless the method is anonymous; a user holding exactly the method's
+// labels gets past the check; lacking any one of them, it is refused
+// with that label named.
 func TestPermissionMatrix(t *testing.T) {
 	ts := mustServer(t)
+	ctx := t.Context()
+	admin := store.Principal{UserID: 1, Username: adminName, IsSuperuser: true}
+	u, err := ts.Store.CreateUser(ctx, store.NewUser{Username: "matrix", Password: "matrix-pass-1", Groups: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("matrix:matrix-pass-1"))
+	hold := func(t *testing.T, labels []string) {
+		t.Helper()
+		if err := ts.Store.SetUserPermissions(ctx, admin, u.ID, store.Catalogue(), false); err != nil {
+			t.Fatal(err)
+		}
+		if len(labels) > 0 {
+			if err := ts.Store.SetUserPermissions(ctx, admin, u.ID, labels, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// refused checks both protocols; a non-empty label must be named.
+	refused := func(t *testing.T, name, label string, header ...string) {
+		t.Helper()
+		want := `Authentication failed when calling "` + name + `"`
+		r := ts.jsonCall(name, nil, header...)
+		wantFault(t, r, CodeAuth, want)
+		f, raw := ts.xmlFault(call0(name), header...)
+		if f == nil || f.Code != CodeAuth || !strings.HasPrefix(f.String, want) {
+			t.Fatalf("XML-RPC: want -32098, got %v %s", f, raw)
+		}
+		if label != "" && (!strings.Contains(r.Error.Message, label) || !strings.Contains(f.String, label)) {
+			t.Fatalf("the refusal should name %s: %q / %q", label, r.Error.Message, f.String)
+		}
+	}
+	passes := func(t *testing.T, name string) {
+		t.Helper()
+		if r := ts.jsonCall(name, nil, "Authorization", basic); r.Error != nil && r.Error.Code == CodeAuth {
+			t.Fatalf("JSON-RPC: refused: %s", r.Error.Message)
+		}
+		if f, _ := ts.xmlFault(call0(name), "Authorization", basic); f != nil && f.Code == CodeAuth {
+			t.Fatalf("XML-RPC: refused: %s", f.String)
+		}
+	}
 	for _, name := range ts.srv.methods.names() {
 		m := ts.srv.methods[name]
-		if m.Access == Anonymous {
-			continue
-		}
 		t.Run(name, func(t *testing.T) {
-			want := `Authentication failed when calling "` + name + `"`
-			wantFault(t, ts.jsonCall(name, nil), CodeAuth, want)
-			f, r := ts.xmlFault(call0(name))
-			if f == nil || f.Code != CodeAuth || !strings.HasPrefix(f.String, want) {
-				t.Fatalf("XML-RPC: want -32098, got %v %s", f, r)
+			if m.Access == Anonymous {
+				hold(t, nil)
+				passes(t, name)
+				return
+			}
+			refused(t, name, "")
+			hold(t, m.Perms)
+			passes(t, name)
+			for i, missing := range m.Perms {
+				hold(t, slices.Delete(slices.Clone(m.Perms), i, i+1))
+				refused(t, name, missing, "Authorization", basic)
 			}
 		})
 	}

@@ -52,7 +52,9 @@ type Server struct {
 func (s *Server) services() []service {
 	return []service{
 		{"Auth", &Auth{s}, authMethods},
+		{"Group", &Group{s}, groupMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
+		{"User", &User{s}, userMethods},
 		{"system", &System{s}, systemMethods},
 	}
 }

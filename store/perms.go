@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -178,4 +179,9 @@ func firstMissing(want, got []string) string {
 		}
 	}
 	return ""
+}
+
+// sortUsers orders users by id.
+func sortUsers(us []User) {
+	slices.SortFunc(us, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
 }

@@ -13,11 +13,16 @@ import (
 
 // User is an account, as Django's auth_user without the password.
 type User struct {
-	ID                                   int64
-	Username, Email, FirstName, LastName string
-	IsActive, IsStaff, IsSuperuser       bool
-	DateJoined                           time.Time
-	LastLogin                            *time.Time
+	ID          int64      `json:"id"`
+	Username    string     `json:"username"`
+	Email       string     `json:"email"`
+	FirstName   string     `json:"first_name"`
+	LastName    string     `json:"last_name"`
+	IsActive    bool       `json:"is_active"`
+	IsStaff     bool       `json:"is_staff"`
+	IsSuperuser bool       `json:"is_superuser"`
+	DateJoined  time.Time  `json:"-"`
+	LastLogin   *time.Time `json:"-"`
 }
 
 // NewUser is what CreateUser needs; Password is the plain text, and empty

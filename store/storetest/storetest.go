@@ -92,7 +92,7 @@ func buildTemplate() (string, error) {
 	base := os.Getenv("TEST_DATABASE_URL")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	sum := sha256.Sum256([]byte(tcms.Schema))
+	sum := sha256.Sum256([]byte(tcms.Schema + strings.Join(store.Catalogue(), ",")))
 	name := "tcms_tpl_" + hex.EncodeToString(sum[:6])
 	conn, err := connect(ctx, base)
 	if err != nil {
@@ -147,7 +147,11 @@ func migrate(ctx context.Context, base, name string) error {
 		return err
 	}
 	defer st.Close()
-	return st.Migrate(ctx, tcms.Schema)
+	if err := st.Migrate(ctx, tcms.Schema); err != nil {
+		return err
+	}
+	_, err = st.RefreshPermissions(ctx)
+	return err
 }
 
 // admin runs one statement on the TEST_DATABASE_URL database.

@@ -137,6 +137,36 @@ func (q *Queries) GroupRename(ctx context.Context, arg GroupRenameParams) (Group
 	return i, err
 }
 
+const groupResolve = `-- name: GroupResolve :many
+SELECT id, name FROM groups WHERE id = ANY ($1::bigint[]) OR name = ANY ($2::text[])
+`
+
+type GroupResolveParams struct {
+	Ids   []int64
+	Names []string
+}
+
+// GroupResolve finds groups by id or by exact name.
+func (q *Queries) GroupResolve(ctx context.Context, arg GroupResolveParams) ([]Group, error) {
+	rows, err := q.db.Query(ctx, groupResolve, arg.Ids, arg.Names)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Group
+	for rows.Next() {
+		var i Group
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const groupRevoke = `-- name: GroupRevoke :exec
 DELETE FROM group_permissions WHERE group_id = $1 AND permission_id = ANY ($2::bigint[])
 `

@@ -56,6 +56,48 @@ func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, e
 	return i, err
 }
 
+const userDeactivate = `-- name: UserDeactivate :many
+WITH perms AS (DELETE FROM user_permissions WHERE user_id = ANY ($1::bigint[])),
+grps AS (DELETE FROM user_groups WHERE user_id = ANY ($1::bigint[])),
+sess AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ANY ($1::bigint[]) AND revoked_at IS NULL)
+UPDATE users SET password = '!', is_active = false, is_staff = false, is_superuser = false
+WHERE id = ANY ($1::bigint[])
+RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login
+`
+
+// UserDeactivate makes users unable to log in or hold anything, as Kiwi's User.deactivate.
+func (q *Queries) UserDeactivate(ctx context.Context, ids []int64) ([]User, error) {
+	rows, err := q.db.Query(ctx, userDeactivate, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []User
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.ID,
+			&i.Username,
+			&i.Email,
+			&i.FirstName,
+			&i.LastName,
+			&i.Password,
+			&i.IsActive,
+			&i.IsStaff,
+			&i.IsSuperuser,
+			&i.DateJoined,
+			&i.LastLogin,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const userGet = `-- name: UserGet :one
 SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login FROM users WHERE id = $1
 `
@@ -132,6 +174,41 @@ func (q *Queries) UserLoggedIn(ctx context.Context, arg UserLoggedInParams) erro
 	return err
 }
 
+const userResolve = `-- name: UserResolve :many
+SELECT id, username FROM users WHERE id = ANY ($1::bigint[]) OR username = ANY ($2::text[])
+`
+
+type UserResolveParams struct {
+	Ids   []int64
+	Names []string
+}
+
+type UserResolveRow struct {
+	ID       int64
+	Username string
+}
+
+// UserResolve finds users by id or by exact username.
+func (q *Queries) UserResolve(ctx context.Context, arg UserResolveParams) ([]UserResolveRow, error) {
+	rows, err := q.db.Query(ctx, userResolve, arg.Ids, arg.Names)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []UserResolveRow
+	for rows.Next() {
+		var i UserResolveRow
+		if err := rows.Scan(&i.ID, &i.Username); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const userSetActive = `-- name: UserSetActive :execrows
 UPDATE users SET is_active = $1 WHERE id = $2
 `
@@ -166,4 +243,45 @@ func (q *Queries) UserSetPassword(ctx context.Context, arg UserSetPasswordParams
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const userUpdateProfile = `-- name: UserUpdateProfile :one
+UPDATE users SET
+    first_name = coalesce($1, first_name),
+    last_name = coalesce($2, last_name),
+    email = coalesce($3, email)
+WHERE id = $4
+RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login
+`
+
+type UserUpdateProfileParams struct {
+	FirstName *string
+	LastName  *string
+	Email     *string
+	ID        int64
+}
+
+// UserUpdateProfile sets the names and email given; null keeps a value.
+func (q *Queries) UserUpdateProfile(ctx context.Context, arg UserUpdateProfileParams) (User, error) {
+	row := q.db.QueryRow(ctx, userUpdateProfile,
+		arg.FirstName,
+		arg.LastName,
+		arg.Email,
+		arg.ID,
+	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.Email,
+		&i.FirstName,
+		&i.LastName,
+		&i.Password,
+		&i.IsActive,
+		&i.IsStaff,
+		&i.IsSuperuser,
+		&i.DateJoined,
+		&i.LastLogin,
+	)
+	return i, err
 }

@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// Group is a group of users, S-Group.
+type Group struct {
+	ID   int64  `json:"id" db:"id"`
+	Name string `json:"name" db:"name"`
+}
+
+// GroupUser is a member of a group, S-GroupUser.
+type GroupUser struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+}
+
+// isDefaultGroup tells whether a group is one that cannot be renamed or deleted.
+func isDefaultGroup(name string) bool { return name == AdministratorGroup || name == TesterGroup }
+
+// CreateGroup adds a group; a taken name is a Conflict.
+func (s *Store) CreateGroup(ctx context.Context, name string) (Group, error) {
+	if name == "" {
+		return Group{}, Errorf(Invalid, "name: This field is required.")
+	}
+	var g db.Group
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		g, err = q.GroupCreate(ctx, name)
+		return err
+	})
+	return Group(g), translate(err, "Group")
+}
+
+// RenameGroup renames a group other than the default ones.
+func (s *Store) RenameGroup(ctx context.Context, id int64, name string) (Group, error) {
+	if name == "" {
+		return Group{}, Errorf(Invalid, "name: This field is required.")
+	}
+	var g db.Group
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		old, err := q.GroupGet(ctx, id)
+		if err != nil {
+			return err
+		}
+		if isDefaultGroup(old.Name) && name != old.Name {
+			return Errorf(Forbidden, "The %s group cannot be renamed.", old.Name)
+		}
+		g, err = q.GroupRename(ctx, db.GroupRenameParams{ID: id, Name: name})
+		return err
+	})
+	return Group(g), translate(err, "Group")
+}
+
+// DeleteGroup removes a group other than the default ones, with its grants
+// and memberships.
+func (s *Store) DeleteGroup(ctx context.Context, id int64) error {
+	return s.changeGrants(ctx, "Group", func(q *db.Queries) error {
+		g, err := q.GroupGet(ctx, id)
+		if err != nil {
+			return err
+		}
+		if isDefaultGroup(g.Name) {
+			return Errorf(Forbidden, "The %s group cannot be deleted.", g.Name)
+		}
+		_, err = q.GroupDelete(ctx, id)
+		return err
+	})
+}
+
+// GroupPermissions lists a group's labels.
+func (s *Store) GroupPermissions(ctx context.Context, id int64) ([]string, error) {
+	var out []string
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		if _, err := q.GroupGet(ctx, id); err != nil {
+			return err
+		}
+		var err error
+		out, err = q.GroupPermissionLabels(ctx, id)
+		return err
+	})
+	return nonNil(out), translate(err, "Group")
+}
+
+// GroupUsers lists a group's members by username.
+func (s *Store) GroupUsers(ctx context.Context, id int64) ([]GroupUser, error) {
+	var out []GroupUser
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		if _, err := q.GroupGet(ctx, id); err != nil {
+			return err
+		}
+		rows, err := q.GroupUsers(ctx, id)
+		for _, r := range rows {
+			out = append(out, GroupUser(r))
+		}
+		return err
+	})
+	return nonNil(out), translate(err, "Group")
+}
+
+// SetGroupPermissions grants (grant true) or revokes labels of a group.
+// Only a superuser changes the Administrator group; others may grant only
+// labels they hold. Granting a held label or revoking a missing one is no
+// error.
+func (s *Store) SetGroupPermissions(ctx context.Context, by Principal, groupID int64, labels []string, grant bool) error {
+	if grant {
+		if err := s.mayGrant(ctx, by, labels); err != nil {
+			return err
+		}
+	}
+	return s.changeGrants(ctx, "Group", func(q *db.Queries) error {
+		g, err := q.GroupGet(ctx, groupID)
+		if err != nil {
+			return err
+		}
+		if g.Name == AdministratorGroup && !by.IsSuperuser {
+			return Errorf(Forbidden, "Only a superuser can change the Administrator group.")
+		}
+		ids, err := permissionIDs(ctx, q, labels)
+		if err != nil {
+			return err
+		}
+		if grant {
+			return q.GroupGrant(ctx, db.GroupGrantParams{GroupID: groupID, PermissionIds: ids})
+		}
+		return q.GroupRevoke(ctx, db.GroupRevokeParams{GroupID: groupID, PermissionIds: ids})
+	})
+}
+
+// SetGroupMembers adds (add true) or removes users, given by id or
+// username, to or from a group. Only a superuser changes the membership of
+// Administrator.
+func (s *Store) SetGroupMembers(ctx context.Context, by Principal, groupRef any, users []any, add bool) error {
+	return s.changeGrants(ctx, "Group", func(q *db.Queries) error {
+		g, err := resolveGroup(ctx, q, groupRef)
+		if err != nil {
+			return err
+		}
+		if g.Name == AdministratorGroup && !by.IsSuperuser {
+			return Errorf(Forbidden, "Only a superuser can change the members of Administrator.")
+		}
+		ids, err := resolveUsers(ctx, q, users)
+		if err != nil {
+			return err
+		}
+		if add {
+			return q.GroupAddUsers(ctx, db.GroupAddUsersParams{GroupID: g.ID, UserIds: ids})
+		}
+		return q.GroupRemoveUsers(ctx, db.GroupRemoveUsersParams{GroupID: g.ID, UserIds: ids})
+	})
+}
+
+// SetUserPermissions grants (grant true) or revokes labels given to a user
+// directly, with SetGroupPermissions' rules.
+func (s *Store) SetUserPermissions(ctx context.Context, by Principal, userRef any, labels []string, grant bool) error {
+	if grant {
+		if err := s.mayGrant(ctx, by, labels); err != nil {
+			return err
+		}
+	}
+	return s.changeGrants(ctx, "User", func(q *db.Queries) error {
+		ids, err := resolveUsers(ctx, q, []any{userRef})
+		if err != nil {
+			return err
+		}
+		pids, err := permissionIDs(ctx, q, labels)
+		if err != nil {
+			return err
+		}
+		if grant {
+			return q.UserGrant(ctx, db.UserGrantParams{UserID: ids[0], PermissionIds: pids})
+		}
+		return q.UserRevoke(ctx, db.UserRevokeParams{UserID: ids[0], PermissionIds: pids})
+	})
+}
+
+// mayGrant refuses a non-superuser granting a label it does not hold.
+func (s *Store) mayGrant(ctx context.Context, by Principal, labels []string) error {
+	for _, l := range labels {
+		if !KnownPermission(l) {
+			return Errorf(Invalid, "Unknown permission: %q", l)
+		}
+	}
+	missing, err := s.MissingPermission(ctx, by, labels)
+	if err == nil && missing != "" {
+		err = Errorf(Forbidden, "You cannot grant a permission you do not hold: %s", missing)
+	}
+	return err
+}
+
+// changeGrants runs fn in a transaction that tells every process to drop
+// its cached permission sets on commit.
+func (s *Store) changeGrants(ctx context.Context, model string, fn func(q *db.Queries) error) error {
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		if err := fn(q); err != nil {
+			return err
+		}
+		return q.AuthNotify(ctx, permsPayload)
+	})
+	if err != nil {
+		return translate(err, model)
+	}
+	s.cache.apply(permsPayload)
+	return nil
+}
+
+// splitRefs splits references to records into ids (ints and digit
+// strings, as Kiwi's user fields) and names.
+func splitRefs(refs []any) (ids []int64, names []string, err error) {
+	for _, r := range refs {
+		switch v := r.(type) {
+		case int64:
+			ids = append(ids, v)
+		case int:
+			ids = append(ids, int64(v))
+		case string:
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				ids = append(ids, n)
+			} else {
+				names = append(names, v)
+			}
+		default:
+			return nil, nil, Errorf(Invalid, "Expected an id or a name, got %v", r)
+		}
+	}
+	return ids, names, nil
+}
+
+// resolveUsers turns user ids and usernames into ids, in the given order;
+// an unknown one is Invalid with Kiwi's wording.
+func resolveUsers(ctx context.Context, q *db.Queries, refs []any) ([]int64, error) {
+	ids, names, err := splitRefs(refs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.UserResolve(ctx, db.UserResolveParams{Ids: ids, Names: names})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(refs))
+	for _, r := range refs {
+		i := slices.IndexFunc(rows, func(u db.UserResolveRow) bool { return refMatches(r, u.ID, u.Username) })
+		if i < 0 {
+			if _, isName := r.(string); isName {
+				if _, err := strconv.ParseInt(r.(string), 10, 64); err != nil {
+					return nil, Errorf(Invalid, "Unknown user: %q", r)
+				}
+			}
+			return nil, Errorf(Invalid, "Unknown user_id: \"%v\"", r)
+		}
+		out = append(out, rows[i].ID)
+	}
+	return out, nil
+}
+
+// resolveGroup finds one group by id or name.
+func resolveGroup(ctx context.Context, q *db.Queries, ref any) (db.Group, error) {
+	ids, names, err := splitRefs([]any{ref})
+	if err != nil {
+		return db.Group{}, err
+	}
+	rows, err := q.GroupResolve(ctx, db.GroupResolveParams{Ids: ids, Names: names})
+	if err != nil || len(rows) == 0 {
+		return db.Group{}, orNotFound(err, "Group")
+	}
+	return rows[0], nil
+}
+
+// refMatches tells whether a reference names the record with this id and name.
+func refMatches(ref any, id int64, name string) bool {
+	return fmt.Sprint(ref) == strconv.FormatInt(id, 10) || ref == name
+}
+
+// orNotFound returns err, or Kiwi's "does not exist" error when it is nil.
+func orNotFound(err error, model string) error {
+	if err != nil {
+		return err
+	}
+	return Errorf(NotFound, "%s matching query does not exist.", model)
+}
+
+// nonNil turns a nil slice into an empty one, so replies say [] not null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// GroupNames resolves groups given by id or name to their names; an
+// unknown one is Invalid.
+func (s *Store) GroupNames(ctx context.Context, refs []any) ([]string, error) {
+	ids, names, err := splitRefs(refs)
+	if err != nil {
+		return nil, err
+	}
+	var rows []db.Group
+	err = s.withTx(ctx, func(q *db.Queries) (err error) {
+		rows, err = q.GroupResolve(ctx, db.GroupResolveParams{Ids: ids, Names: names})
+		return err
+	})
+	if err != nil {
+		return nil, translate(err, "Group")
+	}
+	out := make([]string, 0, len(refs))
+	for _, r := range refs {
+		i := slices.IndexFunc(rows, func(g db.Group) bool { return refMatches(r, g.ID, g.Name) })
+		if i < 0 {
+			return nil, Errorf(Invalid, "groups: Group %q does not exist.", fmt.Sprint(r))
+		}
+		out = append(out, rows[i].Name)
+	}
+	return out, nil
+}
