@@ -21,7 +21,7 @@ var userMethods = []Method{
 	{Name: "User.remove_permission", Access: Perms, Perms: []string{"auth.change_user"}, Returns: "nil",
 		Doc: "Takes a label or a list of labels given directly to a user (id or username)."},
 	{Name: "User.permissions", Access: Perms, Perms: []string{"auth.view_user"}, Returns: "array",
-		Doc: `The labels a user holds with their source, [{permission, source}], source being "direct", "group:<name>" or "superuser".`},
+		Doc: `The labels a user (id or username) holds with their source, [{permission, source}], source being "direct", "group:<name>" or "superuser".`},
 }
 
 // UserUpdateArgs are the parameters of User.update.
@@ -180,13 +180,17 @@ func (u *User) setPermissions(r *http.Request, args *UserPermissionArgs, grant b
 	return u.s.store.SetUserPermissions(r.Context(), *stateOf(r).who, args.UserID, ls, grant)
 }
 
-// UserIDArgs names one user.
-type UserIDArgs struct {
-	UserID int64 `json:"user_id"`
+// UserRefArgs names one user by id or username.
+type UserRefArgs struct {
+	UserID any `json:"user_id"`
 }
 
 // Permissions answers User.permissions.
-func (u *User) Permissions(r *http.Request, args *UserIDArgs, reply *[]store.PermissionSource) (err error) {
+func (u *User) Permissions(r *http.Request, args *UserRefArgs, reply *[]store.PermissionSource) error {
+	if _, err := refs("user_id", args.UserID); err != nil {
+		return err
+	}
+	var err error
 	*reply, err = u.s.store.UserPermissions(r.Context(), args.UserID)
 	return err
 }

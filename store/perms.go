@@ -116,11 +116,16 @@ type PermissionSource struct {
 }
 
 // UserPermissions lists the labels a user holds with their sources, by
-// label. A superuser holds every label as "superuser"; an inactive user
+// label; the user is given by id or username. A superuser holds every label as "superuser"; an inactive user
 // holds none.
-func (s *Store) UserPermissions(ctx context.Context, userID int64) ([]PermissionSource, error) {
+func (s *Store) UserPermissions(ctx context.Context, userRef any) ([]PermissionSource, error) {
 	var out []PermissionSource
 	err := s.withTx(ctx, func(q *db.Queries) error {
+		ids, err := resolveUsers(ctx, q, []any{userRef})
+		if err != nil {
+			return err
+		}
+		userID := ids[0]
 		u, err := q.UserGet(ctx, userID)
 		if err != nil || !u.IsActive {
 			return err
