@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,6 +19,7 @@ type Store struct {
 	pool   *pgxpool.Pool
 	q      *db.Queries
 	cache  *authCache
+	policy atomic.Pointer[loginPolicy]
 	cancel context.CancelFunc // stops the listener
 	done   chan struct{}      // closed when the listener has stopped
 }
@@ -31,6 +33,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	s := &Store{pool: pool, q: db.New(pool), cache: newAuthCache(), done: make(chan struct{})}
+	s.SetLoginPolicy(DefaultLoginMaxFailures, DefaultLoginLockout)
 	// The first LISTEN happens here so that a bad URL fails Open and the
 	// caches work from the first call.
 	conn, err := s.listenConn(ctx)

@@ -13,7 +13,7 @@ import (
 const userCreate = `-- name: UserCreate :one
 INSERT INTO users (username, email, password, is_staff, is_superuser)
 VALUES ($1, $2, $3, $4, $5)
-RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login
+RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until
 `
 
 type UserCreateParams struct {
@@ -46,12 +46,14 @@ func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, e
 		&i.IsSuperuser,
 		&i.DateJoined,
 		&i.LastLogin,
+		&i.FailedLogins,
+		&i.LockedUntil,
 	)
 	return i, err
 }
 
 const userGetByUsername = `-- name: UserGetByUsername :one
-SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login FROM users WHERE username = $1
+SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until FROM users WHERE username = $1
 `
 
 // UserGetByUsername returns a user and its password hash for login.
@@ -70,6 +72,8 @@ func (q *Queries) UserGetByUsername(ctx context.Context, username string) (User,
 		&i.IsSuperuser,
 		&i.DateJoined,
 		&i.LastLogin,
+		&i.FailedLogins,
+		&i.LockedUntil,
 	)
 	return i, err
 }
@@ -87,7 +91,9 @@ func (q *Queries) UserHasSuperuser(ctx context.Context) (bool, error) {
 }
 
 const userLoggedIn = `-- name: UserLoggedIn :exec
-UPDATE users SET last_login = $1::timestamptz, password = coalesce($2, password) WHERE id = $3
+UPDATE users SET last_login = $1::timestamptz, password = coalesce($2, password),
+    failed_logins = 0, locked_until = NULL
+WHERE id = $3
 `
 
 type UserLoggedInParams struct {
@@ -96,10 +102,32 @@ type UserLoggedInParams struct {
 	ID       int64
 }
 
-// UserLoggedIn records a login, and the password hash when it was upgraded.
+// UserLoggedIn records a login, and the password hash when it was upgraded; it clears any lockout.
 func (q *Queries) UserLoggedIn(ctx context.Context, arg UserLoggedInParams) error {
 	_, err := q.db.Exec(ctx, userLoggedIn, arg.Now, arg.Password, arg.ID)
 	return err
+}
+
+const userLoginFailed = `-- name: UserLoginFailed :one
+UPDATE users SET
+    failed_logins = CASE WHEN failed_logins + 1 >= $1::int THEN 0 ELSE failed_logins + 1 END,
+    locked_until = CASE WHEN failed_logins + 1 >= $1::int THEN $2::timestamptz ELSE locked_until END
+WHERE id = $3
+RETURNING locked_until
+`
+
+type UserLoginFailedParams struct {
+	MaxFailures int32
+	LockedUntil time.Time
+	ID          int64
+}
+
+// UserLoginFailed counts a wrong password; the max_failures-th one locks the user until locked_until and restarts the count.
+func (q *Queries) UserLoginFailed(ctx context.Context, arg UserLoginFailedParams) (*time.Time, error) {
+	row := q.db.QueryRow(ctx, userLoginFailed, arg.MaxFailures, arg.LockedUntil, arg.ID)
+	var locked_until *time.Time
+	err := row.Scan(&locked_until)
+	return locked_until, err
 }
 
 const userSetActive = `-- name: UserSetActive :execrows
@@ -132,6 +160,19 @@ type UserSetPasswordParams struct {
 // UserSetPassword replaces a user's password hash.
 func (q *Queries) UserSetPassword(ctx context.Context, arg UserSetPasswordParams) (int64, error) {
 	result, err := q.db.Exec(ctx, userSetPassword, arg.Password, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const userUnlock = `-- name: UserUnlock :execrows
+UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1
+`
+
+// UserUnlock lifts a lockout and forgets the wrong passwords counted so far.
+func (q *Queries) UserUnlock(ctx context.Context, id int64) (int64, error) {
+	result, err := q.db.Exec(ctx, userUnlock, id)
 	if err != nil {
 		return 0, err
 	}
