@@ -89,5 +89,6 @@ func uniqueField(pg *pgconn.PgError) string {
 // uniqueFields maps unique constraint names to the field words Kiwi prints
 // ("Build with this Version and Name already exists.").
 var uniqueFields = map[string]string{
-	"users_username_key": "Username",
+	"users_username_key":          "Username",
+	"api_tokens_user_id_name_key": "Name",
 }
