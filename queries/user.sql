@@ -21,8 +21,22 @@ UPDATE users SET is_active = @is_active WHERE id = @id;
 UPDATE users SET password = @password WHERE id = @id;
 
 -- name: UserLoggedIn :exec
--- UserLoggedIn records a login, and the password hash when it was upgraded.
-UPDATE users SET last_login = @now::timestamptz, password = coalesce(sqlc.narg(password), password) WHERE id = @id;
+-- UserLoggedIn records a login, and the password hash when it was upgraded; it clears any lockout.
+UPDATE users SET last_login = @now::timestamptz, password = coalesce(sqlc.narg(password), password),
+    failed_logins = 0, locked_until = NULL
+WHERE id = @id;
+
+-- name: UserLoginFailed :one
+-- UserLoginFailed counts a wrong password; the max_failures-th one locks the user until locked_until and restarts the count.
+UPDATE users SET
+    failed_logins = CASE WHEN failed_logins + 1 >= @max_failures::int THEN 0 ELSE failed_logins + 1 END,
+    locked_until = CASE WHEN failed_logins + 1 >= @max_failures::int THEN @locked_until::timestamptz ELSE locked_until END
+WHERE id = @id
+RETURNING locked_until;
+
+-- name: UserUnlock :execrows
+-- UserUnlock lifts a lockout and forgets the wrong passwords counted so far.
+UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = @id;
 
 -- name: UserGet :one
 -- UserGet returns one user.

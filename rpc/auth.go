@@ -2,11 +2,12 @@ package rpc
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/tcms/tcms/store"
 )
 
-// Auth is the Auth namespace: log in and out.
+// Auth is the Auth namespace: log in and out, and manage API tokens.
 type Auth struct{ s *Server }
 
 var authMethods = []Method{
@@ -14,6 +15,12 @@ var authMethods = []Method{
 		Doc: "Checks the username and password, starts a session, sets the sessionid cookie and returns the session token (also usable as Authorization: Bearer <token>)."},
 	{Name: "Auth.logout", Access: Anonymous, Returns: "nil",
 		Doc: "Ends the caller's session; its token and cookie stop working at once."},
+	{Name: "Auth.create_token", Access: Login, Returns: "struct",
+		Doc: "Creates an API token for the caller, expiring after expires_in_days (0 or absent: never, at most 3650), and returns {id, name, token, created_at, expires_at}. The token is shown only here; send it as Authorization: Bearer <token> or as the HTTP Basic password."},
+	{Name: "Auth.tokens", Access: Login, Returns: "array",
+		Doc: "Lists the caller's API tokens by id as {id, name, created_at, expires_at, last_used_at}, never the token itself; last_used_at may lag by a few minutes."},
+	{Name: "Auth.revoke_token", Access: Login, Returns: "nil",
+		Doc: "Revokes one of the caller's API tokens; it stops working within a second on every server."},
 }
 
 // LoginArgs are the parameters of Auth.login.
@@ -26,6 +33,9 @@ type LoginArgs struct {
 func (a *Auth) Login(r *http.Request, args *LoginArgs, reply *string) error {
 	if args.Username == "" || args.Password == "" {
 		return store.Errorf(store.Invalid, "Username and password is required")
+	}
+	if ok, wait := a.s.sessions.limit.allow(clientKey(r), time.Now()); !ok {
+		return errTooManyLogins(wait)
 	}
 	u, err := a.s.store.Authenticate(r.Context(), args.Username, args.Password)
 	if err != nil {
@@ -54,4 +64,78 @@ func (a *Auth) Logout(r *http.Request, _ *NoArgs, _ *any) error {
 	st.who, st.session = nil, ""
 	a.s.sessions.setCookie(st.w, r, "")
 	return nil
+}
+
+// maxTokenDays bounds a token's lifetime: ten years, for "never" with an
+// end.
+const maxTokenDays = 3650
+
+// CreateTokenArgs are the parameters of Auth.create_token.
+type CreateTokenArgs struct {
+	Name          string `json:"name"`
+	ExpiresInDays int    `json:"expires_in_days" rpc:"optional"`
+}
+
+// CreatedToken is Auth.create_token's reply: the one time the token is shown.
+type CreatedToken struct {
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	Token     string     `json:"token"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
+}
+
+// TokenInfo is an API token in Auth.tokens.
+type TokenInfo struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+// CreateToken answers Auth.create_token.
+func (a *Auth) CreateToken(r *http.Request, args *CreateTokenArgs, reply *CreatedToken) error {
+	if args.ExpiresInDays < 0 {
+		return store.Errorf(store.Invalid, "expires_in_days: Ensure this value is greater than or equal to 0.")
+	}
+	if args.ExpiresInDays > maxTokenDays {
+		return store.Errorf(store.Invalid, "expires_in_days: Ensure this value is less than or equal to %d.", maxTokenDays)
+	}
+	var expires *time.Time
+	if args.ExpiresInDays > 0 {
+		t := time.Now().AddDate(0, 0, args.ExpiresInDays)
+		expires = &t
+	}
+	tok, text, err := a.s.store.CreateToken(r.Context(), stateOf(r).who.UserID, args.Name, expires)
+	if err != nil {
+		return err
+	}
+	*reply = CreatedToken{ID: tok.ID, Name: tok.Name, Token: text, CreatedAt: tok.CreatedAt, ExpiresAt: tok.ExpiresAt}
+	return nil
+}
+
+// Tokens answers Auth.tokens.
+func (a *Auth) Tokens(r *http.Request, _ *NoArgs, reply *[]TokenInfo) error {
+	list, err := a.s.store.Tokens(r.Context(), stateOf(r).who.UserID)
+	if err != nil {
+		return err
+	}
+	*reply = make([]TokenInfo, len(list))
+	for i, t := range list {
+		(*reply)[i] = TokenInfo(t)
+	}
+	return nil
+}
+
+// RevokeTokenArgs are the parameters of Auth.revoke_token. The parameter
+// is "id", not "token_id": keyword arguments containing "token" are
+// refused as secrets (call.restricted).
+type RevokeTokenArgs struct {
+	TokenID int64 `json:"id"`
+}
+
+// RevokeToken answers Auth.revoke_token.
+func (a *Auth) RevokeToken(r *http.Request, args *RevokeTokenArgs, _ *any) error {
+	return a.s.store.RevokeToken(r.Context(), stateOf(r).who.UserID, args.TokenID)
 }

@@ -4,6 +4,7 @@
 package rpc
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,6 +29,7 @@ type Config struct {
 	SessionTTL   time.Duration // session lifetime
 	EscapeHTML   bool          // HTML-escape returned strings, as Kiwi TCMS does
 	MaxBodyBytes int64         // request body limit
+	LoginRate    int           // password checks per minute per client address; <= 0: DefaultLoginRate
 	Version      string        // what KiwiTCMS.version answers
 	Logger       *slog.Logger
 }
@@ -67,6 +69,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 24 * time.Hour
 	}
+	if cfg.LoginRate <= 0 {
+		cfg.LoginRate = DefaultLoginRate
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -79,7 +84,7 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		methods:  registry{},
 		gorilla:  gorpc.NewServer(),
-		sessions: &sessions{store: cfg.Store, secret: cfg.Secret, ttl: cfg.SessionTTL},
+		sessions: &sessions{store: cfg.Store, secret: cfg.Secret, ttl: cfg.SessionTTL, limit: newLimiter(cfg.LoginRate)},
 	}
 	for _, ct := range append(xmlContentTypes, jsonContentTypes...) {
 		s.gorilla.RegisterCodec(callCodec{}, ct)
@@ -144,7 +149,7 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request, p protocol) {
 		return
 	}
 	st := &requestState{w: w}
-	st.who, st.session = s.sessions.identify(r)
+	st.who, st.session, st.why = s.sessions.identify(r)
 	p.serve(s, w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), body)
 }
 
@@ -170,6 +175,7 @@ type requestState struct {
 	w       http.ResponseWriter // for Set-Cookie
 	who     *store.Principal    // nil for anonymous callers
 	session string              // id of the session whose token was sent
+	why     string              // why an anonymous caller is anonymous, if unusual
 }
 
 type stateKey struct{}
@@ -190,6 +196,7 @@ type call struct {
 	srv    *Server
 	ctx    context.Context
 	who    *store.Principal
+	why    string // see requestState
 	method *Method
 	reply  any
 	err    error
@@ -212,7 +219,7 @@ func (c *call) Method() (string, error) {
 		return "", noMethod(c.name)
 	}
 	c.method = m
-	if err := c.srv.authorize(c.ctx, c.who, m); err != nil {
+	if err := c.srv.authorize(c.ctx, c.who, c.why, m); err != nil {
 		return "", err
 	}
 	return m.goName, nil
@@ -225,14 +232,15 @@ func (c *call) WriteResponse(_ http.ResponseWriter, reply any) { c.reply = reply
 func (c *call) WriteError(_ http.ResponseWriter, _ int, err error) { c.err = err }
 
 // authorize refuses a caller who may not call m: anonymous callers of
-// methods that need a login, and callers lacking any of m's labels. The
-// caller's permission set comes from the store's cache.
-func (s *Server) authorize(ctx context.Context, who *store.Principal, m *Method) error {
+// methods that need a login (why is the reason they are given, if not the
+// usual one), and callers lacking any of m's labels. The caller's
+// permission set comes from the store's cache.
+func (s *Server) authorize(ctx context.Context, who *store.Principal, why string, m *Method) error {
 	if m.Access == Anonymous {
 		return nil
 	}
 	if who == nil {
-		return authFailed(m.Name, "login required")
+		return authFailed(m.Name, cmp.Or(why, "login required"))
 	}
 	if m.Access != Perms {
 		return nil
@@ -281,7 +289,7 @@ func (c *call) restricted() bool {
 func (s *Server) dispatch(r *http.Request, c *call) {
 	start := time.Now()
 	st := stateOf(r)
-	c.srv, c.ctx, c.who = s, r.Context(), st.who
+	c.srv, c.ctx, c.who, c.why = s, r.Context(), st.who, st.why
 	if c.restricted() {
 		c.err = invalidRequest("Unsupported field")
 	} else {

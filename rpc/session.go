@@ -21,6 +21,7 @@ type sessions struct {
 	store  *store.Store
 	secret []byte
 	ttl    time.Duration
+	limit  *limiter // password checks per client address
 }
 
 // issue starts a session for the user and returns its token and id.
@@ -57,27 +58,46 @@ func (m *sessions) principal(ctx context.Context, token string) (*store.Principa
 	return &p, claims.ID
 }
 
-// identify finds who is calling: the sessionid cookie, a Bearer token, or
-// HTTP Basic credentials. Anything missing, invalid, expired or ended
-// makes the caller anonymous, as in Kiwi TCMS; the methods that need a
-// login then refuse.
-func (m *sessions) identify(r *http.Request) (*store.Principal, string) {
+// tooManyLogins is why a caller whose Basic credentials were not checked
+// is anonymous.
+const tooManyLogins = "too many login attempts"
+
+// identify finds who is calling: the sessionid cookie, a Bearer token (a
+// session JWT or an API token), or HTTP Basic credentials. Anything
+// missing, invalid, expired or ended makes the caller anonymous, as in
+// Kiwi TCMS; the methods that need a login then refuse, with why as the
+// reason if it is not the usual one.
+func (m *sessions) identify(r *http.Request) (who *store.Principal, session, why string) {
 	ctx := r.Context()
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		if p, id := m.principal(ctx, c.Value); p != nil {
-			return p, id
+			return p, id, ""
 		}
 	}
 	auth := r.Header.Get("Authorization")
 	if token, ok := strings.CutPrefix(auth, "Bearer "); ok {
-		return m.principal(ctx, strings.TrimSpace(token))
+		token = strings.TrimSpace(token)
+		if store.IsToken(token) {
+			if p, err := m.store.TokenPrincipal(ctx, token); err == nil {
+				return &p, "", ""
+			}
+			return nil, "", ""
+		}
+		p, id := m.principal(ctx, token)
+		return p, id, ""
 	}
 	if user, pass, ok := r.BasicAuth(); ok {
+		if p, ok := m.store.CachedBasicPrincipal(user, pass); ok {
+			return &p, "", ""
+		}
+		if ok, _ := m.limit.allow(clientKey(r), time.Now()); !ok {
+			return nil, "", tooManyLogins
+		}
 		if p, err := m.store.BasicPrincipal(ctx, user, pass); err == nil {
-			return &p, ""
+			return &p, "", ""
 		}
 	}
-	return nil, ""
+	return nil, "", ""
 }
 
 // setCookie sends the session cookie (Secure only over HTTPS); an empty

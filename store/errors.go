@@ -92,4 +92,5 @@ var uniqueFields = map[string]string{
 	"users_username_key":                 "Username",
 	"groups_name_key":                    "Name",
 	"permissions_app_label_codename_key": "App label and Codename",
+	"api_tokens_user_id_name_key":        "Name",
 }

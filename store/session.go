@@ -92,8 +92,16 @@ const basicTTL = 5 * time.Minute
 // BasicPrincipal authenticates HTTP Basic credentials, with Authenticate's
 // errors. Clients send them on every call, so after one slow hash the
 // verified pair is remembered for basicTTL under an HMAC of it, never the
-// password itself, and dropped when the user changes.
+// password itself, and dropped when the user changes. An API token works
+// as the password of its own user.
 func (s *Store) BasicPrincipal(ctx context.Context, username, password string) (Principal, error) {
+	if IsToken(password) {
+		p, err := s.TokenPrincipal(ctx, password)
+		if err != nil || p.Username != username {
+			return Principal{}, errWrongCredentials
+		}
+		return p, nil
+	}
 	now := time.Now()
 	key := s.cache.basicKey(username, password)
 	p, gen, ok := lookup(s.cache, s.cache.basic, key, now)
@@ -107,6 +115,19 @@ func (s *Store) BasicPrincipal(ctx context.Context, username, password string) (
 	p = Principal{UserID: u.ID, Username: u.Username, IsSuperuser: u.IsSuperuser}
 	put(s.cache, s.cache.basic, key, cached{p: p, expires: now.Add(basicTTL)}, gen)
 	return p, nil
+}
+
+// CachedBasicPrincipal is BasicPrincipal answered from memory only: ok is
+// false unless the credentials were verified recently, so that the caller
+// can ration the slow path (rate limits) without slowing down the fast one.
+func (s *Store) CachedBasicPrincipal(username, password string) (p Principal, ok bool) {
+	now := time.Now()
+	if IsToken(password) {
+		p, _, ok = lookup(s.cache, s.cache.tokens, tokenHash(password), now)
+		return p, ok && p.Username == username
+	}
+	p, _, ok = lookup(s.cache, s.cache.basic, s.cache.basicKey(username, password), now)
+	return p, ok
 }
 
 // newSessionKey returns 32 characters from [a-z0-9] without modulo bias.
@@ -127,8 +148,8 @@ func newSessionKey() string {
 }
 
 // authChannel carries cache invalidations between processes. Payloads are
-// "s:<session id>" (session ended), "u:<user id>" (user changed) and "p"
-// (grants or groups changed).
+// "s:<session id>" (session ended), "t:<token id>" (API token revoked),
+// "u:<user id>" (user changed) and "p" (grants or groups changed).
 const authChannel = "tcms_auth"
 
 func sessionPayload(id string) string { return "s:" + id }
@@ -137,7 +158,8 @@ func sessionPayload(id string) string { return "s:" + id }
 // entries, then everything.
 const maxCached = 100_000
 
-// authCache holds live sessions and verified Basic credentials. It is only
+// authCache holds live sessions, verified Basic credentials and API
+// tokens (keyed by their hash). It is only
 // trusted while the listener is connected (live): a notification missed
 // while it was down could leave a revoked session usable.
 type authCache struct {
@@ -148,15 +170,18 @@ type authCache struct {
 	sessions map[string]cached
 	basic    map[[sha256.Size]byte]cached
 	perms    map[int64]cachedPerms // effective permission sets by user id
+	tokens   map[[sha256.Size]byte]cached
 }
 
 type cached struct {
 	p       Principal
 	expires time.Time
+	tokenID int64 // API token entries only
 }
 
 func newAuthCache() *authCache {
-	c := &authCache{hmacKey: make([]byte, 32), sessions: map[string]cached{}, basic: map[[sha256.Size]byte]cached{}, perms: map[int64]cachedPerms{}}
+	c := &authCache{hmacKey: make([]byte, 32), sessions: map[string]cached{},
+		basic: map[[sha256.Size]byte]cached{}, tokens: map[[sha256.Size]byte]cached{}, perms: map[int64]cachedPerms{}}
 	rand.Read(c.hmacKey)
 	return c
 }
@@ -211,17 +236,29 @@ func (c *authCache) apply(payload string) {
 		clear(c.perms)
 		return
 	}
+	if v, ok := strings.CutPrefix(payload, "t:"); ok {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			maps.DeleteFunc(c.tokens, func(_ [sha256.Size]byte, e cached) bool { return e.tokenID == id })
+			return
+		}
+	}
 	if v, ok := strings.CutPrefix(payload, "u:"); ok {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 			maps.DeleteFunc(c.sessions, func(_ string, e cached) bool { return e.p.UserID == id })
 			maps.DeleteFunc(c.basic, func(_ [sha256.Size]byte, e cached) bool { return e.p.UserID == id })
 			delete(c.perms, id)
+			maps.DeleteFunc(c.tokens, func(_ [sha256.Size]byte, e cached) bool { return e.p.UserID == id })
 			return
 		}
 	}
+	c.clear()
+}
+
+func (c *authCache) clear() {
 	clear(c.sessions)
 	clear(c.basic)
 	clear(c.perms)
+	clear(c.tokens)
 }
 
 // setLive switches the cache on when the listener is connected and off,
@@ -231,9 +268,7 @@ func (c *authCache) setLive(live bool) {
 	defer c.mu.Unlock()
 	c.gen++
 	c.live = live
-	clear(c.sessions)
-	clear(c.basic)
-	clear(c.perms)
+	c.clear()
 }
 
 // listenConn opens the listener's own connection (not the pool's: it is

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,6 +20,7 @@ type Store struct {
 	pool   *pgxpool.Pool
 	q      *db.Queries
 	cache  *authCache
+	policy atomic.Pointer[loginPolicy]
 	cancel context.CancelFunc // stops the listener
 	done   chan struct{}      // closed when the listener has stopped
 
@@ -35,6 +37,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	}
 	s := &Store{pool: pool, q: db.New(pool), cache: newAuthCache(), done: make(chan struct{}),
 		defaultGroups: []string{TesterGroup}}
+	s.SetLoginPolicy(DefaultLoginMaxFailures, DefaultLoginLockout)
 	// The first LISTEN happens here so that a bad URL fails Open and the
 	// caches work from the first call.
 	conn, err := s.listenConn(ctx)

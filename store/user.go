@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"math"
 	"strconv"
 	"time"
 
@@ -23,6 +24,12 @@ type User struct {
 	IsSuperuser bool       `json:"is_superuser"`
 	DateJoined  time.Time  `json:"-"`
 	LastLogin   *time.Time `json:"-"`
+	LockedUntil *time.Time `json:"-"` // logins refused until then; see SetLoginPolicy
+}
+
+// IsLocked tells whether too many wrong passwords lock the user out at now.
+func (u User) IsLocked(now time.Time) bool {
+	return u.LockedUntil != nil && now.Before(*u.LockedUntil)
 }
 
 // NewUser is what CreateUser needs; Password is the plain text, and empty
@@ -44,13 +51,50 @@ func userFromRow(r db.User) User {
 	return User{
 		ID: r.ID, Username: r.Username, Email: r.Email, FirstName: r.FirstName, LastName: r.LastName,
 		IsActive: r.IsActive, IsStaff: r.IsStaff, IsSuperuser: r.IsSuperuser,
-		DateJoined: r.DateJoined, LastLogin: r.LastLogin,
+		DateJoined: r.DateJoined, LastLogin: r.LastLogin, LockedUntil: r.LockedUntil,
 	}
 }
 
 // errWrongCredentials is the one answer to every failed login, so that it
 // does not reveal whether the username exists or is active.
 var errWrongCredentials = &Error{Kind: Invalid, Message: "Wrong username or password"}
+
+// errLocked answers every login of a locked user, right password or not.
+var errLocked = &Error{Kind: Invalid, Message: "Account is locked after too many failed logins; try again later or ask an administrator to unlock it"}
+
+// Default login policy: Kiwi TCMS has none; these stop online guessing
+// without bothering a user who mistypes.
+const (
+	DefaultLoginMaxFailures = 5
+	DefaultLoginLockout     = 15 * time.Minute
+)
+
+// loginPolicy is how many wrong passwords in a row lock a user, and for
+// how long. maxFailures <= 0 turns lockout off.
+type loginPolicy struct {
+	maxFailures int
+	lockout     time.Duration
+}
+
+// SetLoginPolicy sets how many wrong passwords in a row (maxFailures)
+// lock a user out, and for how long; maxFailures <= 0 turns lockout off.
+// Open starts with DefaultLoginMaxFailures and DefaultLoginLockout.
+func (s *Store) SetLoginPolicy(maxFailures int, lockout time.Duration) {
+	s.policy.Store(&loginPolicy{maxFailures: maxFailures, lockout: lockout})
+}
+
+// UnlockUser lifts a user's lockout and forgets the wrong passwords
+// counted so far.
+func (s *Store) UnlockUser(ctx context.Context, userID int64) error {
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		n, err := q.UserUnlock(ctx, userID)
+		if err == nil && n == 0 {
+			err = pgx.ErrNoRows
+		}
+		return err
+	})
+	return translate(err, "User")
+}
 
 // CreateUser adds an active user. A taken username is a Conflict.
 func (s *Store) CreateUser(ctx context.Context, u NewUser) (User, error) {
@@ -101,7 +145,8 @@ func (s *Store) HasSuperuser(ctx context.Context) (bool, error) {
 
 // SetUserActive activates or deactivates a user. Deactivating also ends
 // all the user's sessions; either way every process drops what it has
-// cached for the user.
+// cached for the user (sessions, Basic credentials and API tokens). The
+// user's tokens are kept but refused while the user is inactive.
 func (s *Store) SetUserActive(ctx context.Context, userID int64, active bool) error {
 	now := time.Now()
 	err := s.withTx(ctx, func(q *db.Queries) error {
@@ -126,9 +171,11 @@ func (s *Store) SetUserActive(ctx context.Context, userID int64, active bool) er
 	return nil
 }
 
-// SetPassword replaces a user's password. Every process drops the user's
-// cached credentials, so the old password stops working for HTTP Basic.
+// SetPassword replaces a user's password and, as in Kiwi TCMS, ends the
+// user's sessions. Every process drops the user's cached credentials, so
+// the old password stops working for HTTP Basic. API tokens stay valid.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
+	now := time.Now()
 	hash := hashPassword(password)
 	err := s.withTx(ctx, func(q *db.Queries) error {
 		n, err := q.UserSetPassword(ctx, db.UserSetPasswordParams{ID: userID, Password: hash})
@@ -137,6 +184,9 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 		}
 		if n == 0 {
 			return pgx.ErrNoRows
+		}
+		if err := q.SessionRevokeByUser(ctx, db.SessionRevokeByUserParams{UserID: userID, Now: now}); err != nil {
+			return err
 		}
 		return q.AuthNotify(ctx, userPayload(userID))
 	})
@@ -150,22 +200,45 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 // Authenticate checks a username (exact match) and password and records
 // the login. A Django hash is replaced by an argon2id one in the same
 // transaction. Unknown users, wrong passwords and inactive users all get
-// the same Invalid error.
+// the same Invalid error. Wrong passwords are counted, and too many in a
+// row lock the user out for a while (SetLoginPolicy): then every login is
+// refused, with its own message, until the lockout ends or UnlockUser.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
 	now := time.Now()
+	policy := s.policy.Load()
 	var u User
+	var refused error // committed, unlike an error returned to withTx
 	err := s.withTx(ctx, func(q *db.Queries) error {
 		row, err := q.UserGetByUsername(ctx, username)
 		if errors.Is(err, pgx.ErrNoRows) {
 			verifyPassword(dummyHash(), password)
-			return errWrongCredentials
+			refused = errWrongCredentials
+			return nil
 		}
 		if err != nil {
 			return err
 		}
+		if policy.maxFailures > 0 && userFromRow(row).IsLocked(now) {
+			refused = errLocked
+			return nil
+		}
 		ok, rehash := verifyPassword(row.Password, password)
-		if !ok || !row.IsActive {
-			return errWrongCredentials
+		if !ok {
+			refused = errWrongCredentials
+			if policy.maxFailures <= 0 {
+				return nil
+			}
+			until, err := q.UserLoginFailed(ctx, db.UserLoginFailedParams{
+				ID: row.ID, MaxFailures: int32(min(policy.maxFailures, math.MaxInt32)), LockedUntil: now.Add(policy.lockout),
+			})
+			if until != nil && now.Before(*until) {
+				refused = errLocked
+			}
+			return err
+		}
+		if !row.IsActive {
+			refused = errWrongCredentials
+			return nil
 		}
 		var newHash *string
 		if rehash {
@@ -176,11 +249,14 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 			return err
 		}
 		u = userFromRow(row)
-		u.LastLogin = &now
+		u.LastLogin, u.LockedUntil = &now, nil
 		return nil
 	})
 	if err != nil {
 		return User{}, translate(err, "User")
+	}
+	if refused != nil {
+		return User{}, refused
 	}
 	return u, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tcms/tcms/rpc"
+	"github.com/tcms/tcms/store"
 )
 
 // config is everything the commands read from the environment and flags;
@@ -25,7 +26,10 @@ type config struct {
 	LogLevel      slog.Level
 	MaxBodyBytes  int64
 	DefaultGroups []string
-	Args          []string // what follows the flags
+	Args          []string      // what follows the flags
+	LoginMaxFails int           // wrong passwords in a row that lock a user; 0: never
+	LoginLockout  time.Duration // how long a lockout lasts
+	LoginRate     int           // password checks per minute per client address
 }
 
 func loadConfig(command string, args []string, getenv func(string) string) (config, error) {
@@ -51,6 +55,15 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 		return c, fmt.Errorf("TCMS_MAX_BODY_BYTES: want a positive number of bytes, got %q", getenv("TCMS_MAX_BODY_BYTES"))
 	}
 	c.DefaultGroups = splitList(or(getenv("TCMS_DEFAULT_GROUPS"), "Tester"))
+	if c.LoginMaxFails, err = strconv.Atoi(or(getenv("TCMS_LOGIN_MAX_FAILURES"), strconv.Itoa(store.DefaultLoginMaxFailures))); err != nil || c.LoginMaxFails < 0 {
+		return c, fmt.Errorf("TCMS_LOGIN_MAX_FAILURES: want a number, 0 for no lockout, got %q", getenv("TCMS_LOGIN_MAX_FAILURES"))
+	}
+	if c.LoginLockout, err = time.ParseDuration(or(getenv("TCMS_LOGIN_LOCKOUT"), store.DefaultLoginLockout.String())); err != nil || c.LoginLockout <= 0 {
+		return c, fmt.Errorf("TCMS_LOGIN_LOCKOUT: want a positive duration such as 15m, got %q", getenv("TCMS_LOGIN_LOCKOUT"))
+	}
+	if c.LoginRate, err = strconv.Atoi(or(getenv("TCMS_LOGIN_RATE"), strconv.Itoa(rpc.DefaultLoginRate))); err != nil || c.LoginRate <= 0 {
+		return c, fmt.Errorf("TCMS_LOGIN_RATE: want a positive number per minute, got %q", getenv("TCMS_LOGIN_RATE"))
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -68,6 +68,9 @@ func TestConfigErrors(t *testing.T) {
 		"TCMS_LOG_LEVEL":                      {"DATABASE_URL": "x", "TCMS_LOG_LEVEL": "loud"},
 		"TCMS_MAX_BODY_BYTES":                 {"DATABASE_URL": "x", "TCMS_MAX_BODY_BYTES": "-1"},
 		"TCMS_SECRET_KEY must be at least 32": {"DATABASE_URL": "x", "TCMS_SECRET_KEY": "short"},
+		"TCMS_LOGIN_MAX_FAILURES":             {"DATABASE_URL": "x", "TCMS_LOGIN_MAX_FAILURES": "-1"},
+		"TCMS_LOGIN_LOCKOUT":                  {"DATABASE_URL": "x", "TCMS_LOGIN_LOCKOUT": "0s"},
+		"TCMS_LOGIN_RATE":                     {"DATABASE_URL": "x", "TCMS_LOGIN_RATE": "many"},
 	}
 	for want, vars := range cases {
 		if _, err := loadConfig("serve", nil, env(vars)); err == nil || !strings.Contains(err.Error(), want) {

@@ -39,6 +39,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.store = st
 	st.SetDefaultGroups(m.cfg.DefaultGroups)
+	st.SetLoginPolicy(m.cfg.LoginMaxFails, m.cfg.LoginLockout)
 	secret := []byte(m.cfg.SecretKey)
 	if len(secret) == 0 {
 		if secret, err = st.ServerSecret(ctx); err != nil {
@@ -47,7 +48,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	h, err := rpc.New(rpc.Config{
 		Store: st, Secret: secret, SessionTTL: m.cfg.SessionTTL, EscapeHTML: m.cfg.EscapeHTML,
-		MaxBodyBytes: m.cfg.MaxBodyBytes, Version: Version, Logger: log,
+		MaxBodyBytes: m.cfg.MaxBodyBytes, LoginRate: m.cfg.LoginRate, Version: Version, Logger: log,
 	})
 	if err != nil {
 		return err

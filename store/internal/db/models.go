@@ -8,6 +8,19 @@ import (
 	"time"
 )
 
+// API tokens: each authenticates as its user until revoked or expired.
+type ApiToken struct {
+	ID     int64
+	UserID int64
+	Name   string
+	// SHA-256 of the token text; the token itself is never stored.
+	TokenHash []byte
+	CreatedAt time.Time
+	ExpiresAt *time.Time
+	// Last time the token was checked against the database (callers are cached for a few minutes).
+	LastUsedAt *time.Time
+}
+
 // Groups of users; Administrator and Tester always exist and keep their names.
 type Group struct {
 	ID   int64
@@ -64,6 +77,10 @@ type User struct {
 	IsSuperuser bool
 	DateJoined  time.Time
 	LastLogin   *time.Time
+	// Wrong passwords since the last login or lockout.
+	FailedLogins int32
+	// Logins are refused until then, after too many wrong passwords.
+	LockedUntil *time.Time
 }
 
 type UserGroup struct {

@@ -13,7 +13,7 @@ import (
 const userCreate = `-- name: UserCreate :one
 INSERT INTO users (username, email, password, first_name, last_name, is_staff, is_superuser, is_active)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login
+RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until
 `
 
 type UserCreateParams struct {
@@ -52,6 +52,8 @@ func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, e
 		&i.IsSuperuser,
 		&i.DateJoined,
 		&i.LastLogin,
+		&i.FailedLogins,
+		&i.LockedUntil,
 	)
 	return i, err
 }
@@ -62,7 +64,7 @@ grps AS (DELETE FROM user_groups WHERE user_id = ANY ($1::bigint[])),
 sess AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ANY ($1::bigint[]) AND revoked_at IS NULL)
 UPDATE users SET password = '!', is_active = false, is_staff = false, is_superuser = false
 WHERE id = ANY ($1::bigint[])
-RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login
+RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until
 `
 
 // UserDeactivate makes users unable to log in or hold anything, as Kiwi's User.deactivate.
@@ -87,6 +89,8 @@ func (q *Queries) UserDeactivate(ctx context.Context, ids []int64) ([]User, erro
 			&i.IsSuperuser,
 			&i.DateJoined,
 			&i.LastLogin,
+			&i.FailedLogins,
+			&i.LockedUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -99,7 +103,7 @@ func (q *Queries) UserDeactivate(ctx context.Context, ids []int64) ([]User, erro
 }
 
 const userGet = `-- name: UserGet :one
-SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login FROM users WHERE id = $1
+SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until FROM users WHERE id = $1
 `
 
 // UserGet returns one user.
@@ -118,12 +122,14 @@ func (q *Queries) UserGet(ctx context.Context, id int64) (User, error) {
 		&i.IsSuperuser,
 		&i.DateJoined,
 		&i.LastLogin,
+		&i.FailedLogins,
+		&i.LockedUntil,
 	)
 	return i, err
 }
 
 const userGetByUsername = `-- name: UserGetByUsername :one
-SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login FROM users WHERE username = $1
+SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until FROM users WHERE username = $1
 `
 
 // UserGetByUsername returns a user and its password hash for login.
@@ -142,6 +148,8 @@ func (q *Queries) UserGetByUsername(ctx context.Context, username string) (User,
 		&i.IsSuperuser,
 		&i.DateJoined,
 		&i.LastLogin,
+		&i.FailedLogins,
+		&i.LockedUntil,
 	)
 	return i, err
 }
@@ -159,7 +167,9 @@ func (q *Queries) UserHasSuperuser(ctx context.Context) (bool, error) {
 }
 
 const userLoggedIn = `-- name: UserLoggedIn :exec
-UPDATE users SET last_login = $1::timestamptz, password = coalesce($2, password) WHERE id = $3
+UPDATE users SET last_login = $1::timestamptz, password = coalesce($2, password),
+    failed_logins = 0, locked_until = NULL
+WHERE id = $3
 `
 
 type UserLoggedInParams struct {
@@ -168,10 +178,32 @@ type UserLoggedInParams struct {
 	ID       int64
 }
 
-// UserLoggedIn records a login, and the password hash when it was upgraded.
+// UserLoggedIn records a login, and the password hash when it was upgraded; it clears any lockout.
 func (q *Queries) UserLoggedIn(ctx context.Context, arg UserLoggedInParams) error {
 	_, err := q.db.Exec(ctx, userLoggedIn, arg.Now, arg.Password, arg.ID)
 	return err
+}
+
+const userLoginFailed = `-- name: UserLoginFailed :one
+UPDATE users SET
+    failed_logins = CASE WHEN failed_logins + 1 >= $1::int THEN 0 ELSE failed_logins + 1 END,
+    locked_until = CASE WHEN failed_logins + 1 >= $1::int THEN $2::timestamptz ELSE locked_until END
+WHERE id = $3
+RETURNING locked_until
+`
+
+type UserLoginFailedParams struct {
+	MaxFailures int32
+	LockedUntil time.Time
+	ID          int64
+}
+
+// UserLoginFailed counts a wrong password; the max_failures-th one locks the user until locked_until and restarts the count.
+func (q *Queries) UserLoginFailed(ctx context.Context, arg UserLoginFailedParams) (*time.Time, error) {
+	row := q.db.QueryRow(ctx, userLoginFailed, arg.MaxFailures, arg.LockedUntil, arg.ID)
+	var locked_until *time.Time
+	err := row.Scan(&locked_until)
+	return locked_until, err
 }
 
 const userResolve = `-- name: UserResolve :many
@@ -245,13 +277,26 @@ func (q *Queries) UserSetPassword(ctx context.Context, arg UserSetPasswordParams
 	return result.RowsAffected(), nil
 }
 
+const userUnlock = `-- name: UserUnlock :execrows
+UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1
+`
+
+// UserUnlock lifts a lockout and forgets the wrong passwords counted so far.
+func (q *Queries) UserUnlock(ctx context.Context, id int64) (int64, error) {
+	result, err := q.db.Exec(ctx, userUnlock, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const userUpdateProfile = `-- name: UserUpdateProfile :one
 UPDATE users SET
     first_name = coalesce($1, first_name),
     last_name = coalesce($2, last_name),
     email = coalesce($3, email)
 WHERE id = $4
-RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login
+RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until
 `
 
 type UserUpdateProfileParams struct {
@@ -282,6 +327,8 @@ func (q *Queries) UserUpdateProfile(ctx context.Context, arg UserUpdateProfilePa
 		&i.IsSuperuser,
 		&i.DateJoined,
 		&i.LastLogin,
+		&i.FailedLogins,
+		&i.LockedUntil,
 	)
 	return i, err
 }
