@@ -1,0 +1,404 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// The filter translator turns Kiwi's Django-style query dicts
+// ({"summary__icontains": "x", "category__product": 3}) into a parameterised
+// WHERE condition over an allow-list of fields. docs/filters.md lists the
+// lookups.
+
+// FieldKind says how query values for a field are coerced and bound.
+type FieldKind int
+
+// The field kinds. TimeField expressions must be timestamptz: times are
+// compared as instants and date parts are taken in UTC, as Kiwi stores
+// naive UTC datetimes.
+const (
+	IntField   FieldKind = iota // bigint and smaller integers, ids
+	TextField                   // text, varchar
+	BoolField                   // boolean
+	TimeField                   // timestamptz
+	FloatField                  // double precision, numeric, durations as seconds
+
+	dateKind  // the result of the date transform
+	clockKind // the result of the time transform
+)
+
+// casts are the SQL types placeholders are cast to, so that every parameter
+// has a known type whatever the context.
+var casts = map[FieldKind]string{
+	IntField: "bigint", TextField: "text", BoolField: "boolean", TimeField: "timestamptz",
+	FloatField: "double precision", dateKind: "date", clockKind: "time",
+}
+
+// Field is one filterable field path of an Entity.
+type Field struct {
+	// Expr is an SQL expression over the entity's row query ("u.email"),
+	// or over the Exists subquery's tables for a to-many field ("g.name").
+	Expr string
+	Kind FieldKind
+	// Exists is empty for a column of the row itself. For a to-many
+	// relation it is a correlated subquery ending in a WHERE condition,
+	// "SELECT 1 FROM user_groups ug JOIN groups g ON g.id = ug.group_id
+	// WHERE ug.user_id = u.id"; the lookup becomes EXISTS (<Exists> AND
+	// <condition>), so matches never repeat a row.
+	Exists string
+}
+
+// Entity is the allow-list of filterable fields of one model. Keys of
+// Fields are Django field paths: "email", "product_id", "category__product",
+// "groups__name". "pk" is always an alias of "id". Paths have at most
+// maxPathDepth segments.
+type Entity struct {
+	Model  string // "User", for messages
+	Fields map[string]Field
+}
+
+// maxPathDepth bounds the segments of a field path, so that resolving a
+// long key costs a bounded number of map lookups.
+const maxPathDepth = 8
+
+// Where turns a Kiwi query dict into an SQL condition and its arguments,
+// numbering placeholders from $first. Keys are ANDed in sorted order, so
+// equal key sets give equal SQL. An empty query gives "TRUE".
+func (e *Entity) Where(query map[string]any, first int) (cond string, args []any, err error) {
+	if len(query) == 0 {
+		return "TRUE", nil, nil
+	}
+	w := &where{first: first}
+	conds := make([]string, 0, len(query))
+	for _, key := range slices.Sorted(maps.Keys(query)) {
+		c, err := e.condition(w, key, query[key])
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, c)
+	}
+	return strings.Join(conds, " AND "), w.args, nil
+}
+
+// Select runs selectSQL + " WHERE " + cond + " " + tail, with the condition
+// of query numbered from $1, and collects the rows into T by column name
+// (pgx.RowToStructByName: `db:"col"` tags). tail orders the rows, e.g.
+// "ORDER BY u.id". It never returns a nil slice.
+func Select[T any](ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, e *Entity, selectSQL string, query map[string]any, tail string) ([]T, error) {
+	cond, args, err := e.Where(query, 1)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, selectSQL+" WHERE "+cond+" "+tail, args...)
+	if err != nil {
+		return nil, e.translate(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[T])
+	if err != nil {
+		return nil, e.translate(err)
+	}
+	if out == nil {
+		out = []T{}
+	}
+	return out, nil
+}
+
+// translate adds the one error a valid filter can still meet at run time,
+// a regular expression PostgreSQL refuses, to the store's translation.
+func (e *Entity) translate(err error) error {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "2201B" {
+		return Errorf(Invalid, "Invalid regular expression: %s", strings.TrimPrefix(pg.Message, "invalid regular expression: "))
+	}
+	return translate(err, e.Model)
+}
+
+// where collects bound arguments.
+type where struct {
+	first int
+	args  []any
+}
+
+// bind adds v and returns its placeholder, cast to the SQL type.
+func (w *where) bind(v any, sqlType string) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(w.first+len(w.args)-1) + "::" + sqlType
+}
+
+// timePart is a transform of a TimeField: the SQL (with %s for the
+// expression) and the kind of its result.
+type timePart struct {
+	sql  string
+	kind FieldKind
+}
+
+var timeParts = map[string]timePart{
+	"date":         {"(%s AT TIME ZONE 'UTC')::date", dateKind},
+	"time":         {"(%s AT TIME ZONE 'UTC')::time", clockKind},
+	"year":         {"EXTRACT(YEAR FROM %s AT TIME ZONE 'UTC')::int", IntField},
+	"iso_year":     {"EXTRACT(ISOYEAR FROM %s AT TIME ZONE 'UTC')::int", IntField},
+	"month":        {"EXTRACT(MONTH FROM %s AT TIME ZONE 'UTC')::int", IntField},
+	"day":          {"EXTRACT(DAY FROM %s AT TIME ZONE 'UTC')::int", IntField},
+	"week":         {"EXTRACT(WEEK FROM %s AT TIME ZONE 'UTC')::int", IntField},
+	"week_day":     {"(EXTRACT(DOW FROM %s AT TIME ZONE 'UTC')::int + 1)", IntField}, // Django: 1 = Sunday
+	"iso_week_day": {"EXTRACT(ISODOW FROM %s AT TIME ZONE 'UTC')::int", IntField},
+	"quarter":      {"EXTRACT(QUARTER FROM %s AT TIME ZONE 'UTC')::int", IntField},
+	"hour":         {"EXTRACT(HOUR FROM %s AT TIME ZONE 'UTC')::int", IntField},
+	"minute":       {"EXTRACT(MINUTE FROM %s AT TIME ZONE 'UTC')::int", IntField},
+	"second":       {"floor(EXTRACT(SECOND FROM %s AT TIME ZONE 'UTC'))::int", IntField},
+}
+
+// comparisons bind the value coerced to the field's kind.
+var comparisons = map[string]string{"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+// textLookup compares the field's text with a LIKE pattern or a regular
+// expression built from the value.
+type textLookup struct{ op, prefix, suffix string }
+
+var textLookups = map[string]textLookup{
+	"iexact":      {"ILIKE", "", ""},
+	"contains":    {"LIKE", "%", "%"},
+	"icontains":   {"ILIKE", "%", "%"},
+	"startswith":  {"LIKE", "", "%"},
+	"istartswith": {"ILIKE", "", "%"},
+	"endswith":    {"LIKE", "%", ""},
+	"iendswith":   {"ILIKE", "%", ""},
+	"regex":       {"~", "", ""},
+	"iregex":      {"~*", "", ""},
+}
+
+func isLookup(s string) bool {
+	_, cmp := comparisons[s]
+	_, text := textLookups[s]
+	return cmp || text || s == "in" || s == "range" || s == "isnull"
+}
+
+// condition translates one key of a query dict.
+func (e *Entity) condition(w *where, key string, value any) (string, error) {
+	path, f, rest, err := e.resolve(key)
+	if err != nil {
+		return "", err
+	}
+	expr, kind := f.Expr, f.Kind
+	if len(rest) > 0 && kind == TimeField {
+		if p, ok := timeParts[rest[0]]; ok {
+			expr, kind = fmt.Sprintf(p.sql, paren(expr)), p.kind
+			path += "__" + rest[0]
+			rest = rest[1:]
+		}
+	}
+	lookup := "exact"
+	if len(rest) > 0 {
+		lookup = rest[0]
+	}
+	if len(rest) > 1 || !isLookup(lookup) {
+		return "", Errorf(Invalid, "Unsupported lookup '%s' for field '%s'.", strings.Join(rest, "__"), path)
+	}
+	if lookup == "isnull" || value == nil && (lookup == "exact" || lookup == "iexact") {
+		isnull := true
+		if lookup == "isnull" {
+			b, ok := toBool(value)
+			if !ok {
+				return "", Errorf(Invalid, "The QuerySet value for an isnull lookup must be True or False.")
+			}
+			isnull = b
+		}
+		return nullTest(f.Exists, paren(expr), isnull), nil
+	}
+	c, err := compare(w, path, lookup, expr, kind, value)
+	if err != nil || f.Exists == "" || c == "FALSE" {
+		return c, err
+	}
+	return "EXISTS (" + f.Exists + " AND " + c + ")", nil
+}
+
+// nullTest is Django's isnull: for a to-many field it also matches rows
+// with no related row at all, as Django's LEFT JOIN does.
+func nullTest(exists, expr string, isnull bool) string {
+	switch {
+	case exists == "" && isnull:
+		return expr + " IS NULL"
+	case exists == "":
+		return expr + " IS NOT NULL"
+	case isnull:
+		return "(NOT EXISTS (" + exists + ") OR EXISTS (" + exists + " AND " + expr + " IS NULL))"
+	default:
+		return "EXISTS (" + exists + " AND " + expr + " IS NOT NULL)"
+	}
+}
+
+// resolve splits key into the longest declared field path and the rest
+// (transform and lookup).
+func (e *Entity) resolve(key string) (path string, f Field, rest []string, err error) {
+	if key == "pk" || strings.HasPrefix(key, "pk__") {
+		if _, ok := e.Fields["pk"]; !ok {
+			key = "id" + key[2:]
+		}
+	}
+	parts := strings.Split(key, "__")
+	end := len(key)
+	for n := len(parts); n > 0; n-- {
+		if n <= maxPathDepth {
+			if f, ok := e.Fields[key[:end]]; ok {
+				return key[:end], f, parts[n:], nil
+			}
+		}
+		end -= len(parts[n-1]) + 2
+	}
+	return "", Field{}, nil, e.unknown(parts)
+}
+
+// unknown is Django's error for a key that names no field: the first
+// segment that resolves to nothing, and the names that would have.
+func (e *Entity) unknown(parts []string) error {
+	// depth is the number of leading segments that name a relation some
+	// declared path follows ("groups" of "groups__name").
+	depth := 0
+	for p := range e.Fields {
+		segs := strings.Split(p, "__")
+		k := 0
+		for k < len(segs)-1 && k < len(parts)-1 && segs[k] == parts[k] {
+			k++
+		}
+		depth = max(depth, k)
+	}
+	var choices []string
+	for p := range e.Fields {
+		segs := strings.Split(p, "__")
+		if len(segs) > depth && slices.Equal(segs[:depth], parts[:depth]) {
+			choices = append(choices, segs[depth])
+		}
+	}
+	slices.Sort(choices)
+	choices = slices.Compact(choices)
+	return Errorf(Invalid, "Cannot resolve keyword '%s' into field. Choices are: %s.", parts[depth], strings.Join(choices, ", "))
+}
+
+// compare builds the condition of a lookup other than isnull on a value
+// that is not None.
+func compare(w *where, path, lookup, expr string, kind FieldKind, value any) (string, error) {
+	if op, ok := comparisons[lookup]; ok {
+		v, err := coerce(kind, path, value)
+		if err != nil {
+			return "", err
+		}
+		return paren(expr) + " " + op + " " + w.bind(v, casts[kind]), nil
+	}
+	if t, ok := textLookups[lookup]; ok {
+		v, err := coerce(TextField, path, value)
+		if err != nil {
+			return "", err
+		}
+		s := v.(string)
+		if t.op != "~" && t.op != "~*" {
+			s = t.prefix + likeEscaper.Replace(s) + t.suffix
+		}
+		return textExpr(expr, kind) + " " + t.op + " " + w.bind(s, "text"), nil
+	}
+	list, ok := toList(value)
+	if lookup == "range" {
+		if !ok || len(list) != 2 {
+			return "", Errorf(Invalid, "Field '%s__range' expects a list of two values.", path)
+		}
+		lo, err := coerce(kind, path, list[0])
+		if err != nil {
+			return "", err
+		}
+		hi, err := coerce(kind, path, list[1])
+		if err != nil {
+			return "", err
+		}
+		return paren(expr) + " BETWEEN " + w.bind(lo, casts[kind]) + " AND " + w.bind(hi, casts[kind]), nil
+	}
+	if !ok { // lookup is "in"
+		return "", Errorf(Invalid, "Field '%s__in' expects a list.", path)
+	}
+	vals := make([]any, 0, len(list))
+	for _, x := range list {
+		if x == nil { // Django drops None from in lists
+			continue
+		}
+		v, err := coerce(kind, path, x)
+		if err != nil {
+			return "", err
+		}
+		vals = append(vals, v)
+	}
+	if len(vals) == 0 {
+		return "FALSE", nil
+	}
+	return paren(expr) + " = ANY(" + w.bind(typedSlice(kind, vals), casts[kind]+"[]") + ")", nil
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// textExpr is the field's value as text, for text lookups on any kind.
+func textExpr(expr string, kind FieldKind) string {
+	switch kind {
+	case TextField:
+		return paren(expr)
+	case TimeField:
+		return "(" + paren(expr) + " AT TIME ZONE 'UTC')::text"
+	}
+	return paren(expr) + "::text"
+}
+
+// paren wraps expr in parentheses unless it is one operand already (a
+// column, a call, a cast, a parenthesised expression), so that operators
+// around it keep their meaning.
+func paren(expr string) string {
+	depth, quoted := 0, false
+	for _, r := range expr {
+		switch {
+		case r == '\'':
+			quoted = !quoted
+		case quoted:
+		case r == '(':
+			depth++
+		case r == ')':
+			depth--
+		case depth == 0 && r != '_' && r != '.' && r != ':' && !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			return "(" + expr + ")"
+		}
+	}
+	return expr
+}
+
+// typedSlice turns coerced values into the Go slice pgx binds as an array
+// of the kind's SQL type.
+func typedSlice(kind FieldKind, vals []any) any {
+	switch kind {
+	case IntField:
+		return collect[int64](vals)
+	case TextField:
+		return collect[string](vals)
+	case BoolField:
+		return collect[bool](vals)
+	case FloatField:
+		return collect[float64](vals)
+	case clockKind:
+		return collect[pgtype.Time](vals)
+	}
+	return collect[time.Time](vals)
+}
+
+func collect[T any](vals []any) []T {
+	out := make([]T, len(vals))
+	for i, v := range vals {
+		out[i] = v.(T)
+	}
+	return out
+}
