@@ -53,6 +53,7 @@ func (s *Server) services() []service {
 	return []service{
 		{"Auth", &Auth{s}, authMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
+		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
 		{"system", &System{s}, systemMethods},
 	}
 }
