@@ -88,6 +88,15 @@ func objectTypes() []string {
 	return out
 }
 
+// ObjectLabels lists the labels an object grant on a record of
+// objectType may hold, or nil when that type takes no grants.
+func ObjectLabels(objectType string) []string {
+	if model, ok := objectModels[objectType]; ok {
+		return objectLabels(model)
+	}
+	return nil
+}
+
 // objectLabels lists the labels a grant on a record of model may hold.
 func objectLabels(model string) []string {
 	app, name, _ := strings.Cut(model, ".")
