@@ -162,7 +162,10 @@ func (m *Method) signature() string {
 
 // accessText says who may call the method, for documentation.
 func (m *Method) accessText() string {
-	if m.Access == Perms {
+	switch {
+	case m.Getter:
+		return m.Perms[0] + ", or an object grant of it on the record (see docs/permissions.md)"
+	case m.Access == Perms:
 		return strings.Join(m.Perms, ", ")
 	}
 	return m.Access.String()
