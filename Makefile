@@ -10,7 +10,7 @@ SHELL := /bin/bash
 GO    ?= go
 SQLC  ?= github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 # A fuzz target is package:FuncName; each one runs for FUZZTIME in `make test`.
-FUZZ_TARGETS ?= ./rpc:FuzzParseXMLCall ./rpc:FuzzParseJSONCall
+FUZZ_TARGETS ?= ./rpc:FuzzParseXMLCall ./rpc:FuzzParseJSONCall ./store:FuzzWhere
 FUZZTIME     ?= 5s
 
 # What the server reads (docs/running.md). An empty DATABASE_URL means the private cluster.

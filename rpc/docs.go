@@ -20,7 +20,8 @@ func APIReference() (string, error) {
 	b.WriteString("Every method is served at `POST /xml-rpc/` and `POST /json-rpc/` under the same name,\n")
 	b.WriteString("with positional parameters in the order shown (JSON-RPC also takes them by name).\n")
 	b.WriteString("Access is `anonymous`, `login` (any active user) or the permission labels a caller needs,\n")
-	b.WriteString("all of them; see [errors.md](errors.md) for the faults.\n")
+	b.WriteString("all of them; see [permissions.md](permissions.md) for the model and [errors.md](errors.md)\n")
+	b.WriteString("for the faults.\n")
 	namespace := ""
 	for _, name := range reg.names() {
 		m := reg[name]

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,6 +60,20 @@ type service struct {
 // registry maps wire names to declarations.
 type registry map[string]*Method
 
+// checkGetter makes sure a getter can be checked against object grants:
+// one label that grants on its namespace's records can hold, and a
+// required integer id as the first parameter.
+func checkGetter(m *Method, shape *argsShape, args reflect.Type) error {
+	objectType, _, _ := strings.Cut(m.Name, ".")
+	if len(m.Perms) != 1 || !slices.Contains(store.ObjectLabels(objectType), m.Perms[0]) {
+		return fmt.Errorf("a getter needs one label of %q that object grants hold", objectType)
+	}
+	if len(shape.fields) == 0 || shape.fields[0].optional || !slices.Contains([]reflect.Kind{reflect.Int, reflect.Int32, reflect.Int64}, args.Field(shape.fields[0].index).Type.Kind()) {
+		return fmt.Errorf("a getter's first parameter must be a required integer id")
+	}
+	return nil
+}
+
 // goMethodName turns a wire method name into the Go method gorilla/rpc
 // calls: "add_case" -> "AddCase", "listMethods" -> "ListMethods".
 func goMethodName(wire string) string {
@@ -99,6 +114,11 @@ func (reg registry) add(svc service) error {
 		for _, l := range m.Perms {
 			if !store.KnownPermission(l) {
 				return fmt.Errorf("rpc: %s: unknown permission %q", m.Name, l)
+			}
+		}
+		if m.Getter {
+			if err := checkGetter(&m, shape, gm.Type.In(2).Elem()); err != nil {
+				return fmt.Errorf("rpc: %s: %w", m.Name, err)
 			}
 		}
 		m.goName = svc.name + "." + gm.Name
@@ -142,7 +162,10 @@ func (m *Method) signature() string {
 
 // accessText says who may call the method, for documentation.
 func (m *Method) accessText() string {
-	if m.Access == Perms {
+	switch {
+	case m.Getter:
+		return m.Perms[0] + ", or an object grant of it on the record (see docs/permissions.md)"
+	case m.Access == Perms:
 		return strings.Join(m.Perms, ", ")
 	}
 	return m.Access.String()

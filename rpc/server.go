@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -56,6 +57,7 @@ func (s *Server) services() []service {
 		{"Auth", &Auth{s}, authMethods},
 		{"Group", &Group{s}, groupMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
+		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
 		{"User", &User{s}, userMethods},
 		{"system", &System{s}, systemMethods},
 	}
@@ -198,8 +200,11 @@ type call struct {
 	who    *store.Principal
 	why    string // see requestState
 	method *Method
-	reply  any
-	err    error
+	// objectCheck: a getter's caller lacks the unbound label, so an object
+	// grant on the requested record must decide (ReadRequest).
+	objectCheck bool
+	reply       any
+	err         error
 }
 
 type callKey struct{}
@@ -219,13 +224,25 @@ func (c *call) Method() (string, error) {
 		return "", noMethod(c.name)
 	}
 	c.method = m
-	if err := c.srv.authorize(c.ctx, c.who, c.why, m); err != nil {
+	check, err := c.srv.authorize(c.ctx, c.who, c.why, m)
+	if err != nil {
 		return "", err
 	}
+	c.objectCheck = check
 	return m.goName, nil
 }
 
-func (c *call) ReadRequest(args any) error { return bind(c.method.args, args, c.params, c.named) }
+// ReadRequest binds the parameters and, for a getter whose caller lacks
+// the unbound label, finishes the permission check on the record asked for.
+func (c *call) ReadRequest(args any) error {
+	if err := bind(c.method.args, args, c.params, c.named); err != nil {
+		return err
+	}
+	if c.objectCheck {
+		return c.srv.authorizeObject(c, args)
+	}
+	return nil
+}
 
 func (c *call) WriteResponse(_ http.ResponseWriter, reply any) { c.reply = reply }
 
@@ -234,23 +251,46 @@ func (c *call) WriteError(_ http.ResponseWriter, _ int, err error) { c.err = err
 // authorize refuses a caller who may not call m: anonymous callers of
 // methods that need a login (why is the reason they are given, if not the
 // usual one), and callers lacking any of m's labels. The caller's
-// permission set comes from the store's cache.
-func (s *Server) authorize(ctx context.Context, who *store.Principal, why string, m *Method) error {
+// permission set comes from the store's cache. A single-record getter
+// whose caller lacks its label is not refused yet: objectCheck says that
+// an object grant on the record must decide.
+func (s *Server) authorize(ctx context.Context, who *store.Principal, why string, m *Method) (objectCheck bool, err error) {
 	if m.Access == Anonymous {
-		return nil
+		return false, nil
 	}
 	if who == nil {
-		return authFailed(m.Name, cmp.Or(why, "login required"))
+		return false, authFailed(m.Name, cmp.Or(why, "login required"))
 	}
 	if m.Access != Perms {
-		return nil
+		return false, nil
 	}
 	missing, err := s.store.MissingPermission(ctx, *who, m.Perms)
+	switch {
+	case err != nil:
+		return false, err
+	case missing == "":
+		return false, nil
+	case m.Getter:
+		return true, nil
+	}
+	return false, authFailed(m.Name, "permission "+missing+" required")
+}
+
+// authorizeObject is the rest of a getter's check: the caller needs an
+// object grant of the getter's label on the record, whose type is the
+// namespace and whose id is the first parameter. It runs before the
+// handler, so a refused caller learns nothing, not even whether the
+// record exists.
+func (s *Server) authorizeObject(c *call, args any) error {
+	m := c.method
+	objectType, _, _ := strings.Cut(m.Name, ".")
+	id := reflect.ValueOf(args).Elem().Field(m.args.fields[0].index).Int()
+	ok, err := s.store.CanView(c.ctx, *c.who, m.Perms[0], objectType, id)
 	if err != nil {
 		return err
 	}
-	if missing != "" {
-		return authFailed(m.Name, "permission "+missing+" required")
+	if !ok {
+		return authFailed(m.Name, "permission "+m.Perms[0]+" required")
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 type testServer struct {
 	URL   string
 	Store *store.Store
+	DBURL string // the test database, for checks behind the server's back
 	srv   *Server
 	t     *testing.T
 }
@@ -39,8 +40,13 @@ func mustServer(t *testing.T) *testServer {
 
 func mustServerWith(t *testing.T, edit func(*Config)) *testServer {
 	t.Helper()
-	st := storetest.New(t)
+	u := storetest.URL(t)
 	ctx := t.Context()
+	st, err := store.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
 	if _, err := st.CreateUser(ctx, store.NewUser{Username: adminName, Password: adminPass, Email: "admin@example.com", IsStaff: true, IsSuperuser: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +62,7 @@ func mustServerWith(t *testing.T, edit func(*Config)) *testServer {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &testServer{URL: hs.URL, Store: st, srv: srv, t: t}
+	return &testServer{URL: hs.URL, Store: st, DBURL: u, srv: srv, t: t}
 }
 
 // jsonResponse is a JSON-RPC response object.
