@@ -11,6 +11,8 @@ import (
 type Group struct{ s *Server }
 
 var groupMethods = []Method{
+	{Name: "Group.filter", Access: Perms, Perms: []string{"auth.view_group"}, Returns: "array",
+		Doc: "Groups matching the query ({id, name}), by id. Filterable: id, name, user, user__username, permissions__codename."},
 	{Name: "Group.permissions", Access: Perms, Perms: []string{"auth.view_group"}, Returns: "array",
 		Doc: `The labels ("app_label.codename") granted to the group.`},
 	{Name: "Group.users", Access: Perms, Perms: []string{"auth.view_group", "auth.view_user"}, Returns: "array",
@@ -34,6 +36,12 @@ var groupMethods = []Method{
 // GroupIDArgs names one group.
 type GroupIDArgs struct {
 	GroupID int64 `json:"group_id"`
+}
+
+// Filter answers Group.filter.
+func (g *Group) Filter(r *http.Request, args *QueryArgs, reply *[]store.Group) (err error) {
+	*reply, err = g.s.store.FilterGroups(r.Context(), args.Query)
+	return err
 }
 
 // Permissions answers Group.permissions.

@@ -25,8 +25,14 @@ type ObjectPermissionValues struct {
 	Values map[string]any `json:"values"`
 }
 
-// ObjectPermissionQuery is the parameter of filter.
-type ObjectPermissionQuery struct {
+// QueryArgs is the parameter of a filter method whose query is required.
+type QueryArgs struct {
+	Query map[string]any `json:"query"`
+}
+
+// OptQueryArgs is the parameter of a filter method whose query may be
+// left out (everything).
+type OptQueryArgs struct {
 	Query map[string]any `json:"query" rpc:"optional"`
 }
 
@@ -104,7 +110,7 @@ func (o *ObjectPermission) Revoke(r *http.Request, args *ObjectPermissionValues,
 }
 
 // Filter answers ObjectPermission.filter.
-func (o *ObjectPermission) Filter(r *http.Request, args *ObjectPermissionQuery, reply *[]store.ObjectGrant) error {
+func (o *ObjectPermission) Filter(r *http.Request, args *OptQueryArgs, reply *[]store.ObjectGrant) error {
 	var err error
 	*reply, err = o.s.store.ObjectGrants(r.Context(), args.Query)
 	return err

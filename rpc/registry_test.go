@@ -38,12 +38,20 @@ func TestPermissionMatrix(t *testing.T) {
 		}
 	}
 	// refused checks both protocols; a non-empty label must be named.
+	// A getter is called with an id: the object-grant check needs one.
+	var params []any
+	doc := func(name string) string {
+		if params != nil {
+			return `<methodCall><methodName>` + name + `</methodName><params><param><value><int>999999</int></value></param></params></methodCall>`
+		}
+		return call0(name)
+	}
 	refused := func(t *testing.T, name, label string, header ...string) {
 		t.Helper()
 		want := `Authentication failed when calling "` + name + `"`
-		r := ts.jsonCall(name, nil, header...)
+		r := ts.jsonCall(name, params, header...)
 		wantFault(t, r, CodeAuth, want)
-		f, raw := ts.xmlFault(call0(name), header...)
+		f, raw := ts.xmlFault(doc(name), header...)
 		if f == nil || f.Code != CodeAuth || !strings.HasPrefix(f.String, want) {
 			t.Fatalf("XML-RPC: want -32098, got %v %s", f, raw)
 		}
@@ -53,15 +61,19 @@ func TestPermissionMatrix(t *testing.T) {
 	}
 	passes := func(t *testing.T, name string) {
 		t.Helper()
-		if r := ts.jsonCall(name, nil, "Authorization", basic); r.Error != nil && r.Error.Code == CodeAuth {
+		if r := ts.jsonCall(name, params, "Authorization", basic); r.Error != nil && r.Error.Code == CodeAuth {
 			t.Fatalf("JSON-RPC: refused: %s", r.Error.Message)
 		}
-		if f, _ := ts.xmlFault(call0(name), "Authorization", basic); f != nil && f.Code == CodeAuth {
+		if f, _ := ts.xmlFault(doc(name), "Authorization", basic); f != nil && f.Code == CodeAuth {
 			t.Fatalf("XML-RPC: refused: %s", f.String)
 		}
 	}
 	for _, name := range ts.srv.methods.names() {
 		m := ts.srv.methods[name]
+		params = nil
+		if m.Getter {
+			params = []any{999999}
+		}
 		t.Run(name, func(t *testing.T) {
 			if m.Access == Anonymous {
 				hold(t, nil)

@@ -58,6 +58,7 @@ func (s *Server) services() []service {
 		{"Group", &Group{s}, groupMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
 		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
+		{"Permission", &Permission{s}, permissionMethods},
 		{"User", &User{s}, userMethods},
 		{"system", &System{s}, systemMethods},
 	}

@@ -10,8 +10,14 @@ import (
 type User struct{ s *Server }
 
 var userMethods = []Method{
+	{Name: "User.filter", Access: Perms, Perms: []string{"auth.view_user"}, Returns: "array",
+		Doc: "Users matching the query, by id; an empty query matches only the caller. Filterable: id, username, email, first_name, last_name, is_active, is_staff, is_superuser, date_joined, last_login, groups, groups__id, groups__name. Passwords are never returned nor filterable."},
+	{Name: "User.get", Access: Perms, Perms: []string{"auth.view_user"}, Getter: true, Returns: "struct",
+		Doc: "One user by id. Also answers the user itself, and holders of an object grant of auth.view_user on that user."},
+	{Name: "User.deactivate", Access: Perms, Perms: []string{"auth.change_user"}, Returns: "array",
+		Doc: "Deactivates every user the query matches ({} matches all, as in Kiwi): password unusable, not active, staff or superuser, no permissions or groups, sessions and tokens ended. Returns them."},
 	{Name: "User.update", Access: Login, Returns: "struct",
-		Doc: "Updates first_name, last_name, email and, for the caller only, password (with old_password) of a user (the caller when user_id is empty); other users need auth.change_user. Falsy values are skipped, as in Kiwi."},
+		Doc: "Updates first_name, last_name, email and, for the caller only, password (with old_password) of a user (the caller when user_id is empty); other users need auth.change_user. Falsy values are skipped, as in Kiwi. {\"is_locked\": false} lifts a login lockout (auth.change_user)."},
 	{Name: "User.join_group", Access: Perms, Perms: []string{"auth.change_user"}, Returns: "nil",
 		Doc: "Adds the user to the group, both by exact name. Only a superuser adds anyone to Administrator."},
 	{Name: "User.create", Access: Perms, Perms: []string{"auth.add_user"}, Returns: "struct",
@@ -22,6 +28,36 @@ var userMethods = []Method{
 		Doc: "Takes a label or a list of labels given directly to a user (id or username)."},
 	{Name: "User.permissions", Access: Perms, Perms: []string{"auth.view_user"}, Returns: "array",
 		Doc: `The labels a user (id or username) holds with their source, [{permission, source}], source being "direct", "group:<name>" or "superuser".`},
+}
+
+// Filter answers User.filter.
+func (u *User) Filter(r *http.Request, args *OptQueryArgs, reply *[]store.User) (err error) {
+	q := args.Query
+	if len(q) == 0 {
+		q = map[string]any{"id": stateOf(r).who.UserID}
+	}
+	*reply, err = u.s.store.FilterUsers(r.Context(), q)
+	return err
+}
+
+// UserGetArgs are the parameters of User.get.
+type UserGetArgs struct {
+	UserID int64 `json:"user_id"`
+}
+
+// Get answers User.get; the check point has already applied object grants.
+func (u *User) Get(r *http.Request, args *UserGetArgs, reply *store.User) (err error) {
+	*reply, err = u.s.store.UserByID(r.Context(), args.UserID)
+	return err
+}
+
+// Deactivate answers User.deactivate.
+func (u *User) Deactivate(r *http.Request, args *QueryArgs, reply *[]store.User) (err error) {
+	if args.Query == nil {
+		return invalidParams("query is required; {} matches every user")
+	}
+	*reply, err = u.s.store.DeactivateMatching(r.Context(), args.Query)
+	return err
 }
 
 // UserUpdateArgs are the parameters of User.update.
@@ -47,6 +83,9 @@ func (u *User) Update(r *http.Request, args *UserUpdateArgs, reply *store.User) 
 		}
 	}
 	v := values(args.Values)
+	if err := u.unlock(r, id, v); err != nil {
+		return err
+	}
 	var p store.Profile
 	for key, dst := range map[string]**string{"first_name": &p.FirstName, "last_name": &p.LastName, "email": &p.Email} {
 		s, _, err := v.str(key)
@@ -70,6 +109,23 @@ func (u *User) Update(r *http.Request, args *UserUpdateArgs, reply *store.User) 
 	}
 	*reply = target
 	return err
+}
+
+// unlock lifts a login lockout when values say {"is_locked": false}; it
+// needs auth.change_user, even for oneself.
+func (u *User) unlock(r *http.Request, id int64, v values) error {
+	locked, given, err := v.boolean("is_locked")
+	if err != nil || !given {
+		return err
+	}
+	if locked {
+		return store.Errorf(store.Invalid, "is_locked: Only false (unlock) can be set; accounts lock themselves after failed logins.")
+	}
+	missing, err := u.s.store.MissingPermission(r.Context(), *stateOf(r).who, []string{"auth.change_user"})
+	if err != nil || missing != "" {
+		return orErr(err, store.Errorf(store.Forbidden, "Permission denied"))
+	}
+	return u.s.store.UnlockUser(r.Context(), id)
 }
 
 func (u *User) changePassword(r *http.Request, id int64, password string, v values) error {

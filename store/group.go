@@ -317,3 +317,20 @@ func (s *Store) GroupNames(ctx context.Context, refs []any) ([]string, error) {
 	}
 	return out, nil
 }
+
+var groupEntity = &Entity{Model: "Group", Fields: map[string]Field{
+	"id": {Expr: "g.id", Kind: IntField}, "name": {Expr: "g.name", Kind: TextField},
+	"user":                  {Expr: "ug.user_id", Kind: IntField, Exists: groupUsersExists},
+	"user__username":        {Expr: "u.username", Kind: TextField, Exists: groupUsersExists},
+	"permissions__codename": {Expr: "p.codename", Kind: TextField, Exists: groupPermsExists},
+}}
+
+const (
+	groupUsersExists = "SELECT 1 FROM user_groups ug JOIN users u ON u.id = ug.user_id WHERE ug.group_id = g.id"
+	groupPermsExists = "SELECT 1 FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id WHERE gp.group_id = g.id"
+)
+
+// FilterGroups answers a Kiwi query dict over groups, by id.
+func (s *Store) FilterGroups(ctx context.Context, query map[string]any) ([]Group, error) {
+	return filter[Group](ctx, s, groupEntity, "SELECT g.id, g.name FROM groups g", query, "ORDER BY g.id")
+}

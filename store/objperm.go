@@ -280,6 +280,9 @@ func queryInt(key string, v any) (int64, error) {
 // otherwise an object grant of that label on that record, to the user or
 // to one of its groups, is needed. Bulk and filter methods never call it.
 func (s *Store) CanView(ctx context.Context, who Principal, label, objectType string, objectID int64) (bool, error) {
+	if objectType == "User" && objectID == who.UserID {
+		return true, nil // everyone may see their own account
+	}
 	missing, err := s.MissingPermission(ctx, who, []string{label})
 	if err != nil || missing == "" {
 		return err == nil, err

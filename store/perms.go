@@ -190,3 +190,29 @@ func firstMissing(want, got []string) string {
 func sortUsers(us []User) {
 	slices.SortFunc(us, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
 }
+
+// PermissionRow is a permission as Permission.filter returns it.
+type PermissionRow struct {
+	ID       int64  `json:"id" db:"id"`
+	Name     string `json:"name" db:"name"`
+	AppLabel string `json:"content_type__app_label" db:"app_label"`
+	Codename string `json:"codename" db:"codename"`
+	Label    string `json:"label" db:"label"`
+}
+
+var permissionEntity = &Entity{Model: "Permission", Fields: map[string]Field{
+	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
+	"codename": {Expr: "p.codename", Kind: TextField}, "content_type__app_label": {Expr: "p.app_label", Kind: TextField},
+	"label":       {Expr: "p.app_label || '.' || p.codename", Kind: TextField},
+	"group":       {Expr: "gp.group_id", Kind: IntField, Exists: "SELECT 1 FROM group_permissions gp WHERE gp.permission_id = p.id"},
+	"group__name": {Expr: "g.name", Kind: TextField, Exists: "SELECT 1 FROM group_permissions gp JOIN groups g ON g.id = gp.group_id WHERE gp.permission_id = p.id"},
+	"user":        {Expr: "up.user_id", Kind: IntField, Exists: "SELECT 1 FROM user_permissions up WHERE up.permission_id = p.id"},
+}}
+
+// FilterPermissions answers a Kiwi query dict over the permission
+// catalogue, by label.
+func (s *Store) FilterPermissions(ctx context.Context, query map[string]any) ([]PermissionRow, error) {
+	return filter[PermissionRow](ctx, s, permissionEntity,
+		"SELECT p.id, p.name, p.app_label, p.codename, p.app_label || '.' || p.codename AS label FROM permissions p",
+		query, "ORDER BY p.app_label, p.codename")
+}

@@ -88,9 +88,24 @@ func (s *Store) Migrate(ctx context.Context, schemaSQL string) error {
 // withTx runs fn in one transaction, committing if it returns nil and
 // rolling back otherwise.
 func (s *Store) withTx(ctx context.Context, fn func(q *db.Queries) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return fn(s.q.WithTx(tx))
+	return s.inTx(ctx, func(tx pgx.Tx) error { return fn(s.q.WithTx(tx)) })
+}
+
+// inTx is withTx for code that also runs dynamic SQL (filters) on the
+// transaction.
+func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// filter runs an entity's row query narrowed by a Kiwi query dict, in its
+// own transaction.
+func filter[T any](ctx context.Context, s *Store, e *Entity, selectSQL string, query map[string]any, tail string) ([]T, error) {
+	var out []T
+	err := s.inTx(ctx, func(tx pgx.Tx) (err error) {
+		out, err = Select[T](ctx, tx, e, selectSQL, query, tail)
+		return err
 	})
+	return out, translate(err, e.Model)
 }
 
 // secretKey is the settings key of the server secret.

@@ -14,17 +14,17 @@ import (
 
 // User is an account, as Django's auth_user without the password.
 type User struct {
-	ID          int64      `json:"id"`
-	Username    string     `json:"username"`
-	Email       string     `json:"email"`
-	FirstName   string     `json:"first_name"`
-	LastName    string     `json:"last_name"`
-	IsActive    bool       `json:"is_active"`
-	IsStaff     bool       `json:"is_staff"`
-	IsSuperuser bool       `json:"is_superuser"`
-	DateJoined  time.Time  `json:"-"`
-	LastLogin   *time.Time `json:"-"`
-	LockedUntil *time.Time `json:"-"` // logins refused until then; see SetLoginPolicy
+	ID          int64      `json:"id" db:"id"`
+	Username    string     `json:"username" db:"username"`
+	Email       string     `json:"email" db:"email"`
+	FirstName   string     `json:"first_name" db:"first_name"`
+	LastName    string     `json:"last_name" db:"last_name"`
+	IsActive    bool       `json:"is_active" db:"is_active"`
+	IsStaff     bool       `json:"is_staff" db:"is_staff"`
+	IsSuperuser bool       `json:"is_superuser" db:"is_superuser"`
+	DateJoined  time.Time  `json:"-" db:"-"`
+	LastLogin   *time.Time `json:"-" db:"-"`
+	LockedUntil *time.Time `json:"-" db:"-"` // logins refused until then; see SetLoginPolicy
 }
 
 // IsLocked tells whether too many wrong passwords lock the user out at now.
