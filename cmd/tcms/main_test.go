@@ -85,3 +85,27 @@ func TestConfigErrors(t *testing.T) {
 		t.Fatalf("docs: %v", err)
 	}
 }
+
+func TestAdminCommands(t *testing.T) {
+	vars := map[string]string{"DATABASE_URL": storetest.URL(t)}
+	ctx := t.Context()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"refresh-permissions"}, &out, env(vars)); err != nil || !strings.Contains(out.String(), "Administrator and Tester reset") {
+		t.Fatalf("refresh-permissions: %v %q", err, out.String())
+	}
+	if err := run(ctx, []string{"set-domain", "tcms.example.com:8443"}, &out, env(vars)); err != nil || !strings.Contains(out.String(), "domain set to tcms.example.com:8443") {
+		t.Fatalf("set-domain: %v %q", err, out.String())
+	}
+	if err := run(ctx, []string{"set-domain", "http://x/y"}, &out, env(vars)); err == nil {
+		t.Fatal("set-domain should refuse a URL")
+	}
+	stdin = strings.NewReader("from-stdin-1\n")
+	out.Reset()
+	if err := run(ctx, []string{"createsuperuser", "-username", "carol", "-email", "c@example.com"}, &out, env(vars)); err != nil || !strings.Contains(out.String(), `created superuser "carol"`) {
+		t.Fatalf("createsuperuser: %v %q", err, out.String())
+	}
+	stdin = strings.NewReader("")
+	if err := run(ctx, []string{"createsuperuser", "-username", "dave"}, &out, env(vars)); err == nil {
+		t.Fatal("createsuperuser without a password should fail")
+	}
+}
