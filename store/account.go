@@ -81,7 +81,7 @@ func (s *Store) JoinGroup(ctx context.Context, by Principal, username, group str
 
 // userEntity is what User.filter and User.deactivate may filter on; the
 // password and lockout state are not filterable.
-var userEntity = &Entity{Model: "User", Fields: map[string]Field{
+var userEntity = entity(&Entity{Model: "User", Fields: map[string]Field{
 	"id": {Expr: "u.id", Kind: IntField}, "username": {Expr: "u.username", Kind: TextField},
 	"email": {Expr: "u.email", Kind: TextField}, "first_name": {Expr: "u.first_name", Kind: TextField},
 	"last_name": {Expr: "u.last_name", Kind: TextField}, "is_active": {Expr: "u.is_active", Kind: BoolField},
@@ -90,7 +90,7 @@ var userEntity = &Entity{Model: "User", Fields: map[string]Field{
 	"groups":       {Expr: "ug.group_id", Kind: IntField, Exists: userGroupsExists},
 	"groups__id":   {Expr: "ug.group_id", Kind: IntField, Exists: userGroupsExists},
 	"groups__name": {Expr: "g.name", Kind: TextField, Exists: userGroupsExists},
-}}
+}})
 
 const userGroupsExists = "SELECT 1 FROM user_groups ug JOIN groups g ON g.id = ug.group_id WHERE ug.user_id = u.id"
 

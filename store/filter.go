@@ -72,6 +72,23 @@ type Entity struct {
 // long key costs a bounded number of map lookups.
 const maxPathDepth = 8
 
+// entities lists every Entity declared with entity, for the docs.
+var entities []*Entity
+
+// entity registers e so that docs/filters.md lists its fields; every
+// filterable entity is declared through it.
+func entity(e *Entity) *Entity {
+	entities = append(entities, e)
+	return e
+}
+
+// Entities returns the filterable entities, sorted by model name.
+func Entities() []*Entity {
+	out := slices.Clone(entities)
+	slices.SortFunc(out, func(a, b *Entity) int { return strings.Compare(a.Model, b.Model) })
+	return out
+}
+
 // Where turns a Kiwi query dict into an SQL condition and its arguments,
 // numbering placeholders from $first. Keys are ANDed in sorted order, so
 // equal key sets give equal SQL. An empty query gives "TRUE".

@@ -318,12 +318,12 @@ func (s *Store) GroupNames(ctx context.Context, refs []any) ([]string, error) {
 	return out, nil
 }
 
-var groupEntity = &Entity{Model: "Group", Fields: map[string]Field{
+var groupEntity = entity(&Entity{Model: "Group", Fields: map[string]Field{
 	"id": {Expr: "g.id", Kind: IntField}, "name": {Expr: "g.name", Kind: TextField},
 	"user":                  {Expr: "ug.user_id", Kind: IntField, Exists: groupUsersExists},
 	"user__username":        {Expr: "u.username", Kind: TextField, Exists: groupUsersExists},
 	"permissions__codename": {Expr: "p.codename", Kind: TextField, Exists: groupPermsExists},
-}}
+}})
 
 const (
 	groupUsersExists = "SELECT 1 FROM user_groups ug JOIN users u ON u.id = ug.user_id WHERE ug.group_id = g.id"
