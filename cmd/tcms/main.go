@@ -26,7 +26,8 @@ Commands:
   refresh-permissions  sync the permission table with the code; reset the
                    Administrator and Tester groups
   set-domain       store the public domain used in absolute URLs: set-domain tcms.example.com
-  docs             print the API reference (docs/api.md)
+  docs [filters]   print the API reference (docs/api.md), or the generated part
+                   of docs/filters.md
 
 Every command reads DATABASE_URL and the TCMS_* variables (docs/running.md).
 `
@@ -54,6 +55,10 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 	}
 	switch args[0] {
 	case "docs":
+		if len(cfg.Args) == 1 && cfg.Args[0] == "filters" {
+			_, err := io.WriteString(stdout, store.FilterFieldsReference())
+			return err
+		}
 		return printDocs(stdout)
 	case "migrate":
 		return migrate(ctx, cfg, stdout)
