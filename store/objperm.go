@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/tcms/tcms/store/internal/db"
@@ -29,14 +27,14 @@ var objectActions = []string{"view", "change", "delete"}
 // ObjectGrant is one object-level grant: a label on one record, held by a
 // user or by a group.
 type ObjectGrant struct {
-	ID         int64   `json:"id"`
-	User       *int64  `json:"user"`
-	Username   *string `json:"user__username"`
-	Group      *int64  `json:"group"`
-	GroupName  *string `json:"group__name"`
-	Permission string  `json:"permission"`
-	ObjectType string  `json:"object_type"`
-	ObjectID   int64   `json:"object_id"`
+	ID         int64   `json:"id" db:"id"`
+	User       *int64  `json:"user" db:"user_id"`
+	Username   *string `json:"user__username" db:"username"`
+	Group      *int64  `json:"group" db:"group_id"`
+	GroupName  *string `json:"group__name" db:"group_name"`
+	Permission string  `json:"permission" db:"permission"`
+	ObjectType string  `json:"object_type" db:"object_type"`
+	ObjectID   int64   `json:"object_id" db:"object_id"`
 }
 
 // ObjectGrantSpec names one grant. Exactly one grantee field is set: a
@@ -215,64 +213,23 @@ func (s *Store) RevokeObject(ctx context.Context, g ObjectGrantSpec) (int64, err
 	return removed, nil
 }
 
-// objectGrantKeys are the query keys ObjectGrants accepts, sorted.
-var objectGrantKeys = []string{"group", "group__name", "id", "object_id", "object_type", "permission", "user", "user__username"}
+var objectGrantEntity = entity(&Entity{Model: "ObjectPermission", Fields: map[string]Field{
+	"id": {Expr: "op.id", Kind: IntField}, "user": {Expr: "op.user_id", Kind: IntField},
+	"user__username": {Expr: "u.username", Kind: TextField}, "group": {Expr: "op.group_id", Kind: IntField},
+	"group__name": {Expr: "g.name", Kind: TextField}, "permission": {Expr: "p.app_label || '.' || p.codename", Kind: TextField},
+	"object_type": {Expr: "op.object_type", Kind: TextField}, "object_id": {Expr: "op.object_id", Kind: IntField},
+}})
 
-// ObjectGrants lists the grants matching a query dict, by id. Each key is
-// an exact match on one field of ObjectGrant; numbers may come as numeric
-// strings.
+const objectGrantSelect = `SELECT op.id, op.user_id, u.username, op.group_id, g.name AS group_name,
+	p.app_label || '.' || p.codename AS permission, op.object_type, op.object_id
+FROM object_permissions op
+JOIN permissions p ON p.id = op.permission_id
+LEFT JOIN users u ON u.id = op.user_id
+LEFT JOIN groups g ON g.id = op.group_id`
+
+// ObjectGrants lists the grants matching a query dict, by id.
 func (s *Store) ObjectGrants(ctx context.Context, query map[string]any) ([]ObjectGrant, error) {
-	var p db.ObjectGrantFilterParams
-	ints := map[string]**int64{"id": &p.ID, "user": &p.UserID, "group": &p.GroupID, "object_id": &p.ObjectID}
-	strs := map[string]**string{"user__username": &p.Username, "group__name": &p.GroupName, "permission": &p.Permission, "object_type": &p.ObjectType}
-	for k, v := range query {
-		if dst, ok := ints[k]; ok {
-			n, err := queryInt(k, v)
-			if err != nil {
-				return nil, err
-			}
-			*dst = &n
-		} else if dst, ok := strs[k]; ok {
-			str, ok := v.(string)
-			if !ok {
-				return nil, Errorf(Invalid, "Field '%s' expected a string but got %v.", k, v)
-			}
-			*dst = &str
-		} else {
-			return nil, Errorf(Invalid, "Cannot resolve keyword '%s' into field. Choices are: %s.", k, strings.Join(objectGrantKeys, ", "))
-		}
-	}
-	var rows []db.ObjectGrantFilterRow
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		rows, err = q.ObjectGrantFilter(ctx, p)
-		return err
-	})
-	if err != nil {
-		return nil, translate(err, "ObjectPermission")
-	}
-	out := make([]ObjectGrant, len(rows))
-	for i, r := range rows {
-		out[i] = objectGrantFromRow(r)
-	}
-	return out, nil
-}
-
-// queryInt reads an integer query value: a whole number or a numeric
-// string, as Django's lookups accept.
-func queryInt(key string, v any) (int64, error) {
-	switch x := v.(type) {
-	case int64:
-		return x, nil
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<63 {
-			return int64(x), nil
-		}
-	case string:
-		if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
-			return n, nil
-		}
-	}
-	return 0, Errorf(Invalid, "Field '%s' expected a number but got %v.", key, v)
+	return filter[ObjectGrant](ctx, s, objectGrantEntity, objectGrantSelect, query, "ORDER BY op.id")
 }
 
 // CanView tells whether who may see one record through a single-record

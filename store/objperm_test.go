@@ -237,11 +237,11 @@ func TestObjectGrants(t *testing.T) {
 	})
 	t.Run("ErrKey", func(t *testing.T) {
 		_, err := st.ObjectGrants(ctx, map[string]any{"owner": 1})
-		wantError(t, err, store.Invalid, "Cannot resolve keyword 'owner' into field. Choices are: group, group__name, id, object_id, object_type, permission, user, user__username.")
+		wantError(t, err, store.Invalid, "Cannot resolve keyword 'owner' into field. Choices are: group, id, object_id, object_type, permission, user.")
 	})
 	t.Run("ErrValue", func(t *testing.T) {
 		_, err := st.ObjectGrants(ctx, map[string]any{"object_id": "x"})
-		wantError(t, err, store.Invalid, "Field 'object_id' expected a number but got x.")
+		wantError(t, err, store.Invalid, "Field 'object_id' expected a number but got 'x'.")
 		_, err = st.ObjectGrants(ctx, map[string]any{"permission": int64(3)})
 		wantError(t, err, store.Invalid, "Field 'permission' expected a string but got 3.")
 	})
