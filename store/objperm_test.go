@@ -242,8 +242,8 @@ func TestObjectGrants(t *testing.T) {
 	t.Run("ErrValue", func(t *testing.T) {
 		_, err := st.ObjectGrants(ctx, map[string]any{"object_id": "x"})
 		wantError(t, err, store.Invalid, "Field 'object_id' expected a number but got 'x'.")
-		_, err = st.ObjectGrants(ctx, map[string]any{"permission": int64(3)})
-		wantError(t, err, store.Invalid, "Field 'permission' expected a string but got 3.")
+		_, err = st.ObjectGrants(ctx, map[string]any{"permission": []any{"x"}})
+		wantError(t, err, store.Invalid, "Field 'permission' expected a string but got ['x'].")
 	})
 }
 
