@@ -102,3 +102,17 @@ CREATE TABLE IF NOT EXISTS object_permissions (
     CONSTRAINT object_permissions_grant_key UNIQUE NULLS NOT DISTINCT (user_id, group_id, permission_id, object_type, object_id)
 );
 CREATE INDEX IF NOT EXISTS object_permissions_object_idx ON object_permissions (object_type, object_id);
+
+-- Attachments of any record, kept in the database so that a backup of it is
+-- a backup of everything. owner is "<app>_<model>" (auth_user,
+-- testcases_testcase ...) and object_id the record's id.
+CREATE TABLE IF NOT EXISTS attachments (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    owner      varchar(64) NOT NULL,
+    object_id  bigint NOT NULL,
+    filename   varchar(100) NOT NULL,
+    content    bytea NOT NULL,
+    creator_id bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    created    timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT attachments_file_key UNIQUE (owner, object_id, filename)
+);

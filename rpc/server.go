@@ -54,6 +54,7 @@ type Server struct {
 // services lists every namespace: the whole API surface in one place.
 func (s *Server) services() []service {
 	return []service{
+		{"Attachment", &Attachment{s}, attachmentMethods},
 		{"Auth", &Auth{s}, authMethods},
 		{"Group", &Group{s}, groupMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
@@ -106,6 +107,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("/json-rpc/{$}", func(w http.ResponseWriter, r *http.Request) { s.serveRPC(w, r, jsonProtocol{}) })
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("GET /readyz", s.serveReady)
+	s.mux.HandleFunc("GET /uploads/attachments/{owner}/{id}/{file}", s.serveAttachment)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
 	return s, nil
 }

@@ -26,6 +26,8 @@ var userMethods = []Method{
 		Doc: "Grants a label or a list of labels to a user (id or username) directly. A non-superuser grants only labels it holds."},
 	{Name: "User.remove_permission", Access: Perms, Perms: []string{"auth.change_user"}, Returns: "nil",
 		Doc: "Takes a label or a list of labels given directly to a user (id or username)."},
+	{Name: "User.add_attachment", Access: Perms, Perms: []string{"attachments.add_attachment"}, Returns: "struct",
+		Doc: "Attaches a file (base64 content, at most 5 MiB, no executables or active HTML) to the caller's own user record and returns {url, filename}."},
 	{Name: "User.permissions", Access: Perms, Perms: []string{"auth.view_user"}, Returns: "array",
 		Doc: `The labels a user (id or username) holds with their source, [{permission, source}], source being "direct", "group:<name>" or "superuser".`},
 }
@@ -257,4 +259,23 @@ func orErr(err, fallback error) error {
 		return err
 	}
 	return fallback
+}
+
+// AddAttachmentArgs are the parameters of User.add_attachment.
+type AddAttachmentArgs struct {
+	Filename   string `json:"filename"`
+	B64Content string `json:"b64content"`
+}
+
+// AttachmentRef is what User.add_attachment returns.
+type AttachmentRef struct {
+	URL      string `json:"url"`
+	Filename string `json:"filename"`
+}
+
+// AddAttachment answers User.add_attachment.
+func (u *User) AddAttachment(r *http.Request, args *AddAttachmentArgs, reply *AttachmentRef) error {
+	a, err := u.s.addAttachment(r, "auth_user", stateOf(r).who.UserID, args.Filename, args.B64Content)
+	*reply = AttachmentRef{URL: a.URL, Filename: a.Filename}
+	return err
 }

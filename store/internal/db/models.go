@@ -21,6 +21,16 @@ type ApiToken struct {
 	LastUsedAt *time.Time
 }
 
+type Attachment struct {
+	ID        int64
+	Owner     string
+	ObjectID  int64
+	Filename  string
+	Content   []byte
+	CreatorID int64
+	Created   time.Time
+}
+
 // Groups of users; Administrator and Tester always exist and keep their names.
 type Group struct {
 	ID   int64

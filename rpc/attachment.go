@@ -1,0 +1,96 @@
+package rpc
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/tcms/tcms/store"
+)
+
+// Attachment is the Attachment namespace.
+type Attachment struct{ s *Server }
+
+var attachmentMethods = []Method{
+	{Name: "Attachment.remove_attachment", Access: Perms, Perms: []string{"attachments.delete_attachment"}, Returns: "nil",
+		Doc: "Deletes an attachment (pk from list_attachments) when the caller created it or holds attachments.delete_foreign_attachments; otherwise does nothing, as Kiwi."},
+}
+
+// AttachmentIDArgs names one attachment.
+type AttachmentIDArgs struct {
+	AttachmentID int64 `json:"attachment_id"`
+}
+
+// RemoveAttachment answers Attachment.remove_attachment.
+func (a *Attachment) RemoveAttachment(r *http.Request, args *AttachmentIDArgs, _ *any) error {
+	return a.s.store.RemoveAttachment(r.Context(), *stateOf(r).who, args.AttachmentID)
+}
+
+// addAttachment decodes b64content and attaches it to the record, as every
+// X.add_attachment does.
+func (s *Server) addAttachment(r *http.Request, owner string, objectID int64, filename, b64content string) (store.Attachment, error) {
+	clean := strings.Map(func(c rune) rune {
+		if c == '\n' || c == '\r' || c == ' ' || c == '\t' {
+			return -1
+		}
+		return c
+	}, b64content)
+	content, err := base64.StdEncoding.DecodeString(clean)
+	if err != nil {
+		return store.Attachment{}, store.Errorf(store.Invalid, "{'attachment_file': ['The content is not valid base64.']}")
+	}
+	return s.store.AddAttachment(r.Context(), *stateOf(r).who, owner, objectID, filename, content)
+}
+
+// serveAttachment answers GET /uploads/attachments/<owner>/<id>/<file> for
+// callers holding attachments.view_attachment, always as a download that
+// no browser renders.
+func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
+	who, _, _ := s.sessions.identify(r)
+	if who == nil {
+		w.Header().Set("WWW-Authenticate", `Basic realm="tcms"`)
+		http.Error(w, "Authentication required.", http.StatusUnauthorized)
+		return
+	}
+	missing, err := s.store.MissingPermission(r.Context(), *who, []string{"attachments.view_attachment"})
+	if err != nil || missing != "" {
+		http.Error(w, "Permission attachments.view_attachment required.", http.StatusForbidden)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	name := r.PathValue("file")
+	content, err := s.store.AttachmentContent(r.Context(), r.PathValue("owner"), id, name)
+	if err != nil {
+		if store.ErrorKind(err) != store.NotFound {
+			s.log.Error("attachment download failed", "err", err)
+		}
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", downloadType(content))
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Content-Length", strconv.Itoa(len(content)))
+	w.Write(content)
+}
+
+// downloadType is the Content-Type a file is served with: raster images
+// and PDFs as themselves, any other text as text/plain, the rest as bytes.
+func downloadType(content []byte) string {
+	t := http.DetectContentType(content)
+	switch {
+	case strings.HasPrefix(t, "image/png"), strings.HasPrefix(t, "image/jpeg"), strings.HasPrefix(t, "image/gif"),
+		strings.HasPrefix(t, "image/webp"), strings.HasPrefix(t, "application/pdf"):
+		return t
+	case strings.HasPrefix(t, "text/"):
+		return "text/plain; charset=utf-8"
+	}
+	return "application/octet-stream"
+}

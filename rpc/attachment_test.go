@@ -1,0 +1,110 @@
+package rpc
+
+import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/tcms/tcms/store"
+)
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// download fetches a URL path with HTTP Basic credentials (none when user is "").
+func (ts *testServer) download(path, user, pass string) (*http.Response, string) {
+	ts.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestAttachmentRoundTrip(t *testing.T) {
+	ts := mustServer(t)
+	if _, err := ts.Store.CreateUser(t.Context(), store.NewUser{Username: "outsider", Password: "outsider-pass-1", Groups: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	// Added over XML-RPC, as the Markdown editor's client does.
+	f, raw := ts.xmlFault(`<?xml version="1.0"?><methodCall><methodName>User.add_attachment</methodName><params>
+<param><value><string>my notes.txt</string></value></param>
+<param><value><string>`+b64("<p>hello</p>\n")+`</string></value></param></params></methodCall>`,
+		"Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(userName+":"+userPass)))
+	if f != nil || !strings.Contains(string(raw), "/uploads/attachments/auth_user/2/my_notes.txt") {
+		t.Fatalf("add: %v %s", f, raw)
+	}
+	tester := ts.as(userName, userPass)
+	var ref AttachmentRef
+	result(t, tester("User.add_attachment", "my notes.txt", b64("again")), &ref)
+	if ref.Filename == "my_notes.txt" || !strings.HasPrefix(ref.Filename, "my_notes_") {
+		t.Fatalf("a taken name should get a suffix: %+v", ref)
+	}
+
+	resp, body := ts.download("/uploads/attachments/auth_user/2/my_notes.txt", userName, userPass)
+	if resp.StatusCode != 200 || body != "<p>hello</p>\n" ||
+		resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment;") ||
+		resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("download: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	if resp, _ := ts.download("/uploads/attachments/auth_user/2/my_notes.txt", "", ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("anonymous download: %d", resp.StatusCode)
+	}
+	if resp, _ := ts.download("/uploads/attachments/auth_user/2/my_notes.txt", "outsider", "outsider-pass-1"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("download without attachments.view_attachment: %d", resp.StatusCode)
+	}
+	if resp, _ := ts.download("/uploads/attachments/auth_user/2/nope.txt", userName, userPass); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("missing file: %d", resp.StatusCode)
+	}
+
+	list, err := ts.Store.ListAttachments(t.Context(), "auth_user", 2, "http://x")
+	if err != nil || len(list) != 2 || list[0].Filename != ref.Filename || list[1].URL != "http://x/uploads/attachments/auth_user/2/my_notes.txt" {
+		t.Fatalf("list: %+v %v", list, err)
+	}
+	// Someone else's attachment is left alone without delete_foreign_attachments.
+	root := store.Principal{UserID: 1, Username: adminName, IsSuperuser: true}
+	if err := ts.Store.SetUserPermissions(t.Context(), root, "outsider", []string{"attachments.delete_attachment"}, true); err != nil {
+		t.Fatal(err)
+	}
+	result(t, ts.as("outsider", "outsider-pass-1")("Attachment.remove_attachment", list[1].ID), new(any))
+	if resp, _ := ts.download("/uploads/attachments/auth_user/2/my_notes.txt", userName, userPass); resp.StatusCode != 200 {
+		t.Fatal("a foreign attachment was removed")
+	}
+	result(t, tester("Attachment.remove_attachment", list[1].ID), new(any))
+	if resp, _ := ts.download("/uploads/attachments/auth_user/2/my_notes.txt", userName, userPass); resp.StatusCode != http.StatusNotFound {
+		t.Fatal("the creator's remove did not remove")
+	}
+	wantFault(t, tester("Attachment.remove_attachment", list[1].ID), CodeInternal, "Internal error: No Attachment matches the given query.")
+	wantFault(t, ts.as("outsider", "outsider-pass-1")("User.add_attachment", "a.txt", b64("x")), CodeAuth,
+		`Authentication failed when calling "User.add_attachment": permission attachments.add_attachment required`)
+}
+
+func TestAttachmentRefused(t *testing.T) {
+	ts := mustServer(t)
+	tester := ts.as(userName, userPass)
+	big := bytes.Repeat([]byte("a"), store.MaxAttachmentBytes+1)
+	for _, c := range []struct{ name, content, msg string }{
+		{"csrss.exe_from_reactos", "x", "Uploading executable files is forbidden"},
+		{"prog.bin", "MZ\x90\x00", "Uploading executable files is forbidden"},
+		{"x.html", "<html><SCRIPT>alert(1)</script>", "File contains forbidden tag: <HTML>"},
+		{"x.svg", `<svg onload="alert(1)">`, "File contains forbidden attribute: `onload`"},
+		{"x.md", "[a]( javascript:alert(1))", "File contains forbidden attribute: `javascript:`"},
+		{"../x.txt", "x", "The file name may not contain a path."},
+		{"big.txt", string(big), "File exceeds maximum size of 5.0 MB"},
+	} {
+		wantFault(t, tester("User.add_attachment", c.name, b64(c.content)), CodeInternal, "Internal error: {'attachment_file': ['"+c.msg+"']}")
+	}
+	wantFault(t, tester("User.add_attachment", "a.txt", "%%%"), CodeInternal, "Internal error: {'attachment_file': ['The content is not valid base64.']}")
+	wantFault(t, tester("User.add_attachment", "a.txt"), CodeInvalidParams, "Invalid parameters: expected 2 parameters, got 1")
+	// Plain text that merely mentions "online" or "data" is fine.
+	result(t, tester("User.add_attachment", "notes.txt", b64("we went online\nand saw data")), new(AttachmentRef))
+}
