@@ -58,6 +58,7 @@ func (s *Server) services() []service {
 		{"Auth", &Auth{s}, authMethods},
 		{"Group", &Group{s}, groupMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
+		{"Markdown", &Markdown{s}, markdownMethods},
 		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
 		{"Permission", &Permission{s}, permissionMethods},
 		{"User", &User{s}, userMethods},
