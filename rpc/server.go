@@ -55,6 +55,8 @@ type Server struct {
 func (s *Server) services() []service {
 	return []service{
 		{"Auth", &Auth{s}, authMethods},
+		{"BugTracker", &BugTracker{s}, bugTrackerMethods},
+		{"Environment", &Environment{s}, environmentMethods},
 		{"Group", &Group{s}, groupMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
 		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
