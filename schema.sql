@@ -116,3 +116,37 @@ CREATE TABLE IF NOT EXISTS attachments (
     created    timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT attachments_file_key UNIQUE (owner, object_id, filename)
 );
+
+-- Catalogue (issue 4): environments with their properties, and bug trackers.
+CREATE TABLE IF NOT EXISTS environments (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        varchar(255) NOT NULL CONSTRAINT environments_name_key UNIQUE,
+    description text NOT NULL DEFAULT ''
+);
+COMMENT ON TABLE environments IS 'Named test environments, as Kiwi''s testruns.Environment.';
+
+CREATE TABLE IF NOT EXISTS environment_properties (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    environment_id bigint NOT NULL REFERENCES environments ON DELETE CASCADE,
+    name           varchar(255) NOT NULL,
+    value          varchar(255) NOT NULL,
+    CONSTRAINT environment_properties_environment_id_name_value_key UNIQUE (environment_id, name, value)
+);
+COMMENT ON TABLE environment_properties IS 'Name/value pairs of an environment. Kiwi has no unique key here but only ever adds with get-or-create; the key makes that safe under concurrency.';
+
+CREATE TABLE IF NOT EXISTS bug_trackers (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name         varchar(255) NOT NULL CONSTRAINT bug_trackers_name_key UNIQUE,
+    tracker_type varchar(128) NOT NULL DEFAULT 'IssueTrackerType',
+    base_url     varchar(1024),
+    api_url      varchar(1024),
+    api_username varchar(256),
+    api_password bytea
+);
+COMMENT ON TABLE bug_trackers IS 'Issue trackers, as Kiwi''s testcases.BugSystem.';
+COMMENT ON COLUMN bug_trackers.api_password IS 'AES-256-GCM: 12-byte nonce || ciphertext, under TCMS_ENCRYPTION_KEY or the stored encryption_key setting. Never returned or filterable.';
+INSERT INTO bug_trackers (name, tracker_type)
+SELECT v.name, 'tcms.issuetracker.types.IssueTrackerType'
+FROM (VALUES (1, 'Bugzilla'), (2, 'JIRA')) AS v (ord, name)
+WHERE NOT EXISTS (SELECT 1 FROM bug_trackers)
+ORDER BY v.ord;

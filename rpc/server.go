@@ -56,6 +56,8 @@ func (s *Server) services() []service {
 	return []service{
 		{"Attachment", &Attachment{s}, attachmentMethods},
 		{"Auth", &Auth{s}, authMethods},
+		{"BugTracker", &BugTracker{s}, bugTrackerMethods},
+		{"Environment", &Environment{s}, environmentMethods},
 		{"Group", &Group{s}, groupMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
 		{"Markdown", &Markdown{s}, markdownMethods},

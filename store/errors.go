@@ -93,4 +93,6 @@ var uniqueFields = map[string]string{
 	"groups_name_key":                    "Name",
 	"permissions_app_label_codename_key": "App label and Codename",
 	"api_tokens_user_id_name_key":        "Name",
+	"environments_name_key":              "Name",
+	"bug_trackers_name_key":              "Name",
 }

@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -25,6 +26,8 @@ type Store struct {
 	done   chan struct{}      // closed when the listener has stopped
 
 	defaultGroups []string // joined by new users; see SetDefaultGroups
+
+	aead atomic.Pointer[cipher.AEAD] // encrypts stored credentials; see encrypt.go
 }
 
 // Open connects to the database and starts the listener that keeps the
@@ -112,17 +115,23 @@ func filter[T any](ctx context.Context, s *Store, e *Entity, selectSQL string, q
 const secretKey = "secret_key"
 
 // ServerSecret returns the 32-byte HMAC secret for session tokens, creating
-// it on first use. Concurrent first calls agree: the loser's insert does
-// nothing and both read the winner's value.
+// it on first use.
 func (s *Store) ServerSecret(ctx context.Context) ([]byte, error) {
+	return s.generatedSetting(ctx, secretKey)
+}
+
+// generatedSetting returns the value of a setting holding 32 random bytes,
+// creating it on first use. Concurrent first calls agree: the loser's
+// insert does nothing and both read the winner's value.
+func (s *Store) generatedSetting(ctx context.Context, key string) ([]byte, error) {
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	err := s.withTx(ctx, func(q *db.Queries) error {
-		err := q.SettingInsert(ctx, db.SettingInsertParams{Key: secretKey, Value: secret})
+		err := q.SettingInsert(ctx, db.SettingInsertParams{Key: key, Value: secret})
 		if err != nil {
 			return err
 		}
-		secret, err = q.SettingGet(ctx, secretKey)
+		secret, err = q.SettingGet(ctx, key)
 		return err
 	})
 	if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -21,6 +23,7 @@ type config struct {
 	AdminPassword string
 	AdminEmail    string
 	SecretKey     string
+	EncryptionKey []byte // TCMS_ENCRYPTION_KEY decoded; nil: the key stored by initial-setup
 	SessionTTL    time.Duration
 	EscapeHTML    bool
 	LogLevel      slog.Level
@@ -42,6 +45,9 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 	fs.StringVar(&c.AdminEmail, "email", getenv("TCMS_ADMIN_EMAIL"), "superuser email (TCMS_ADMIN_EMAIL)")
 	c.SecretKey = getenv("TCMS_SECRET_KEY")
 	var err error
+	if c.EncryptionKey, err = parseEncryptionKey(getenv("TCMS_ENCRYPTION_KEY")); err != nil {
+		return c, err
+	}
 	if c.SessionTTL, err = time.ParseDuration(or(getenv("TCMS_SESSION_TTL"), "24h")); err != nil || c.SessionTTL <= 0 {
 		return c, fmt.Errorf("TCMS_SESSION_TTL: want a positive duration such as 24h, got %q", getenv("TCMS_SESSION_TTL"))
 	}
@@ -75,6 +81,25 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 		return c, fmt.Errorf("DATABASE_URL is not set (make run sets it for the private cluster; see docs/running.md)")
 	}
 	return c, nil
+}
+
+// parseEncryptionKey decodes TCMS_ENCRYPTION_KEY: 32 bytes written as 64
+// hex digits or in base64 (standard or URL alphabet, padded or not). ""
+// gives nil.
+func parseEncryptionKey(v string) ([]byte, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	if key, err := hex.DecodeString(v); err == nil && len(key) == store.EncryptionKeySize {
+		return key, nil
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if key, err := enc.DecodeString(v); err == nil && len(key) == store.EncryptionKeySize {
+			return key, nil
+		}
+	}
+	return nil, fmt.Errorf("TCMS_ENCRYPTION_KEY: want %d bytes as 64 hex digits or base64 (openssl rand -base64 32)", store.EncryptionKeySize)
 }
 
 func or(v, fallback string) string {

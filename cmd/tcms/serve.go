@@ -40,6 +40,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.store = st
 	st.SetDefaultGroups(m.cfg.DefaultGroups)
 	st.SetLoginPolicy(m.cfg.LoginMaxFails, m.cfg.LoginLockout)
+	if m.cfg.EncryptionKey != nil {
+		if err := st.SetEncryptionKey(m.cfg.EncryptionKey); err != nil {
+			return err
+		}
+	}
 	secret := []byte(m.cfg.SecretKey)
 	if len(secret) == 0 {
 		if secret, err = st.ServerSecret(ctx); err != nil {

@@ -70,12 +70,18 @@ func setDomain(ctx context.Context, cfg config, w io.Writer) error {
 }
 
 // initialSetup prepares a new installation and is safe to repeat: it
-// makes sure the session secret exists and creates the first superuser
+// makes sure the session secret and, unless TCMS_ENCRYPTION_KEY is set,
+// the credential encryption key exist, and creates the first superuser
 // from TCMS_ADMIN_* when there is none.
 func initialSetup(ctx context.Context, cfg config, w io.Writer) error {
 	return withStore(ctx, cfg, func(st *store.Store) error {
 		if _, err := st.ServerSecret(ctx); err != nil {
 			return err
+		}
+		if cfg.EncryptionKey == nil {
+			if _, err := st.EncryptionKey(ctx); err != nil {
+				return err
+			}
 		}
 		if err := refreshPermissions(ctx, st, w); err != nil {
 			return err

@@ -31,6 +31,33 @@ type Attachment struct {
 	Created   time.Time
 }
 
+// Issue trackers, as Kiwi's testcases.BugSystem.
+type BugTracker struct {
+	ID          int64
+	Name        string
+	TrackerType string
+	BaseUrl     *string
+	ApiUrl      *string
+	ApiUsername *string
+	// AES-256-GCM: 12-byte nonce || ciphertext, under TCMS_ENCRYPTION_KEY or the stored encryption_key setting. Never returned or filterable.
+	ApiPassword []byte
+}
+
+// Named test environments, as Kiwi's testruns.Environment.
+type Environment struct {
+	ID          int64
+	Name        string
+	Description string
+}
+
+// Name/value pairs of an environment. Kiwi has no unique key here but only ever adds with get-or-create; the key makes that safe under concurrency.
+type EnvironmentProperty struct {
+	ID            int64
+	EnvironmentID int64
+	Name          string
+	Value         string
+}
+
 // Groups of users; Administrator and Tester always exist and keep their names.
 type Group struct {
 	ID   int64

@@ -1,0 +1,56 @@
+package rpc
+
+import (
+	"net/http"
+
+	"github.com/tcms/tcms/store"
+)
+
+// BugTracker is the BugTracker namespace (Kiwi's BugSystem). The API
+// password is write-only: stored encrypted, never returned or filterable.
+type BugTracker struct{ s *Server }
+
+var bugTrackerMethods = []Method{
+	{Name: "BugTracker.filter", Access: Perms, Perms: []string{"testcases.view_bugsystem"}, Returns: "array",
+		Doc: "Bug trackers matching the query ({id, name, tracker_type, base_url, api_url, api_username}), by id. Filterable: id, name, tracker_type, base_url, api_url, api_username; never api_password."},
+	{Name: "BugTracker.create", Access: Perms, Perms: []string{"testcases.add_bugsystem"}, Returns: "struct",
+		Doc: "Creates a bug tracker from {name (required, unique), tracker_type (required, e.g. tcms.issuetracker.types.Bugzilla), base_url, api_url, api_username, api_password} and returns it without api_password, which is stored encrypted."},
+}
+
+// Filter answers BugTracker.filter.
+func (b *BugTracker) Filter(r *http.Request, args *QueryArgs, reply *[]store.BugTracker) error {
+	if args.Query == nil {
+		return invalidParams("query is required; {} matches every bug tracker")
+	}
+	var err error
+	*reply, err = b.s.store.FilterBugTrackers(r.Context(), args.Query)
+	return err
+}
+
+// Create answers BugTracker.create.
+func (b *BugTracker) Create(r *http.Request, args *ValuesArgs, reply *store.BugTracker) error {
+	f := newForm(args.Values)
+	n := store.NewBugTracker{
+		Name:        f.text("name", true, 255),
+		TrackerType: f.text("tracker_type", true, 128),
+		BaseURL:     nonEmpty(f.text("base_url", false, 1024)),
+		APIURL:      nonEmpty(f.text("api_url", false, 1024)),
+		APIUsername: nonEmpty(f.text("api_username", false, 256)),
+		APIPassword: nonEmpty(f.text("api_password", false, 256)),
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	var err error
+	*reply, err = b.s.store.CreateBugTracker(r.Context(), n)
+	return err
+}
+
+// nonEmpty maps "" (absent or empty in a form) to nil, as Django stores
+// an empty optional field as NULL.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// BugTracker is an issue tracker, S-BugTracker. It has no password field:
+// the API password is write-only.
+type BugTracker struct {
+	ID          int64   `json:"id" db:"id"`
+	Name        string  `json:"name" db:"name"`
+	TrackerType string  `json:"tracker_type" db:"tracker_type"`
+	BaseURL     *string `json:"base_url" db:"base_url"`
+	APIURL      *string `json:"api_url" db:"api_url"`
+	APIUsername *string `json:"api_username" db:"api_username"`
+}
+
+// NewBugTracker holds the fields of BugTracker.create, validated by the
+// caller; nil means not set. APIPassword is stored encrypted.
+type NewBugTracker struct {
+	Name, TrackerType                         string
+	BaseURL, APIURL, APIUsername, APIPassword *string
+}
+
+// apiPasswordPurpose is the associated data of sealed API passwords.
+const apiPasswordPurpose = "bug_trackers.api_password"
+
+// CreateBugTracker adds a bug tracker, encrypting its API password.
+func (s *Store) CreateBugTracker(ctx context.Context, n NewBugTracker) (BugTracker, error) {
+	var sealed []byte
+	if n.APIPassword != nil {
+		var err error
+		if sealed, err = s.seal(ctx, *n.APIPassword, apiPasswordPurpose); err != nil {
+			return BugTracker{}, err
+		}
+	}
+	var row db.BugTrackerCreateRow
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		row, err = q.BugTrackerCreate(ctx, db.BugTrackerCreateParams{
+			Name: n.Name, TrackerType: n.TrackerType, BaseUrl: n.BaseURL, ApiUrl: n.APIURL,
+			ApiUsername: n.APIUsername, ApiPassword: sealed,
+		})
+		return err
+	})
+	t := BugTracker{ID: row.ID, Name: row.Name, TrackerType: row.TrackerType, BaseURL: row.BaseUrl, APIURL: row.ApiUrl, APIUsername: row.ApiUsername}
+	return t, fieldConflict(translate(err, "Bug tracker"), "name")
+}
+
+// BugTrackerCredentials returns a tracker's API user name and decrypted
+// password ("" when not set), for the code that talks to trackers. A key
+// that cannot decrypt the password gives ErrWrongEncryptionKey.
+func (s *Store) BugTrackerCredentials(ctx context.Context, id int64) (username, password string, err error) {
+	var row db.BugTrackerCredentialsRow
+	err = s.withTx(ctx, func(q *db.Queries) (err error) {
+		row, err = q.BugTrackerCredentials(ctx, id)
+		return err
+	})
+	if err != nil {
+		return "", "", translate(err, "BugSystem")
+	}
+	if row.ApiUsername != nil {
+		username = *row.ApiUsername
+	}
+	if row.ApiPassword != nil {
+		if password, err = s.unseal(ctx, row.ApiPassword, apiPasswordPurpose); err != nil {
+			return "", "", err
+		}
+	}
+	return username, password, nil
+}
+
+// bugTrackerEntity lists what BugTracker.filter accepts: never api_password.
+var bugTrackerEntity = entity(&Entity{Model: "BugSystem", Fields: map[string]Field{
+	"id": {Expr: "b.id", Kind: IntField}, "name": {Expr: "b.name", Kind: TextField},
+	"tracker_type": {Expr: "b.tracker_type", Kind: TextField}, "base_url": {Expr: "b.base_url", Kind: TextField},
+	"api_url": {Expr: "b.api_url", Kind: TextField}, "api_username": {Expr: "b.api_username", Kind: TextField},
+}})
+
+// FilterBugTrackers answers BugTracker.filter, by id.
+func (s *Store) FilterBugTrackers(ctx context.Context, query map[string]any) ([]BugTracker, error) {
+	return filter[BugTracker](ctx, s, bugTrackerEntity,
+		"SELECT b.id, b.name, b.tracker_type, b.base_url, b.api_url, b.api_username FROM bug_trackers b",
+		query, "ORDER BY b.id")
+}

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// Environment is a named test environment, S-Environment.
+type Environment struct {
+	ID          int64  `json:"id" db:"id"`
+	Name        string `json:"name" db:"name"`
+	Description string `json:"description" db:"description"`
+}
+
+// EnvironmentProperty is a name/value pair of an environment,
+// S-EnvProperty(-f).
+type EnvironmentProperty struct {
+	ID          int64  `json:"id" db:"id"`
+	Environment int64  `json:"environment" db:"environment"`
+	Name        string `json:"name" db:"name"`
+	Value       string `json:"value" db:"value"`
+}
+
+// NewEnvironment holds the fields of Environment.create, validated by the
+// caller.
+type NewEnvironment struct {
+	Name, Description string
+}
+
+// CreateEnvironment adds an environment; a taken name is reported under
+// the name field, as Kiwi's form does.
+func (s *Store) CreateEnvironment(ctx context.Context, n NewEnvironment) (Environment, error) {
+	var row db.Environment
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		row, err = q.EnvironmentCreate(ctx, db.EnvironmentCreateParams{Name: n.Name, Description: n.Description})
+		return err
+	})
+	return Environment(row), fieldConflict(translate(err, "Environment"), "name")
+}
+
+// AddEnvironmentProperty is get-or-create on (environment, name, value): a
+// duplicate returns the existing row.
+func (s *Store) AddEnvironmentProperty(ctx context.Context, envID int64, name, value string) (EnvironmentProperty, error) {
+	var row db.EnvironmentPropertyAddRow
+	arg := db.EnvironmentPropertyAddParams{EnvironmentID: envID, Name: name, Value: value}
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		row, err = q.EnvironmentPropertyAdd(ctx, arg)
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		// A concurrent insert of the same property committed after this
+		// statement's snapshot; a new statement sees it. Otherwise the
+		// environment does not exist.
+		err = s.withTx(ctx, func(q *db.Queries) (err error) {
+			row, err = q.EnvironmentPropertyAdd(ctx, arg)
+			return err
+		})
+	}
+	return EnvironmentProperty{ID: row.ID, Environment: row.EnvironmentID, Name: row.Name, Value: row.Value},
+		translate(err, "Environment")
+}
+
+var environmentEntity = entity(&Entity{Model: "Environment", Fields: map[string]Field{
+	"id": {Expr: "e.id", Kind: IntField}, "name": {Expr: "e.name", Kind: TextField},
+	"description":                {Expr: "e.description", Kind: TextField},
+	"environmentproperty":        {Expr: "ep.id", Kind: IntField, Exists: environmentPropertyExists},
+	"environmentproperty__name":  {Expr: "ep.name", Kind: TextField, Exists: environmentPropertyExists},
+	"environmentproperty__value": {Expr: "ep.value", Kind: TextField, Exists: environmentPropertyExists},
+}})
+
+const environmentPropertyExists = "SELECT 1 FROM environment_properties ep WHERE ep.environment_id = e.id"
+
+// FilterEnvironments answers Environment.filter, by name and description.
+func (s *Store) FilterEnvironments(ctx context.Context, query map[string]any) ([]Environment, error) {
+	return filter[Environment](ctx, s, environmentEntity, "SELECT e.id, e.name, e.description FROM environments e",
+		query, "ORDER BY e.name, e.description, e.id")
+}
+
+var environmentPropertyEntity = entity(&Entity{Model: "EnvironmentProperty", Fields: map[string]Field{
+	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
+	"value":                    {Expr: "p.value", Kind: TextField},
+	"environment":              {Expr: "p.environment_id", Kind: IntField},
+	"environment_id":           {Expr: "p.environment_id", Kind: IntField},
+	"environment__name":        {Expr: "e.name", Kind: TextField},
+	"environment__description": {Expr: "e.description", Kind: TextField},
+}})
+
+// environmentPropertyFrom is the row source of environmentPropertyEntity.
+const environmentPropertyFrom = " FROM environment_properties p JOIN environments e ON e.id = p.environment_id"
+
+// FilterEnvironmentProperties answers Environment.properties, by
+// environment, name and value.
+func (s *Store) FilterEnvironmentProperties(ctx context.Context, query map[string]any) ([]EnvironmentProperty, error) {
+	return filter[EnvironmentProperty](ctx, s, environmentPropertyEntity,
+		"SELECT p.id, p.environment_id AS environment, p.name, p.value"+environmentPropertyFrom,
+		query, "ORDER BY p.environment_id, p.name, p.value, p.id")
+}
+
+// RemoveEnvironmentProperties deletes every property the query matches;
+// {} deletes them all, as in Kiwi.
+func (s *Store) RemoveEnvironmentProperties(ctx context.Context, query map[string]any) error {
+	cond, args, err := environmentPropertyEntity.Where(query, 1)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM environment_properties WHERE id IN (SELECT p.id"+environmentPropertyFrom+" WHERE "+cond+")", args...)
+		return err
+	})
+	return environmentPropertyEntity.translate(err)
+}
+
+// fieldConflict reports a unique violation under the field it concerns,
+// in the repr Kiwi's forms use: [('name', ['Environment with this Name
+// already exists.'])]. Other errors pass through.
+func fieldConflict(err error, field string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != Conflict {
+		return err
+	}
+	return Errorf(Conflict, "[('%s', ['%s'])]", field, e.Message)
+}
