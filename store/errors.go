@@ -93,4 +93,7 @@ var uniqueFields = map[string]string{
 	"groups_name_key":                    "Name",
 	"permissions_app_label_codename_key": "App label and Codename",
 	"api_tokens_user_id_name_key":        "Name",
+	"plan_types_name_key":                "Name",
+	"test_execution_statuses_name_key":   "Name",
+	"severities_name_key":                "Name",
 }
