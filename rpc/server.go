@@ -59,6 +59,12 @@ func (s *Server) services() []service {
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
 		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
 		{"Permission", &Permission{s}, permissionMethods},
+		{"PlanType", &PlanType{s}, planTypeMethods},
+		{"Severity", &Severity{s}, severityMethods},
+		{"Tag", &Tag{s}, tagMethods},
+		{"Template", &Template{s}, templateMethods},
+		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
+		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
 		{"User", &User{s}, userMethods},
 		{"system", &System{s}, systemMethods},
 	}
