@@ -56,13 +56,13 @@ func (t *TestCaseStatus) Update(r *http.Request, args *StatusUpdateArgs, reply *
 	f := newForm(args.Values)
 	var c store.TestCaseStatusChange
 	if f.has("name") {
-		c.Name = ptr(f.text("name", true, 255))
+		c.Name = new(f.text("name", true, 255))
 	}
 	if f.has("description") {
-		c.Description = ptr(f.text("description", false, 0))
+		c.Description = new(f.text("description", false, 0))
 	}
 	if f.has("is_confirmed") {
-		c.IsConfirmed = ptr(f.boolean("is_confirmed", false))
+		c.IsConfirmed = new(f.boolean("is_confirmed", false))
 	}
 	if err := f.err(); err != nil {
 		return err

@@ -73,16 +73,16 @@ func (w weightedForm) read(values map[string]any, partial bool) (store.WeightedC
 	given := func(key string) bool { return !partial || f.has(key) }
 	var c store.WeightedChange
 	if given("name") {
-		c.Name = ptr(f.text("name", w.nameRequired, w.nameMax))
+		c.Name = new(f.text("name", w.nameRequired, w.nameMax))
 	}
 	if given("weight") {
-		c.Weight = ptr(int32Field(f, "weight"))
+		c.Weight = new(int32Field(f, "weight"))
 	}
 	if given("icon") {
-		c.Icon = ptr(cssClassesField(f, "icon", 64))
+		c.Icon = new(cssClassesField(f, "icon", 64))
 	}
 	if given("color") {
-		c.Color = ptr(hexColorField(f, "color", partial || w.defaultColor == ""))
+		c.Color = new(hexColorField(f, "color", partial || w.defaultColor == ""))
 	}
 	return c, f.err()
 }
