@@ -150,3 +150,84 @@ SELECT v.name, 'tcms.issuetracker.types.IssueTrackerType'
 FROM (VALUES (1, 'Bugzilla'), (2, 'JIRA')) AS v (ord, name)
 WHERE NOT EXISTS (SELECT 1 FROM bug_trackers)
 ORDER BY v.ord;
+
+-- Catalogue (issue 4), statuses and labels: plan types, tags, templates,
+-- test case and test execution statuses, severities. Seed rows follow
+-- kiwi-rpc-api.md 4.1 and go only into an empty table, in order, so their
+-- ids are the contract's.
+
+CREATE TABLE IF NOT EXISTS plan_types (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        varchar(64) NOT NULL CONSTRAINT plan_types_name_key UNIQUE,
+    description text
+);
+COMMENT ON TABLE plan_types IS 'Kinds of test plan (Unit, Integration ...), TestPlan.type.';
+INSERT INTO plan_types (name, description)
+SELECT seed.name, '' FROM unnest(ARRAY['Unit', 'Integration', 'Function', 'System', 'Acceptance',
+    'Installation', 'Performance', 'Product', 'Interoperability', 'Smoke', 'Regression'])
+    WITH ORDINALITY AS seed (name, n)
+WHERE NOT EXISTS (SELECT 1 FROM plan_types) ORDER BY seed.n;
+
+CREATE TABLE IF NOT EXISTS tags (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name varchar(255) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tags_name_idx ON tags (name);
+COMMENT ON TABLE tags IS 'Labels of plans, cases, runs, executions and bugs. Names are not unique, as in Kiwi; a lookup by name takes the lowest id.';
+
+CREATE TABLE IF NOT EXISTS templates (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name varchar(255) NOT NULL,
+    text text NOT NULL
+);
+COMMENT ON TABLE templates IS 'Starting texts for new test cases.';
+INSERT INTO templates (name, text)
+SELECT seed.name, seed.text FROM (VALUES
+    (1, 'Gherkin syntax', E'**Scenario**: ... what behavior will be tested ...\n  **Given** ... conditions ...\n  **When** ... actions ...\n  **Then** ... expected results ...\n'),
+    (2, 'Itemized list', E'**Steps to reproduce**:\n\n1. item\n2. item\n3. item\n\n**Expected results**:\n\n1. item\n2. item\n3. item\n')
+) AS seed (n, name, text)
+WHERE NOT EXISTS (SELECT 1 FROM templates) ORDER BY seed.n;
+
+CREATE TABLE IF NOT EXISTS test_case_statuses (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name         varchar(255) NOT NULL,
+    description  text,
+    is_confirmed boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE test_case_statuses IS 'Statuses of test cases. At least one confirmed and one unconfirmed status always exist. Tables that refer to a status do so ON DELETE RESTRICT, so a status in use cannot be removed.';
+INSERT INTO test_case_statuses (name, description, is_confirmed)
+SELECT seed.name, '', seed.is_confirmed FROM (VALUES
+    (1, 'PROPOSED', false), (2, 'CONFIRMED', true), (3, 'DISABLED', false), (4, 'NEED_UPDATE', false)
+) AS seed (n, name, is_confirmed)
+WHERE NOT EXISTS (SELECT 1 FROM test_case_statuses) ORDER BY seed.n;
+
+CREATE TABLE IF NOT EXISTS test_execution_statuses (
+    id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name   varchar(60) NOT NULL CONSTRAINT test_execution_statuses_name_key UNIQUE,
+    weight integer NOT NULL DEFAULT 0,
+    icon   varchar(64) NOT NULL,
+    color  varchar(25) NOT NULL DEFAULT '#FFFFFF'
+);
+COMMENT ON TABLE test_execution_statuses IS 'Outcomes of test executions. Weight > 0 is a pass, < 0 a failure, 0 not done; at least one of each always exists. Tables that refer to a status do so ON DELETE RESTRICT, so a status in use cannot be removed.';
+COMMENT ON COLUMN test_execution_statuses.icon IS 'CSS class names, e.g. "fa fa-check-circle-o".';
+INSERT INTO test_execution_statuses (name, weight, color, icon)
+SELECT seed.name, seed.weight, seed.color, seed.icon FROM (VALUES
+    (1, 'IDLE', 0, '#72767b', 'fa fa-question-circle-o'),
+    (2, 'RUNNING', 0, '#72767b', 'fa fa-play-circle-o'),
+    (3, 'PAUSED', 0, '#72767b', 'fa fa-pause-circle-o'),
+    (4, 'PASSED', 20, '#92d400', 'fa fa-check-circle-o'),
+    (5, 'FAILED', -30, '#cc0000', 'fa fa-times-circle-o'),
+    (6, 'BLOCKED', -10, '#cc0000', 'fa fa-stop-circle-o'),
+    (7, 'ERROR', -20, '#cc0000', 'fa fa-minus-circle'),
+    (8, 'WAIVED', 10, '#92d400', 'fa fa-commenting-o')
+) AS seed (n, name, weight, color, icon)
+WHERE NOT EXISTS (SELECT 1 FROM test_execution_statuses) ORDER BY seed.n;
+
+CREATE TABLE IF NOT EXISTS severities (
+    id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name   varchar(64) NOT NULL CONSTRAINT severities_name_key UNIQUE,
+    weight integer NOT NULL DEFAULT 0,
+    icon   varchar(64) NOT NULL,
+    color  varchar(25) NOT NULL DEFAULT '#FFFFFF'
+);
+COMMENT ON TABLE severities IS 'Severities of bugs; none are seeded, as in Kiwi.';

@@ -63,6 +63,12 @@ func (s *Server) services() []service {
 		{"Markdown", &Markdown{s}, markdownMethods},
 		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
 		{"Permission", &Permission{s}, permissionMethods},
+		{"PlanType", &PlanType{s}, planTypeMethods},
+		{"Severity", &Severity{s}, severityMethods},
+		{"Tag", &Tag{s}, tagMethods},
+		{"Template", &Template{s}, templateMethods},
+		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
+		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
 		{"User", &User{s}, userMethods},
 		{"system", &System{s}, systemMethods},
 	}

@@ -95,4 +95,8 @@ var uniqueFields = map[string]string{
 	"api_tokens_user_id_name_key":        "Name",
 	"environments_name_key":              "Name",
 	"bug_trackers_name_key":              "Name",
+
+	"plan_types_name_key":              "Name",
+	"test_execution_statuses_name_key": "Name",
+	"severities_name_key":              "Name",
 }

@@ -85,6 +85,13 @@ type Permission struct {
 	Name     string
 }
 
+// Kinds of test plan (Unit, Integration ...), TestPlan.type.
+type PlanType struct {
+	ID          int64
+	Name        string
+	Description *string
+}
+
 // Login sessions; the id is the JWT ID. A session is live until expires_at unless revoked.
 type Session struct {
 	ID        string
@@ -98,6 +105,46 @@ type Session struct {
 type Setting struct {
 	Key   string
 	Value []byte
+}
+
+// Severities of bugs; none are seeded, as in Kiwi.
+type Severity struct {
+	ID     int64
+	Name   string
+	Weight int32
+	Icon   string
+	Color  string
+}
+
+// Labels of plans, cases, runs, executions and bugs. Names are not unique, as in Kiwi; a lookup by name takes the lowest id.
+type Tag struct {
+	ID   int64
+	Name string
+}
+
+// Starting texts for new test cases.
+type Template struct {
+	ID   int64
+	Name string
+	Text string
+}
+
+// Statuses of test cases. At least one confirmed and one unconfirmed status always exist. Tables that refer to a status do so ON DELETE RESTRICT, so a status in use cannot be removed.
+type TestCaseStatus struct {
+	ID          int64
+	Name        string
+	Description *string
+	IsConfirmed bool
+}
+
+// Outcomes of test executions. Weight > 0 is a pass, < 0 a failure, 0 not done; at least one of each always exists. Tables that refer to a status do so ON DELETE RESTRICT, so a status in use cannot be removed.
+type TestExecutionStatus struct {
+	ID     int64
+	Name   string
+	Weight int32
+	// CSS class names, e.g. "fa fa-check-circle-o".
+	Icon  string
+	Color string
 }
 
 // Accounts, as Django's auth_user.

@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// PlanType is a kind of test plan, S-PlanType.
+type PlanType struct {
+	ID          int64   `json:"id" db:"id"`
+	Name        string  `json:"name" db:"name"`
+	Description *string `json:"description" db:"description"`
+}
+
+// CreatePlanType adds a plan type; a taken name is a Conflict.
+func (s *Store) CreatePlanType(ctx context.Context, name, description string) (PlanType, error) {
+	var row db.PlanType
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		row, err = q.PlanTypeCreate(ctx, db.PlanTypeCreateParams{Name: name, Description: &description})
+		return err
+	})
+	// Django names the model by its verbose name in unique errors.
+	return PlanType(row), translate(err, "Plan type")
+}
+
+var planTypeEntity = entity(&Entity{Model: "PlanType", Fields: map[string]Field{
+	"id": {Expr: "pt.id", Kind: IntField}, "name": {Expr: "pt.name", Kind: TextField},
+	"description": {Expr: "pt.description", Kind: TextField},
+}})
+
+// FilterPlanTypes answers a Kiwi query dict over plan types, by id.
+func (s *Store) FilterPlanTypes(ctx context.Context, query map[string]any) ([]PlanType, error) {
+	return filter[PlanType](ctx, s, planTypeEntity, "SELECT pt.id, pt.name, pt.description FROM plan_types pt", query, "ORDER BY pt.id")
+}

@@ -1,0 +1,34 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// Template is a starting text for new test cases, S-Template.
+type Template struct {
+	ID   int64  `json:"id" db:"id"`
+	Name string `json:"name" db:"name"`
+	Text string `json:"text" db:"text"`
+}
+
+// CreateTemplate adds a template.
+func (s *Store) CreateTemplate(ctx context.Context, name, text string) (Template, error) {
+	var row db.Template
+	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+		row, err = q.TemplateCreate(ctx, db.TemplateCreateParams{Name: name, Text: text})
+		return err
+	})
+	return Template(row), translate(err, "Template")
+}
+
+var templateEntity = entity(&Entity{Model: "Template", Fields: map[string]Field{
+	"id": {Expr: "tp.id", Kind: IntField}, "name": {Expr: "tp.name", Kind: TextField},
+	"text": {Expr: "tp.text", Kind: TextField},
+}})
+
+// FilterTemplates answers a Kiwi query dict over templates, by id.
+func (s *Store) FilterTemplates(ctx context.Context, query map[string]any) ([]Template, error) {
+	return filter[Template](ctx, s, templateEntity, "SELECT tp.id, tp.name, tp.text FROM templates tp", query, "ORDER BY tp.id")
+}
