@@ -148,45 +148,38 @@ func (s *Store) HasSuperuser(ctx context.Context) (bool, error) {
 // cached for the user (sessions, Basic credentials and API tokens). The
 // user's tokens are kept but refused while the user is inactive.
 func (s *Store) SetUserActive(ctx context.Context, userID int64, active bool) error {
-	now := time.Now()
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		n, err := q.UserSetActive(ctx, db.UserSetActiveParams{ID: userID, IsActive: active})
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return pgx.ErrNoRows
-		}
-		if !active {
-			if err := q.SessionRevokeByUser(ctx, db.SessionRevokeByUserParams{UserID: userID, Now: now}); err != nil {
-				return err
-			}
-		}
-		return q.AuthNotify(ctx, userPayload(userID))
+	return s.changeUser(ctx, userID, !active, func(q *db.Queries) (int64, error) {
+		return q.UserSetActive(ctx, db.UserSetActiveParams{ID: userID, IsActive: active})
 	})
-	if err != nil {
-		return translate(err, "User")
-	}
-	s.cache.apply(userPayload(userID))
-	return nil
 }
 
 // SetPassword replaces a user's password and, as in Kiwi TCMS, ends the
 // user's sessions. Every process drops the user's cached credentials, so
 // the old password stops working for HTTP Basic. API tokens stay valid.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	now := time.Now()
 	hash := hashPassword(password)
+	return s.changeUser(ctx, userID, true, func(q *db.Queries) (int64, error) {
+		return q.UserSetPassword(ctx, db.UserSetPasswordParams{ID: userID, Password: hash})
+	})
+}
+
+// changeUser runs update, which reports the rows it changed, on one user;
+// ends the user's sessions when endSessions; and tells every process to
+// drop what it caches of the user.
+func (s *Store) changeUser(ctx context.Context, userID int64, endSessions bool, update func(q *db.Queries) (int64, error)) error {
+	now := time.Now()
 	err := s.withTx(ctx, func(q *db.Queries) error {
-		n, err := q.UserSetPassword(ctx, db.UserSetPasswordParams{ID: userID, Password: hash})
+		n, err := update(q)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
 			return pgx.ErrNoRows
 		}
-		if err := q.SessionRevokeByUser(ctx, db.SessionRevokeByUserParams{UserID: userID, Now: now}); err != nil {
-			return err
+		if endSessions {
+			if err := q.SessionRevokeByUser(ctx, db.SessionRevokeByUserParams{UserID: userID, Now: now}); err != nil {
+				return err
+			}
 		}
 		return q.AuthNotify(ctx, userPayload(userID))
 	})
