@@ -55,11 +55,18 @@ type Server struct {
 func (s *Server) services() []service {
 	return []service{
 		{"Auth", &Auth{s}, authMethods},
+		{"Build", &Build{s}, buildMethods},
+		{"Category", &Category{s}, categoryMethods},
+		{"Classification", &Classification{s}, classificationMethods},
+		{"Component", &Component{s}, componentMethods},
 		{"Group", &Group{s}, groupMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
 		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
 		{"Permission", &Permission{s}, permissionMethods},
+		{"Priority", &Priority{s}, priorityMethods},
+		{"Product", &Product{s}, productMethods},
 		{"User", &User{s}, userMethods},
+		{"Version", &Version{s}, versionMethods},
 		{"system", &System{s}, systemMethods},
 	}
 }

@@ -93,4 +93,12 @@ var uniqueFields = map[string]string{
 	"groups_name_key":                    "Name",
 	"permissions_app_label_codename_key": "App label and Codename",
 	"api_tokens_user_id_name_key":        "Name",
+	// catalogue: management entities
+	"classifications_name_key":       "Name",
+	"products_name_key":              "Name",
+	"versions_product_id_value_key":  "Product and Value",
+	"builds_version_id_name_key":     "Version and Name",
+	"categories_product_id_name_key": "Product and Name",
+	"components_product_id_name_key": "Product and Name",
+	"priorities_value_key":           "Value",
 }
