@@ -53,17 +53,13 @@ func (s *Store) UpdateBuild(ctx context.Context, id int64, p BuildPatch) (Build,
 // buildEntity is what Build.filter may filter on: its columns and its
 // version and product. Kiwi's reverse relations (build_run, testexecution,
 // bug) join in when those tables exist.
-var buildEntity = entity(&Entity{Model: "Build", Fields: map[string]Field{
+var buildEntity = entity(&Entity{Model: "Build", Fields: foreignKey(map[string]Field{
 	"id": {Expr: "b.id", Kind: IntField}, "name": {Expr: "b.name", Kind: TextField},
-	"is_active":              {Expr: "b.is_active", Kind: BoolField},
-	"version":                {Expr: "b.version_id", Kind: IntField},
-	"version_id":             {Expr: "b.version_id", Kind: IntField},
-	"version__id":            {Expr: "b.version_id", Kind: IntField},
-	"version__value":         {Expr: "v.value", Kind: TextField},
-	"version__product":       {Expr: "v.product_id", Kind: IntField},
-	"version__product_id":    {Expr: "v.product_id", Kind: IntField},
-	"version__product__name": {Expr: "p.name", Kind: TextField},
-}})
+	"is_active": {Expr: "b.is_active", Kind: BoolField},
+}, "version", "b.version_id", map[string]Field{
+	"value": {Expr: "v.value", Kind: TextField}, "product": {Expr: "v.product_id", Kind: IntField},
+	"product_id": {Expr: "v.product_id", Kind: IntField}, "product__name": {Expr: "p.name", Kind: TextField},
+})})
 
 const buildSelect = "SELECT b.id, b.name, b.version_id, b.is_active, v.value AS version__value " +
 	"FROM builds b JOIN versions v ON v.id = b.version_id JOIN products p ON p.id = v.product_id"

@@ -89,19 +89,12 @@ func (s *Store) CreatePriority(ctx context.Context, value string, isActive bool)
 
 // componentEntity is what Component.filter may filter on. Kiwi's reverse
 // relation cases (the test case M2M) joins in when test cases exist.
-var componentEntity = entity(&Entity{Model: "Component", Fields: map[string]Field{
+var componentEntity = entity(&Entity{Model: "Component", Fields: foreignKey(foreignKey(map[string]Field{
 	"id": {Expr: "c.id", Kind: IntField}, "name": {Expr: "c.name", Kind: TextField},
-	"description":             {Expr: "c.description", Kind: TextField},
-	"product":                 {Expr: "c.product_id", Kind: IntField},
-	"product_id":              {Expr: "c.product_id", Kind: IntField},
-	"product__id":             {Expr: "c.product_id", Kind: IntField},
-	"product__name":           {Expr: "p.name", Kind: TextField},
-	"initial_owner":           {Expr: "c.initial_owner_id", Kind: IntField},
-	"initial_owner_id":        {Expr: "c.initial_owner_id", Kind: IntField},
-	"initial_owner__id":       {Expr: "c.initial_owner_id", Kind: IntField},
-	"initial_owner__username": {Expr: "u.username", Kind: TextField},
-	"initial_owner__email":    {Expr: "u.email", Kind: TextField},
-}})
+	"description": {Expr: "c.description", Kind: TextField},
+}, "product", "c.product_id", productFields), "initial_owner", "c.initial_owner_id", map[string]Field{
+	"username": {Expr: "u.username", Kind: TextField}, "email": {Expr: "u.email", Kind: TextField},
+})})
 
 // componentSelect selects the cases key as null: no test case can be
 // linked yet. When the test case link table exists, this becomes a
@@ -117,14 +110,10 @@ func (s *Store) FilterComponents(ctx context.Context, query map[string]any) ([]C
 
 // categoryEntity is what Category.filter may filter on. Kiwi's reverse
 // relation category_case joins in when test cases exist.
-var categoryEntity = entity(&Entity{Model: "Category", Fields: map[string]Field{
+var categoryEntity = entity(&Entity{Model: "Category", Fields: foreignKey(map[string]Field{
 	"id": {Expr: "ca.id", Kind: IntField}, "name": {Expr: "ca.name", Kind: TextField},
-	"description":   {Expr: "ca.description", Kind: TextField},
-	"product":       {Expr: "ca.product_id", Kind: IntField},
-	"product_id":    {Expr: "ca.product_id", Kind: IntField},
-	"product__id":   {Expr: "ca.product_id", Kind: IntField},
-	"product__name": {Expr: "p.name", Kind: TextField},
-}})
+	"description": {Expr: "ca.description", Kind: TextField},
+}, "product", "ca.product_id", productFields)})
 
 const categorySelect = "SELECT ca.id, ca.name, ca.product_id, ca.description FROM categories ca JOIN products p ON p.id = ca.product_id"
 

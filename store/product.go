@@ -78,12 +78,9 @@ func (s *Store) CreateVersion(ctx context.Context, productID int64, value string
 
 // classificationEntity is what Classification.filter may filter on;
 // product is Django's default reverse name of Product.classification.
-var classificationEntity = entity(&Entity{Model: "Classification", Fields: map[string]Field{
+var classificationEntity = entity(&Entity{Model: "Classification", Fields: related(map[string]Field{
 	"id": {Expr: "cl.id", Kind: IntField}, "name": {Expr: "cl.name", Kind: TextField},
-	"product":       {Expr: "p.id", Kind: IntField, Exists: classificationProducts},
-	"product__id":   {Expr: "p.id", Kind: IntField, Exists: classificationProducts},
-	"product__name": {Expr: "p.name", Kind: TextField, Exists: classificationProducts},
-}})
+}, "product", "p.id", classificationProducts, map[string]Field{"name": {Expr: "p.name", Kind: TextField}})})
 
 const classificationProducts = "SELECT 1 FROM products p WHERE p.classification_id = cl.id"
 
@@ -95,23 +92,18 @@ func (s *Store) FilterClassifications(ctx context.Context, query map[string]any)
 // productEntity is what Product.filter may filter on: its columns, its
 // classification, and the reverse relations category, component and
 // version. Kiwi's plan and bug relations join in when those tables exist.
-var productEntity = entity(&Entity{Model: "Product", Fields: map[string]Field{
-	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
-	"description":          {Expr: "p.description", Kind: TextField},
-	"classification":       {Expr: "p.classification_id", Kind: IntField},
-	"classification_id":    {Expr: "p.classification_id", Kind: IntField},
-	"classification__id":   {Expr: "p.classification_id", Kind: IntField},
-	"classification__name": {Expr: "cl.name", Kind: TextField},
-	"category":             {Expr: "ca.id", Kind: IntField, Exists: productCategories},
-	"category__id":         {Expr: "ca.id", Kind: IntField, Exists: productCategories},
-	"category__name":       {Expr: "ca.name", Kind: TextField, Exists: productCategories},
-	"component":            {Expr: "co.id", Kind: IntField, Exists: productComponents},
-	"component__id":        {Expr: "co.id", Kind: IntField, Exists: productComponents},
-	"component__name":      {Expr: "co.name", Kind: TextField, Exists: productComponents},
-	"version":              {Expr: "v.id", Kind: IntField, Exists: productVersions},
-	"version__id":          {Expr: "v.id", Kind: IntField, Exists: productVersions},
-	"version__value":       {Expr: "v.value", Kind: TextField, Exists: productVersions},
-}})
+var productEntity = entity(&Entity{Model: "Product", Fields: productFilterFields()})
+
+func productFilterFields() map[string]Field {
+	f := map[string]Field{
+		"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
+		"description": {Expr: "p.description", Kind: TextField},
+	}
+	foreignKey(f, "classification", "p.classification_id", map[string]Field{"name": {Expr: "cl.name", Kind: TextField}})
+	related(f, "category", "ca.id", productCategories, map[string]Field{"name": {Expr: "ca.name", Kind: TextField}})
+	related(f, "component", "co.id", productComponents, map[string]Field{"name": {Expr: "co.name", Kind: TextField}})
+	return related(f, "version", "v.id", productVersions, map[string]Field{"value": {Expr: "v.value", Kind: TextField}})
+}
 
 const (
 	productCategories = "SELECT 1 FROM categories ca WHERE ca.product_id = p.id"
@@ -129,18 +121,11 @@ func (s *Store) FilterProducts(ctx context.Context, query map[string]any) ([]Pro
 // versionEntity is what Version.filter may filter on: its columns, its
 // product, and the reverse relation build. Kiwi's plans and bug relations
 // join in when those tables exist.
-var versionEntity = entity(&Entity{Model: "Version", Fields: map[string]Field{
+var versionEntity = entity(&Entity{Model: "Version", Fields: related(foreignKey(map[string]Field{
 	"id": {Expr: "v.id", Kind: IntField}, "value": {Expr: "v.value", Kind: TextField},
-	"product":                 {Expr: "v.product_id", Kind: IntField},
-	"product_id":              {Expr: "v.product_id", Kind: IntField},
-	"product__id":             {Expr: "v.product_id", Kind: IntField},
-	"product__name":           {Expr: "p.name", Kind: TextField},
-	"product__classification": {Expr: "p.classification_id", Kind: IntField},
-	"build":                   {Expr: "b.id", Kind: IntField, Exists: versionBuilds},
-	"build__id":               {Expr: "b.id", Kind: IntField, Exists: versionBuilds},
-	"build__name":             {Expr: "b.name", Kind: TextField, Exists: versionBuilds},
-	"build__is_active":        {Expr: "b.is_active", Kind: BoolField, Exists: versionBuilds},
-}})
+}, "product", "v.product_id", productFields),
+	"build", "b.id", versionBuilds, map[string]Field{
+		"name": {Expr: "b.name", Kind: TextField}, "is_active": {Expr: "b.is_active", Kind: BoolField}})})
 
 const versionBuilds = "SELECT 1 FROM builds b WHERE b.version_id = v.id"
 
@@ -149,4 +134,36 @@ const versionSelect = "SELECT v.id, v.value, v.product_id, p.name AS product__na
 // FilterVersions answers Version.filter, by product then id, in one query.
 func (s *Store) FilterVersions(ctx context.Context, query map[string]any) ([]VersionRow, error) {
 	return filter[VersionRow](ctx, s, versionEntity, versionSelect, query, "ORDER BY v.product_id, v.id")
+}
+
+// productFields are the fields of a product joined as p, for the
+// entities with a product foreign key.
+var productFields = map[string]Field{
+	"name": {Expr: "p.name", Kind: TextField}, "classification": {Expr: "p.classification_id", Kind: IntField},
+}
+
+// foreignKey adds a to-one relation held in column col to fields: name,
+// name_id and name__id mean the id, as in Django, and name__<k> the
+// related row's fields (joined by the entity's row query).
+func foreignKey(fields map[string]Field, name, col string, related map[string]Field) map[string]Field {
+	for _, path := range []string{name, name + "_id", name + "__id"} {
+		fields[path] = Field{Expr: col, Kind: IntField}
+	}
+	for k, f := range related {
+		fields[name+"__"+k] = f
+	}
+	return fields
+}
+
+// related adds a to-many (reverse) relation to fields: name and name__id
+// mean a related row's id, idExpr, and name__<k> its fields, all through
+// the Exists subquery exists.
+func related(fields map[string]Field, name, idExpr, exists string, more map[string]Field) map[string]Field {
+	fields[name] = Field{Expr: idExpr, Kind: IntField, Exists: exists}
+	fields[name+"__id"] = Field{Expr: idExpr, Kind: IntField, Exists: exists}
+	for k, f := range more {
+		f.Exists = exists
+		fields[name+"__"+k] = f
+	}
+	return fields
 }
