@@ -231,3 +231,66 @@ CREATE TABLE IF NOT EXISTS severities (
     color  varchar(25) NOT NULL DEFAULT '#FFFFFF'
 );
 COMMENT ON TABLE severities IS 'Severities of bugs; none are seeded, as in Kiwi.';
+
+-- Catalogue, management part (issue 4): classifications, products, versions,
+-- builds, components, categories and priorities. Deleting a parent cascades,
+-- as in Kiwi. Unique constraints are named for store/errors.go.
+CREATE TABLE IF NOT EXISTS classifications (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name varchar(64) NOT NULL CONSTRAINT classifications_name_key UNIQUE
+);
+COMMENT ON TABLE classifications IS 'Product classifications; none is seeded, as in Kiwi.';
+
+CREATE TABLE IF NOT EXISTS products (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name              varchar(255) NOT NULL CONSTRAINT products_name_key UNIQUE,
+    classification_id bigint NOT NULL REFERENCES classifications ON DELETE CASCADE,
+    description       text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS products_classification_id_idx ON products (classification_id);
+COMMENT ON TABLE products IS 'Products; creating one also creates its --default-- category and its unspecified version and build.';
+
+CREATE TABLE IF NOT EXISTS versions (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    value      varchar(192) NOT NULL,
+    product_id bigint NOT NULL REFERENCES products ON DELETE CASCADE,
+    CONSTRAINT versions_product_id_value_key UNIQUE (product_id, value)
+);
+COMMENT ON TABLE versions IS 'Product versions; creating one also creates its unspecified build.';
+
+CREATE TABLE IF NOT EXISTS builds (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name       varchar(255) NOT NULL,
+    version_id bigint NOT NULL REFERENCES versions ON DELETE CASCADE,
+    is_active  boolean NOT NULL DEFAULT true,
+    CONSTRAINT builds_version_id_name_key UNIQUE (version_id, name)
+);
+
+CREATE TABLE IF NOT EXISTS categories (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        varchar(255) NOT NULL,
+    product_id  bigint NOT NULL REFERENCES products ON DELETE CASCADE,
+    description text NOT NULL DEFAULT '',
+    CONSTRAINT categories_product_id_name_key UNIQUE (product_id, name)
+);
+COMMENT ON TABLE categories IS 'Test case categories (Kiwi''s testcases.Category), per product.';
+
+CREATE TABLE IF NOT EXISTS components (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name             varchar(64) NOT NULL,
+    product_id       bigint NOT NULL REFERENCES products ON DELETE CASCADE,
+    initial_owner_id bigint REFERENCES users ON DELETE CASCADE,
+    description      text NOT NULL,
+    CONSTRAINT components_product_id_name_key UNIQUE (product_id, name)
+);
+CREATE INDEX IF NOT EXISTS components_initial_owner_id_idx ON components (initial_owner_id);
+
+CREATE TABLE IF NOT EXISTS priorities (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    value     varchar(64) NOT NULL CONSTRAINT priorities_value_key UNIQUE,
+    is_active boolean NOT NULL DEFAULT true
+);
+COMMENT ON TABLE priorities IS 'Test case priorities; P1 to P5 (ids 1 to 5) are seeded into an empty table.';
+INSERT INTO priorities (value)
+SELECT v FROM (VALUES ('P1'), ('P2'), ('P3'), ('P4'), ('P5')) AS seed (v)
+WHERE NOT EXISTS (SELECT 1 FROM priorities) ORDER BY v;

@@ -99,4 +99,13 @@ var uniqueFields = map[string]string{
 	"plan_types_name_key":              "Name",
 	"test_execution_statuses_name_key": "Name",
 	"severities_name_key":              "Name",
+
+	// catalogue: management entities
+	"classifications_name_key":       "Name",
+	"products_name_key":              "Name",
+	"versions_product_id_value_key":  "Product and Value",
+	"builds_version_id_name_key":     "Version and Name",
+	"categories_product_id_name_key": "Product and Name",
+	"components_product_id_name_key": "Product and Name",
+	"priorities_value_key":           "Value",
 }

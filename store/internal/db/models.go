@@ -43,6 +43,35 @@ type BugTracker struct {
 	ApiPassword []byte
 }
 
+type Build struct {
+	ID        int64
+	Name      string
+	VersionID int64
+	IsActive  bool
+}
+
+// Test case categories (Kiwi's testcases.Category), per product.
+type Category struct {
+	ID          int64
+	Name        string
+	ProductID   int64
+	Description string
+}
+
+// Product classifications; none is seeded, as in Kiwi.
+type Classification struct {
+	ID   int64
+	Name string
+}
+
+type Component struct {
+	ID             int64
+	Name           string
+	ProductID      int64
+	InitialOwnerID *int64
+	Description    string
+}
+
 // Named test environments, as Kiwi's testruns.Environment.
 type Environment struct {
 	ID          int64
@@ -90,6 +119,21 @@ type PlanType struct {
 	ID          int64
 	Name        string
 	Description *string
+}
+
+// Test case priorities; P1 to P5 (ids 1 to 5) are seeded into an empty table.
+type Priority struct {
+	ID       int64
+	Value    string
+	IsActive bool
+}
+
+// Products; creating one also creates its --default-- category and its unspecified version and build.
+type Product struct {
+	ID               int64
+	Name             string
+	ClassificationID int64
+	Description      string
 }
 
 // Login sessions; the id is the JWT ID. A session is live until expires_at unless revoked.
@@ -175,4 +219,11 @@ type UserGroup struct {
 type UserPermission struct {
 	UserID       int64
 	PermissionID int64
+}
+
+// Product versions; creating one also creates its unspecified build.
+type Version struct {
+	ID        int64
+	Value     string
+	ProductID int64
 }

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// Build is S-Build: version holds its id.
+type Build struct {
+	ID        int64  `json:"id" db:"id"`
+	Name      string `json:"name" db:"name"`
+	VersionID int64  `json:"version" db:"version_id"`
+	IsActive  bool   `json:"is_active" db:"is_active"`
+}
+
+// BuildRow is S-Build-f, a Build.filter row.
+type BuildRow struct {
+	Build
+	VersionValue string `json:"version__value" db:"version__value"`
+}
+
+// NewBuild holds what Build.create sets.
+type NewBuild struct {
+	Name      string
+	VersionID int64
+	IsActive  bool
+}
+
+// BuildPatch holds what Build.update sets; nil keeps a field.
+type BuildPatch struct {
+	Name      *string
+	VersionID *int64
+	IsActive  *bool
+}
+
+// CreateBuild adds a build to a version; the pair (version, name) is unique.
+func (s *Store) CreateBuild(ctx context.Context, b NewBuild) (Build, error) {
+	row, err := one(ctx, s, "Build", func(q *db.Queries) (db.Build, error) {
+		return q.BuildCreate(ctx, db.BuildCreateParams(b))
+	})
+	return Build(row), err
+}
+
+// UpdateBuild sets the fields of a build the patch gives.
+func (s *Store) UpdateBuild(ctx context.Context, id int64, p BuildPatch) (Build, error) {
+	row, err := one(ctx, s, "Build", func(q *db.Queries) (db.Build, error) {
+		return q.BuildUpdate(ctx, db.BuildUpdateParams{ID: id, Name: p.Name, VersionID: p.VersionID, IsActive: p.IsActive})
+	})
+	return Build(row), err
+}
+
+// buildEntity is what Build.filter may filter on: its columns and its
+// version and product. Kiwi's reverse relations (build_run, testexecution,
+// bug) join in when those tables exist.
+var buildEntity = entity(&Entity{Model: "Build", Fields: foreignKey(map[string]Field{
+	"id": {Expr: "b.id", Kind: IntField}, "name": {Expr: "b.name", Kind: TextField},
+	"is_active": {Expr: "b.is_active", Kind: BoolField},
+}, "version", "b.version_id", map[string]Field{
+	"value": {Expr: "v.value", Kind: TextField}, "product": {Expr: "v.product_id", Kind: IntField},
+	"product_id": {Expr: "v.product_id", Kind: IntField}, "product__name": {Expr: "p.name", Kind: TextField},
+})})
+
+const buildSelect = "SELECT b.id, b.name, b.version_id, b.is_active, v.value AS version__value " +
+	"FROM builds b JOIN versions v ON v.id = b.version_id JOIN products p ON p.id = v.product_id"
+
+// FilterBuilds answers Build.filter, by version then id, in one query.
+func (s *Store) FilterBuilds(ctx context.Context, query map[string]any) ([]BuildRow, error) {
+	return filter[BuildRow](ctx, s, buildEntity, buildSelect, query, "ORDER BY b.version_id, b.id")
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// Component is S-Component: product and initial_owner hold ids.
+type Component struct {
+	ID             int64  `json:"id" db:"id"`
+	Name           string `json:"name" db:"name"`
+	ProductID      int64  `json:"product" db:"product_id"`
+	InitialOwnerID *int64 `json:"initial_owner" db:"initial_owner_id"`
+	Description    string `json:"description" db:"description"`
+}
+
+// ComponentRow is S-Component-f, a Component.filter row: one per linked
+// test case, cases null when none.
+type ComponentRow struct {
+	Component
+	Cases *int64 `json:"cases" db:"cases"`
+}
+
+// NewComponent holds what Component.create sets.
+type NewComponent struct {
+	Name           string
+	ProductID      int64
+	InitialOwnerID *int64
+	Description    string
+}
+
+// ComponentPatch holds what Component.update sets; nil keeps a field.
+// SetOwner replaces the owner with InitialOwnerID, nil clearing it.
+type ComponentPatch struct {
+	Name, Description *string
+	ProductID         *int64
+	SetOwner          bool
+	InitialOwnerID    *int64
+}
+
+// Category is S-Category, a test case category of a product.
+type Category struct {
+	ID          int64  `json:"id" db:"id"`
+	Name        string `json:"name" db:"name"`
+	ProductID   int64  `json:"product" db:"product_id"`
+	Description string `json:"description" db:"description"`
+}
+
+// Priority is S-Priority.
+type Priority struct {
+	ID       int64  `json:"id" db:"id"`
+	Value    string `json:"value" db:"value"`
+	IsActive bool   `json:"is_active" db:"is_active"`
+}
+
+// CreateComponent adds a component; the pair (product, name) is unique.
+func (s *Store) CreateComponent(ctx context.Context, c NewComponent) (Component, error) {
+	row, err := one(ctx, s, "Component", func(q *db.Queries) (db.Component, error) {
+		return q.ComponentCreate(ctx, db.ComponentCreateParams(c))
+	})
+	return Component(row), err
+}
+
+// UpdateComponent sets the fields of a component the patch gives.
+func (s *Store) UpdateComponent(ctx context.Context, id int64, p ComponentPatch) (Component, error) {
+	row, err := one(ctx, s, "Component", func(q *db.Queries) (db.Component, error) {
+		return q.ComponentUpdate(ctx, db.ComponentUpdateParams{ID: id, Name: p.Name, ProductID: p.ProductID,
+			SetOwner: p.SetOwner, InitialOwnerID: p.InitialOwnerID, Description: p.Description})
+	})
+	return Component(row), err
+}
+
+// CreateCategory adds a category; the pair (product, name) is unique.
+func (s *Store) CreateCategory(ctx context.Context, c Category) (Category, error) {
+	row, err := one(ctx, s, "Category", func(q *db.Queries) (db.Category, error) {
+		return q.CategoryCreate(ctx, db.CategoryCreateParams{Name: c.Name, ProductID: c.ProductID, Description: c.Description})
+	})
+	return Category(row), err
+}
+
+// CreatePriority adds a priority; values are unique.
+func (s *Store) CreatePriority(ctx context.Context, value string, isActive bool) (Priority, error) {
+	row, err := one(ctx, s, "Priority", func(q *db.Queries) (db.Priority, error) {
+		return q.PriorityCreate(ctx, db.PriorityCreateParams{Value: value, IsActive: isActive})
+	})
+	return Priority(row), err
+}
+
+// componentEntity is what Component.filter may filter on. Kiwi's reverse
+// relation cases (the test case M2M) joins in when test cases exist.
+var componentEntity = entity(&Entity{Model: "Component", Fields: foreignKey(foreignKey(map[string]Field{
+	"id": {Expr: "c.id", Kind: IntField}, "name": {Expr: "c.name", Kind: TextField},
+	"description": {Expr: "c.description", Kind: TextField},
+}, "product", "c.product_id", productFields), "initial_owner", "c.initial_owner_id", map[string]Field{
+	"username": {Expr: "u.username", Kind: TextField}, "email": {Expr: "u.email", Kind: TextField},
+})})
+
+// componentSelect selects the cases key as null: no test case can be
+// linked yet. When the test case link table exists, this becomes a
+// LEFT JOIN of it selecting its case id AS cases (one row per linked case,
+// null when none), ordered by c.id and then the case id.
+const componentSelect = "SELECT c.id, c.name, c.product_id, c.initial_owner_id, c.description, NULL::bigint AS cases " +
+	"FROM components c JOIN products p ON p.id = c.product_id LEFT JOIN users u ON u.id = c.initial_owner_id"
+
+// FilterComponents answers Component.filter, by id, in one query.
+func (s *Store) FilterComponents(ctx context.Context, query map[string]any) ([]ComponentRow, error) {
+	return filter[ComponentRow](ctx, s, componentEntity, componentSelect, query, "ORDER BY c.id")
+}
+
+// categoryEntity is what Category.filter may filter on. Kiwi's reverse
+// relation category_case joins in when test cases exist.
+var categoryEntity = entity(&Entity{Model: "Category", Fields: foreignKey(map[string]Field{
+	"id": {Expr: "ca.id", Kind: IntField}, "name": {Expr: "ca.name", Kind: TextField},
+	"description": {Expr: "ca.description", Kind: TextField},
+}, "product", "ca.product_id", productFields)})
+
+const categorySelect = "SELECT ca.id, ca.name, ca.product_id, ca.description FROM categories ca JOIN products p ON p.id = ca.product_id"
+
+// FilterCategories answers Category.filter, by id, in one query.
+func (s *Store) FilterCategories(ctx context.Context, query map[string]any) ([]Category, error) {
+	return filter[Category](ctx, s, categoryEntity, categorySelect, query, "ORDER BY ca.id")
+}
+
+// priorityEntity is what Priority.filter may filter on. Kiwi's reverse
+// relation priority_case joins in when test cases exist.
+var priorityEntity = entity(&Entity{Model: "Priority", Fields: map[string]Field{
+	"id": {Expr: "pr.id", Kind: IntField}, "value": {Expr: "pr.value", Kind: TextField},
+	"is_active": {Expr: "pr.is_active", Kind: BoolField},
+}})
+
+// FilterPriorities answers Priority.filter, by id.
+func (s *Store) FilterPriorities(ctx context.Context, query map[string]any) ([]Priority, error) {
+	return filter[Priority](ctx, s, priorityEntity, "SELECT pr.id, pr.value, pr.is_active FROM priorities pr", query, "ORDER BY pr.id")
+}
