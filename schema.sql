@@ -294,3 +294,114 @@ COMMENT ON TABLE priorities IS 'Test case priorities; P1 to P5 (ids 1 to 5) are 
 INSERT INTO priorities (value)
 SELECT v FROM (VALUES ('P1'), ('P2'), ('P3'), ('P4'), ('P5')) AS seed (v)
 WHERE NOT EXISTS (SELECT 1 FROM priorities) ORDER BY v;
+
+-- Test plans and test cases (issue 5). Statuses, categories, priorities and
+-- plan types a case or plan uses cannot be deleted (ON DELETE RESTRICT).
+CREATE TABLE IF NOT EXISTS test_plans (
+    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name               varchar(255) NOT NULL,
+    text               text NOT NULL DEFAULT '',
+    create_date        timestamptz NOT NULL DEFAULT now(),
+    is_active          boolean NOT NULL DEFAULT true,
+    extra_link         varchar(1024),
+    product_version_id bigint NOT NULL REFERENCES versions ON DELETE CASCADE,
+    author_id          bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    product_id         bigint NOT NULL REFERENCES products ON DELETE CASCADE,
+    type_id            bigint NOT NULL REFERENCES plan_types ON DELETE RESTRICT,
+    parent_id          bigint REFERENCES test_plans ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS test_plans_name_idx ON test_plans (name);
+CREATE INDEX IF NOT EXISTS test_plans_product_id_idx ON test_plans (product_id);
+CREATE INDEX IF NOT EXISTS test_plans_parent_id_idx ON test_plans (parent_id);
+
+CREATE TABLE IF NOT EXISTS test_cases (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    create_date       timestamptz NOT NULL DEFAULT now(),
+    is_automated      boolean NOT NULL DEFAULT false,
+    script            text,
+    arguments         text,
+    extra_link        varchar(1024),
+    summary           varchar(255) NOT NULL,
+    requirement       varchar(255),
+    notes             text,
+    text              text NOT NULL DEFAULT '',
+    setup_duration    interval,
+    testing_duration  interval,
+    case_status_id    bigint NOT NULL REFERENCES test_case_statuses ON DELETE RESTRICT,
+    category_id       bigint NOT NULL REFERENCES categories ON DELETE CASCADE,
+    priority_id       bigint NOT NULL REFERENCES priorities ON DELETE RESTRICT,
+    author_id         bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    default_tester_id bigint REFERENCES users ON DELETE SET NULL,
+    reviewer_id       bigint REFERENCES users ON DELETE SET NULL,
+    cc_list           text NOT NULL DEFAULT ''
+);
+COMMENT ON COLUMN test_cases.cc_list IS 'Notification CC addresses, comma-separated (Kiwi''s TestCaseEmailSettings.cc_list).';
+CREATE INDEX IF NOT EXISTS test_cases_summary_idx ON test_cases (summary);
+CREATE INDEX IF NOT EXISTS test_cases_category_id_idx ON test_cases (category_id);
+
+CREATE TABLE IF NOT EXISTS test_case_plans (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    plan_id bigint NOT NULL REFERENCES test_plans ON DELETE CASCADE,
+    case_id bigint NOT NULL REFERENCES test_cases ON DELETE CASCADE,
+    sortkey integer,
+    CONSTRAINT test_case_plans_plan_id_case_id_key UNIQUE (plan_id, case_id)
+);
+CREATE INDEX IF NOT EXISTS test_case_plans_case_id_idx ON test_case_plans (case_id);
+
+CREATE TABLE IF NOT EXISTS test_case_components (
+    case_id      bigint NOT NULL REFERENCES test_cases ON DELETE CASCADE,
+    component_id bigint NOT NULL REFERENCES components ON DELETE CASCADE,
+    PRIMARY KEY (case_id, component_id)
+);
+
+CREATE TABLE IF NOT EXISTS test_case_tags (
+    case_id bigint NOT NULL REFERENCES test_cases ON DELETE CASCADE,
+    tag_id  bigint NOT NULL REFERENCES tags ON DELETE CASCADE,
+    PRIMARY KEY (case_id, tag_id)
+);
+CREATE INDEX IF NOT EXISTS test_case_tags_tag_id_idx ON test_case_tags (tag_id);
+
+CREATE TABLE IF NOT EXISTS test_plan_tags (
+    plan_id bigint NOT NULL REFERENCES test_plans ON DELETE CASCADE,
+    tag_id  bigint NOT NULL REFERENCES tags ON DELETE CASCADE,
+    PRIMARY KEY (plan_id, tag_id)
+);
+CREATE INDEX IF NOT EXISTS test_plan_tags_tag_id_idx ON test_plan_tags (tag_id);
+
+CREATE TABLE IF NOT EXISTS test_case_properties (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    case_id bigint NOT NULL REFERENCES test_cases ON DELETE CASCADE,
+    name    varchar(255) NOT NULL,
+    value   varchar(255) NOT NULL,
+    CONSTRAINT test_case_properties_case_id_name_value_key UNIQUE (case_id, name, value)
+);
+
+-- Comments of any record, as django_comments: owner is "<app>_<model>"
+-- (testcases_testcase, testruns_testexecution, bugs_bug) and object_id the record's id.
+CREATE TABLE IF NOT EXISTS comments (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    owner       varchar(64) NOT NULL,
+    object_id   bigint NOT NULL,
+    user_id     bigint REFERENCES users ON DELETE SET NULL,
+    user_name   varchar(50) NOT NULL DEFAULT '',
+    user_email  varchar(254) NOT NULL DEFAULT '',
+    comment     text NOT NULL,
+    submit_date timestamptz NOT NULL DEFAULT now(),
+    is_public   boolean NOT NULL DEFAULT true,
+    is_removed  boolean NOT NULL DEFAULT false
+);
+CREATE INDEX IF NOT EXISTS comments_object_idx ON comments (owner, object_id);
+
+-- Change history, as django-simple-history: one row per save, holding a
+-- copy of the record (jsonb, keys as the S-Hist* shapes name them).
+CREATE TABLE IF NOT EXISTS history (
+    history_id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    owner                 varchar(64) NOT NULL,
+    object_id             bigint NOT NULL,
+    history_date          timestamptz NOT NULL DEFAULT now(),
+    history_type          char(1) NOT NULL CONSTRAINT history_type_check CHECK (history_type IN ('+', '~', '-')),
+    history_change_reason text,
+    history_user_id       bigint REFERENCES users ON DELETE SET NULL,
+    record                jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_object_idx ON history (owner, object_id, history_id DESC);

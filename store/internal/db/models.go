@@ -6,6 +6,8 @@ package db
 
 import (
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // API tokens: each authenticates as its user until revoked or expired.
@@ -64,6 +66,19 @@ type Classification struct {
 	Name string
 }
 
+type Comment struct {
+	ID         int64
+	Owner      string
+	ObjectID   int64
+	UserID     *int64
+	UserName   string
+	UserEmail  string
+	Comment    string
+	SubmitDate time.Time
+	IsPublic   bool
+	IsRemoved  bool
+}
+
 type Component struct {
 	ID             int64
 	Name           string
@@ -96,6 +111,17 @@ type Group struct {
 type GroupPermission struct {
 	GroupID      int64
 	PermissionID int64
+}
+
+type History struct {
+	HistoryID           int64
+	Owner               string
+	ObjectID            int64
+	HistoryDate         time.Time
+	HistoryType         string
+	HistoryChangeReason *string
+	HistoryUserID       *int64
+	Record              []byte
 }
 
 type ObjectPermission struct {
@@ -173,12 +199,59 @@ type Template struct {
 	Text string
 }
 
+type TestCase struct {
+	ID              int64
+	CreateDate      time.Time
+	IsAutomated     bool
+	Script          *string
+	Arguments       *string
+	ExtraLink       *string
+	Summary         string
+	Requirement     *string
+	Notes           *string
+	Text            string
+	SetupDuration   pgtype.Interval
+	TestingDuration pgtype.Interval
+	CaseStatusID    int64
+	CategoryID      int64
+	PriorityID      int64
+	AuthorID        int64
+	DefaultTesterID *int64
+	ReviewerID      *int64
+	// Notification CC addresses, comma-separated (Kiwi's TestCaseEmailSettings.cc_list).
+	CcList string
+}
+
+type TestCaseComponent struct {
+	CaseID      int64
+	ComponentID int64
+}
+
+type TestCasePlan struct {
+	ID      int64
+	PlanID  int64
+	CaseID  int64
+	Sortkey *int32
+}
+
+type TestCaseProperty struct {
+	ID     int64
+	CaseID int64
+	Name   string
+	Value  string
+}
+
 // Statuses of test cases. At least one confirmed and one unconfirmed status always exist. Tables that refer to a status do so ON DELETE RESTRICT, so a status in use cannot be removed.
 type TestCaseStatus struct {
 	ID          int64
 	Name        string
 	Description *string
 	IsConfirmed bool
+}
+
+type TestCaseTag struct {
+	CaseID int64
+	TagID  int64
 }
 
 // Outcomes of test executions. Weight > 0 is a pass, < 0 a failure, 0 not done; at least one of each always exists. Tables that refer to a status do so ON DELETE RESTRICT, so a status in use cannot be removed.
@@ -189,6 +262,25 @@ type TestExecutionStatus struct {
 	// CSS class names, e.g. "fa fa-check-circle-o".
 	Icon  string
 	Color string
+}
+
+type TestPlan struct {
+	ID               int64
+	Name             string
+	Text             string
+	CreateDate       time.Time
+	IsActive         bool
+	ExtraLink        *string
+	ProductVersionID int64
+	AuthorID         int64
+	ProductID        int64
+	TypeID           int64
+	ParentID         *int64
+}
+
+type TestPlanTag struct {
+	PlanID int64
+	TagID  int64
 }
 
 // Accounts, as Django's auth_user.
