@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// TestCaseOwner names test cases as the owner of comments and attachments.
+const TestCaseOwner = "testcases_testcase"
+
+// record is a kind of record that comments (and attachments) hang on.
+type record struct {
+	model       string // Kiwi's model name, for "does not exist" messages
+	table       string
+	contentType int64 // what comments report as content_type: stable, ours
+}
+
+// records maps owners to their records. The content_type ids are fixed
+// here, not in the database, so they never change: 1 testcases_testcase;
+// reserved 2 testruns_testexecution and 3 bugs_bug, to be added with their
+// tables.
+var records = map[string]record{
+	TestCaseOwner: {model: "TestCase", table: "test_cases", contentType: 1},
+}
+
+// commentSite is the one site every comment is on (Django's SITE_ID).
+const commentSite = 1
+
+// Comment is a comment as *.add_comment returns it, S-Comment: object_pk
+// is the record's integer id.
+type Comment struct {
+	ID          int64     `json:"id"`
+	ContentType int64     `json:"content_type"`
+	ObjectPK    int64     `json:"object_pk"`
+	Site        int64     `json:"site"`
+	User        *int64    `json:"user"`
+	UserName    string    `json:"user_name"`
+	UserEmail   string    `json:"user_email"`
+	UserURL     string    `json:"user_url"`
+	Comment     string    `json:"comment"`
+	SubmitDate  time.Time `json:"submit_date"`
+	IPAddress   *string   `json:"ip_address"`
+	IsPublic    bool      `json:"is_public"`
+	IsRemoved   bool      `json:"is_removed"`
+}
+
+// CommentRow is a comment as the comment lists return it, S-CommentList:
+// foreign keys under their *_id names and object_pk as a string.
+type CommentRow struct {
+	ID            int64     `json:"id"`
+	ContentTypeID int64     `json:"content_type_id"`
+	ObjectPK      string    `json:"object_pk"`
+	SiteID        int64     `json:"site_id"`
+	UserID        *int64    `json:"user_id"`
+	UserName      string    `json:"user_name"`
+	UserEmail     string    `json:"user_email"`
+	UserURL       string    `json:"user_url"`
+	Comment       string    `json:"comment"`
+	SubmitDate    time.Time `json:"submit_date"`
+	IPAddress     *string   `json:"ip_address"`
+	IsPublic      bool      `json:"is_public"`
+	IsRemoved     bool      `json:"is_removed"`
+}
+
+// NewComment is a comment to add. UserID (unless 0) and SubmitDate
+// override the author and the date; only a superuser's overrides count.
+type NewComment struct {
+	Text       string
+	UserID     *int64
+	SubmitDate *time.Time
+}
+
+// lockRecord makes sure the owner's record exists and keeps it until the
+// transaction ends. A missing record is NotFound ("<Model> matching query
+// does not exist.").
+func lockRecord(ctx context.Context, tx pgx.Tx, owner string, id int64) (record, error) {
+	rec, ok := records[owner]
+	if !ok {
+		return rec, errors.New("store: unknown record owner " + owner)
+	}
+	// The table name comes from records, never from the caller.
+	var one int
+	err := tx.QueryRow(ctx, "SELECT 1 FROM "+rec.table+" WHERE id = $1 FOR KEY SHARE", id).Scan(&one)
+	return rec, translate(err, rec.model)
+}
+
+// RecordExists reports NotFound when the owner's record does not exist.
+func (s *Store) RecordExists(ctx context.Context, owner string, id int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := lockRecord(ctx, tx, owner, id)
+		return err
+	})
+}
+
+// AddComment comments on the owner's record as by, or as the user and at
+// the date a superuser names. The comment is stored with the user's
+// username and email.
+func (s *Store) AddComment(ctx context.Context, by Principal, owner string, objectID int64, n NewComment) (Comment, error) {
+	arg := db.CommentAddParams{Owner: owner, ObjectID: objectID, Comment: n.Text, UserID: by.UserID}
+	if by.IsSuperuser {
+		if n.UserID != nil && *n.UserID != 0 {
+			arg.UserID = *n.UserID
+		}
+		arg.SubmitDate = n.SubmitDate
+	}
+	var out Comment
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		rec, err := lockRecord(ctx, tx, owner, objectID)
+		if err != nil {
+			return err
+		}
+		row, err := s.q.WithTx(tx).CommentAdd(ctx, arg)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Errorf(NotFound, "User matching query does not exist.")
+		}
+		out = Comment{ID: row.ID, ContentType: rec.contentType, ObjectPK: objectID, Site: commentSite, User: row.UserID,
+			UserName: row.UserName, UserEmail: row.UserEmail, Comment: row.Comment, SubmitDate: row.SubmitDate,
+			IsPublic: row.IsPublic, IsRemoved: row.IsRemoved}
+		return err
+	})
+	return out, translate(err, "Comment")
+}
+
+// Comments lists the comments of the owner's record that are not
+// removed, by id.
+func (s *Store) Comments(ctx context.Context, owner string, objectID int64) ([]CommentRow, error) {
+	out := []CommentRow{}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		rec, err := lockRecord(ctx, tx, owner, objectID)
+		if err != nil {
+			return err
+		}
+		rows, err := s.q.WithTx(tx).CommentList(ctx, db.CommentListParams{Owner: owner, ObjectID: objectID})
+		for _, r := range rows {
+			out = append(out, CommentRow{ID: r.ID, ContentTypeID: rec.contentType, ObjectPK: strconv.FormatInt(r.ObjectID, 10),
+				SiteID: commentSite, UserID: r.UserID, UserName: r.UserName, UserEmail: r.UserEmail, Comment: r.Comment,
+				SubmitDate: r.SubmitDate, IsPublic: r.IsPublic, IsRemoved: r.IsRemoved})
+		}
+		return err
+	})
+	return out, translate(err, "Comment")
+}
+
+// RemoveComments deletes one comment of the owner's record, or all of
+// them when id is nil. An id that is not one of the record's comments
+// deletes nothing, as in Kiwi.
+func (s *Store) RemoveComments(ctx context.Context, owner string, objectID int64, id *int64) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := lockRecord(ctx, tx, owner, objectID); err != nil {
+			return err
+		}
+		return s.q.WithTx(tx).CommentRemove(ctx, db.CommentRemoveParams{Owner: owner, ObjectID: objectID, ID: id})
+	})
+	return translate(err, "Comment")
+}
