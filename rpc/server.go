@@ -75,6 +75,7 @@ func (s *Server) services() []service {
 		{"Template", &Template{s}, templateMethods},
 		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
 		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
+		{"TestPlan", &TestPlan{s}, testPlanMethods},
 		{"User", &User{s}, userMethods},
 		{"Version", &Version{s}, versionMethods},
 		{"system", &System{s}, systemMethods},
