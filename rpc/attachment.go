@@ -43,6 +43,17 @@ func (s *Server) addAttachment(r *http.Request, owner string, objectID int64, fi
 	return s.store.AddAttachment(r.Context(), *stateOf(r).who, owner, objectID, filename, content)
 }
 
+// listAttachments lists a record's attachments, newest first, with
+// absolute URLs on the request's scheme and host, as every
+// X.list_attachments does.
+func (s *Server) listAttachments(r *http.Request, owner string, objectID int64) ([]store.Attachment, error) {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return s.store.ListAttachments(r.Context(), owner, objectID, scheme+"://"+r.Host)
+}
+
 // serveAttachment answers GET /uploads/attachments/<owner>/<id>/<file> for
 // callers holding attachments.view_attachment, always as a download that
 // no browser renders.

@@ -76,6 +76,7 @@ func (s *Server) services() []service {
 		{"TestCase", &TestCase{s}, testCaseLinkMethods},
 		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
 		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
+		{"TestPlan", &TestPlan{s}, testPlanMethods},
 		{"User", &User{s}, userMethods},
 		{"Version", &Version{s}, versionMethods},
 		{"system", &System{s}, systemMethods},

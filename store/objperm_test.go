@@ -91,7 +91,7 @@ func TestGrantObject(t *testing.T) {
 		}
 	})
 	t.Run("OKGroup", func(t *testing.T) {
-		g, err := st.GrantObject(ctx, admin, store.ObjectGrantSpec{GroupName: "qa", Permission: "testplans.change_testplan", ObjectType: "TestPlan", ObjectID: 3})
+		g, err := st.GrantObject(ctx, admin, store.ObjectGrantSpec{GroupName: "qa", Permission: "testplans.change_testplan", ObjectType: "TestPlan", ObjectID: MustPlans(t, conn, alice.ID, 1)[0]})
 		if err != nil || *g.Group != qa || *g.GroupName != "qa" || g.User != nil || g.Username != nil {
 			t.Fatalf("got %+v, %v", g, err)
 		}
@@ -262,11 +262,12 @@ func TestCanView(t *testing.T) {
 	nobody := MustCreatePlainUser(t, st, "nobody")
 	qa := mustGroup(t, conn, "qa", member.ID)
 	by := store.Principal{UserID: admin.ID, IsSuperuser: true}
+	plan := MustPlans(t, conn, admin.ID, 1)[0]
 	for _, spec := range []store.ObjectGrantSpec{
 		{UserID: direct.ID, Permission: "testcases.view_testcase", ObjectType: "TestCase", ObjectID: 1},
 		{GroupID: qa, Permission: "testcases.view_testcase", ObjectType: "TestCase", ObjectID: 2},
 		{UserID: inactive.ID, Permission: "testcases.view_testcase", ObjectType: "TestCase", ObjectID: 1},
-		{UserID: direct.ID, Permission: "testplans.view_testplan", ObjectType: "TestPlan", ObjectID: 2},
+		{UserID: direct.ID, Permission: "testplans.view_testplan", ObjectType: "TestPlan", ObjectID: plan},
 	} {
 		if _, err := st.GrantObject(ctx, by, spec); err != nil {
 			t.Fatal(err)
