@@ -51,7 +51,7 @@ func (f planFixture) values(name string, extra ...any) map[string]any {
 
 // mustCase inserts a test case behind the server's back (TestCase.create
 // lives elsewhere) and returns its id.
-func mustCase(t *testing.T, conn *pgx.Conn, product int64, summary string) int64 {
+func mustPlanCase(t *testing.T, conn *pgx.Conn, product int64, summary string) int64 {
 	t.Helper()
 	var id int64
 	err := conn.QueryRow(t.Context(), `INSERT INTO test_cases (summary, case_status_id, category_id, priority_id, author_id, setup_duration)
@@ -123,7 +123,7 @@ func TestTestPlanFilterGetUpdate(t *testing.T) {
 	result(t, admin("TestPlan.create", f.values("a", "parent", root.ID)), &a)
 	result(t, admin("TestPlan.create", f.values("b", "parent", a.ID)), &b)
 	conn := ts.mustDB()
-	caseID := mustCase(t, conn, f.product, "linked")
+	caseID := mustPlanCase(t, conn, f.product, "linked")
 	result(t, admin("TestPlan.add_case", a.ID, caseID), new(any))
 	result(t, admin("TestPlan.add_tag", a.ID, "nightly"), new(any))
 	nobody := ts.nobody(t)

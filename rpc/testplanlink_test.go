@@ -37,7 +37,7 @@ func TestTestPlanCases(t *testing.T) {
 	b := mustPlanBed(t, "cases")
 	ts, tester, nobody, f, p := b.ts, b.tester, b.nobody, b.f, b.plan
 	conn := ts.mustDB()
-	c1, c2 := mustCase(t, conn, f.product, "one"), mustCase(t, conn, f.product, "two")
+	c1, c2 := mustPlanCase(t, conn, f.product, "one"), mustPlanCase(t, conn, f.product, "two")
 	sortkeys := func() map[int64]int32 {
 		rows, _ := conn.Query(t.Context(), `SELECT case_id, sortkey FROM test_case_plans WHERE plan_id = $1`, p.ID)
 		defer rows.Close()
