@@ -4,6 +4,7 @@ SELECT u.id AS user_id, g.id AS group_id, p.id AS permission_id,
     -- Each entity adds its table here when it arrives; until then any positive id is accepted.
     (CASE @object_type::text
         WHEN 'User' THEN EXISTS (SELECT 1 FROM users o WHERE o.id = @object_id::bigint)
+        WHEN 'TestCase' THEN EXISTS (SELECT 1 FROM test_cases o WHERE o.id = @object_id::bigint)
         ELSE true
     END)::boolean AS object_exists
 FROM (SELECT 1) AS one

@@ -73,6 +73,7 @@ func (s *Server) services() []service {
 		{"Severity", &Severity{s}, severityMethods},
 		{"Tag", &Tag{s}, tagMethods},
 		{"Template", &Template{s}, templateMethods},
+		{"TestCase", &TestCase{s}, testCaseMethods},
 		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
 		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
 		{"User", &User{s}, userMethods},
