@@ -23,10 +23,26 @@ type caseFixture struct {
 func newCaseFixture(t *testing.T) caseFixture {
 	ts := mustServer(t)
 	admin := ts.as(adminName, adminPass)
-	p := mustProduct(t, admin, "tcms")
+	p, cat := mustCategory(t, admin)
+	return caseFixture{ts: ts, tester: ts.callers(t, userName, userPass), nobody: ts.nobody(t), category: cat, product: p}
+}
+
+// mustCategory creates the product "tcms" and its category "smoke".
+func mustCategory(t *testing.T, call func(string, ...any) jsonResponse) (product, category int64) {
+	t.Helper()
+	p := mustProduct(t, call, "tcms")
 	var cat store.Category
-	result(t, admin("Category.create", map[string]any{"name": "smoke", "product": p.ID}), &cat)
-	return caseFixture{ts: ts, tester: ts.callers(t, userName, userPass), nobody: ts.nobody(t), category: cat.ID, product: p.ID}
+	result(t, call("Category.create", map[string]any{"name": "smoke", "product": p.ID}), &cat)
+	return p.ID, cat.ID
+}
+
+// mustCases creates n test cases, ids 1 to n on a fresh server.
+func mustCases(t *testing.T, call func(string, ...any) jsonResponse, n int) {
+	t.Helper()
+	_, cat := mustCategory(t, call)
+	for i := range n {
+		result(t, call("TestCase.create", map[string]any{"summary": fmt.Sprint("case ", i+1), "case_status": 2, "category": cat, "priority": 1}), new(any))
+	}
 }
 
 // sql runs statements behind the server's back.
@@ -73,9 +89,9 @@ func TestTestCaseCreate(t *testing.T) {
 	}
 	for values, msg := range map[string]string{
 		`{}`: "[('summary', ['This field is required.']), ('case_status', ['This field is required.']), ('category', ['This field is required.']), ('priority', ['This field is required.'])]",
-		`{"summary":"a","case_status":2,"category":%d,"priority":1,"author_id":1}`:         "[('author', ['This field is required.'])]",
-		`{"summary":"a","case_status":2,"category":%d,"priority":1,"setup_duration":"1x"}`: "[('setup_duration', ['Enter a valid duration.'])]",
-		`{"summary":"a","case_status":2,"category":%d,"priority":1,"extra_link":"nope"}`:   "[('extra_link', ['Enter a valid URL.'])]",
+		`{"summary":"a","case_status":2,"category":%d,"priority":1,"author_id":1}`:              "[('author', ['This field is required.'])]",
+		`{"summary":"a","case_status":2,"category":%d,"priority":1,"setup_duration":"1x"}`:      "[('setup_duration', ['Enter a valid duration.'])]",
+		`{"summary":"a","case_status":2,"category":%d,"priority":1,"extra_link":"nope"}`:        "[('extra_link', ['Enter a valid URL.'])]",
 		`{"summary":"a","case_status":2,"category":%d,"priority":1,"create_date":"10-10-2010"}`: "Invalid date format. Expected YYYY-MM-DD [HH:MM:SS].",
 		`{"summary":"a","case_status":2,"category":999,"priority":1,"x":%d}`:                    "Select a valid choice. That choice is not one of the available choices.",
 	} {
@@ -187,4 +203,116 @@ func TestTestCaseFilterGetSortkeys(t *testing.T) {
 	}
 	f.tester.fault(t, CodeInternal, "Internal error: Cannot resolve keyword 'x' into field.", "TestCase.sortkeys", map[string]any{"x": 1})
 	f.nobody.refused(t, "testcases.view_testcase", "TestCase.sortkeys", map[string]any{})
+}
+
+func TestTestCaseUpdateHistory(t *testing.T) {
+	f := newCaseFixture(t)
+	var c wireCase
+	v := f.values("before")
+	v["create_date"] = "2026-01-06 20:30:00"
+	result(t, f.tester.json("TestCase.create", v), &c)
+	id := c.id()
+
+	var u wireCase
+	r := f.tester.json("TestCase.update", id, map[string]any{"summary": "after", "reviewer": userName, "default_tester": "admin@example.com",
+		"create_date": "2020-01-01", "testing_duration": "1 00:00:00", "notes": "line1\nline2"})
+	result(t, r, &u)
+	if got := keysOf(t, r.Result); got != "arguments,author,author__username,case_status,case_status__name,category,category__name,create_date,default_tester,default_tester__username,extra_link,id,is_automated,notes,priority,priority__value,requirement,reviewer,reviewer__username,script,setup_duration,summary,testing_duration,text" {
+		t.Fatalf("keys %s", got)
+	}
+	if u["summary"] != "after" || u["reviewer__username"] != userName || u["default_tester__username"] != adminName ||
+		u["create_date"] != "2026-01-06T20:30:00" || u["testing_duration"] != "1 day, 0:00:00" || u["setup_duration"] != "None" || u["category"] != float64(f.category) {
+		t.Fatalf("update: %v", u)
+	}
+	f.tester.viaXML(t, &u, "TestCase.update", id, map[string]any{"author": "1", "reviewer": nil, "is_automated": true})
+	if u["author__username"] != adminName || u["reviewer"] != nil || u["is_automated"] != true || u["summary"] != "after" {
+		t.Fatalf("update over XML-RPC: %v", u)
+	}
+	for values, msg := range map[string]string{
+		`{"author":"999"}`:       `Unknown user_id: "999"`,
+		`{"author":999}`:         `Unknown user_id: "999"`,
+		`{"reviewer":"ghost"}`:   `Unknown user: "ghost"`,
+		`{"author":""}`:          `A user name or user ID is required.`,
+		`{"summary":""}`:         `[('summary', ['This field is required.'])]`,
+		`{"case_status":999}`:    `Select a valid choice. That choice is not one of the available choices.`,
+		`{"setup_duration":"?"}`: `[('setup_duration', ['Enter a valid duration.'])]`,
+	} {
+		f.tester.fault(t, CodeInternal, "Internal error: "+msg, "TestCase.update", id, jsonValues(t, values))
+	}
+	f.tester.fault(t, CodeInternal, "Internal error: TestCase matching query does not exist.", "TestCase.update", 999, map[string]any{"summary": "x"})
+	f.nobody.refused(t, "testcases.change_testcase", "TestCase.update", id, map[string]any{"summary": "nobody"})
+
+	var hist []map[string]any
+	r = f.tester.json("TestCase.history", id)
+	result(t, r, &hist)
+	wantKeys(t, r, "arguments", "author_id", "case_status_id", "category_id", "create_date", "default_tester_id", "extra_link",
+		"history_change_reason", "history_date", "history_id", "history_type", "history_user_id", "id", "is_automated", "notes",
+		"priority_id", "requirement", "reviewer_id", "script", "setup_duration", "summary", "testing_duration", "text")
+	if len(hist) != 3 || hist[0]["history_type"] != "~" || hist[2]["history_type"] != "+" || hist[2]["summary"] != "before" ||
+		hist[2]["history_change_reason"] != nil || hist[1]["testing_duration"] != 86400.0 || hist[0]["author_id"] != 1.0 {
+		t.Fatalf("history: %v", hist)
+	}
+	reason, _ := hist[1]["history_change_reason"].(string)
+	for _, want := range []string{"--- summary\n+++ summary\n@@ -1 +1 @@\n-before\n+after", "+line1\n+line2", "--- reviewer_id"} {
+		if !strings.Contains(reason, want) {
+			t.Fatalf("change reason lacks %q:\n%s", want, reason)
+		}
+	}
+	if strings.Contains(reason, "create_date") || strings.Contains(reason, "category_id") {
+		t.Fatalf("change reason lists unchanged fields:\n%s", reason)
+	}
+	f.tester.viaXML(t, &hist, "TestCase.history", id, map[string]any{"history_type": "~", "summary": "after"})
+	if len(hist) != 2 {
+		t.Fatalf("history filtered: %v", hist)
+	}
+	f.tester.fault(t, CodeInternal, "Internal error: TestCase matching query does not exist.", "TestCase.history", 999)
+	f.tester.fault(t, CodeInternal, "Internal error: Cannot resolve keyword 'x' into field.", "TestCase.history", id, map[string]any{"x": 1})
+	f.nobody.refused(t, "testcases.view_testcase", "TestCase.history", id)
+}
+
+func TestTestCaseRemove(t *testing.T) {
+	f := newCaseFixture(t)
+	var a, b wireCase
+	result(t, f.tester.json("TestCase.create", f.values("a")), &a)
+	v := f.values("b")
+	v["case_status"] = 1
+	result(t, f.tester.json("TestCase.create", v), &b)
+	f.sql(t, `WITH tg AS (INSERT INTO tags (name) VALUES ('t') RETURNING id),
+		ct AS (INSERT INTO test_case_tags (case_id, tag_id) SELECT $1, id FROM tg),
+		cm AS (INSERT INTO comments (owner, object_id, comment) VALUES ('testcases_testcase', $1, 'c1'), ('testcases_testcase', $1, 'c2')),
+		pr AS (INSERT INTO test_case_properties (case_id, name, value) VALUES ($1, 'os', 'linux'))
+		INSERT INTO attachments (owner, object_id, filename, content, creator_id) VALUES ('testcases_testcase', $1, 'f.txt', 'x', 1)`, a.id())
+
+	f.tester.fault(t, CodeInternal, "Internal error: TestCase.remove needs a non-empty query", "TestCase.remove", map[string]any{})
+	f.nobody.refused(t, "testcases.delete_testcase", "TestCase.remove", map[string]any{"pk": a.id()})
+	f.tester.fault(t, CodeInternal, "Internal error: Cannot resolve keyword 'x' into field.", "TestCase.remove", map[string]any{"x": 1})
+
+	// A status in use cannot be deleted (PROPOSED, id 1, is b's).
+	f.tester.fault(t, CodeInternal, "Internal error: This test case status is in use by test cases and cannot be deleted.", "TestCaseStatus.remove", 1)
+
+	var got []any
+	r := f.tester.json("TestCase.remove", map[string]any{"pk__in": []any{a.id()}})
+	result(t, r, &got)
+	if fmt.Sprint(got) != "[6 map[attachments.Attachment:1 django_comments.Comment:2 testcases.Property:1 testcases.TestCase:1 testcases.TestCaseTag:1]]" {
+		t.Fatalf("remove: %v", got)
+	}
+	f.tester.viaXML(t, &got, "TestCase.remove", map[string]any{"summary": "b"})
+	if fmt.Sprint(got) != "[1 map[testcases.TestCase:1]]" {
+		t.Fatalf("remove over XML-RPC: %v", got)
+	}
+	f.tester.viaXML(t, &got, "TestCase.remove", map[string]any{"summary": "b"})
+	if fmt.Sprint(got) != "[0 map[testcases.TestCase:0]]" {
+		t.Fatalf("remove of nothing: %v", got)
+	}
+	var left []wireCase
+	result(t, f.tester.json("TestCase.filter"), &left)
+	if len(left) != 0 {
+		t.Fatalf("left: %v", left)
+	}
+	f.tester.fault(t, CodeInternal, "Internal error: TestCase matching query does not exist.", "TestCase.history", a.id())
+	f.sql(t, `DO $$ BEGIN
+		IF EXISTS (SELECT 1 FROM comments) OR EXISTS (SELECT 1 FROM attachments)
+			OR (SELECT count(*) FROM history WHERE history_type = '-') <> 2 THEN RAISE 'leftovers'; END IF;
+	END $$`)
+	f.tester.viaXML(t, new(any), "TestCaseStatus.remove", 1)
 }

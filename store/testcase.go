@@ -329,9 +329,9 @@ func (s *Store) UpdateTestCase(ctx context.Context, by Principal, id int64, v Ca
 		if err != nil {
 			return err
 		}
-		set := []string{"summary = summary"}
+		set := []string{"summary = summary"} // an update without values still saves
 		for i, c := range cols {
-			set = append(set, fmt.Sprintf("%s = $%d", c, i+2))
+			set = append(set[:i], fmt.Sprintf("%s = $%d", c, i+2))
 		}
 		user := len(cols) + 2
 		_, err = tx.Exec(ctx, `WITH o AS (SELECT `+caseRecord("tc")+` AS r FROM test_cases tc WHERE tc.id = $1),
