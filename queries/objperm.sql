@@ -5,6 +5,8 @@ SELECT u.id AS user_id, g.id AS group_id, p.id AS permission_id,
     (CASE @object_type::text
         WHEN 'User' THEN EXISTS (SELECT 1 FROM users o WHERE o.id = @object_id::bigint)
         WHEN 'TestPlan' THEN EXISTS (SELECT 1 FROM test_plans o WHERE o.id = @object_id::bigint)
+
+        WHEN 'TestCase' THEN EXISTS (SELECT 1 FROM test_cases o WHERE o.id = @object_id::bigint)
         ELSE true
     END)::boolean AS object_exists
 FROM (SELECT 1) AS one

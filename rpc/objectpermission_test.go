@@ -57,6 +57,7 @@ func TestObjectPermission(t *testing.T) {
 	admin := []string{"Authorization", "Bearer " + ts.login(adminName, adminPass)}
 	tester := []string{"Authorization", "Bearer " + ts.login(userName, userPass)}
 	asGranter := []string{"Authorization", "Bearer " + ts.login("granter", "granter-pass-1")}
+	mustCases(t, ts.as(adminName, adminPass), 12)
 
 	t.Run("OKJSON", func(t *testing.T) {
 		values := map[string]any{"user": userName, "permission": "testcases.view_testcase", "object_type": "TestCase", "object_id": "12"}

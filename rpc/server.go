@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"reflect"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,7 +74,7 @@ func (s *Server) services() []service {
 		{"Severity", &Severity{s}, severityMethods},
 		{"Tag", &Tag{s}, tagMethods},
 		{"Template", &Template{s}, templateMethods},
-		{"TestCase", &TestCase{s}, testCaseLinkMethods},
+		{"TestCase", &TestCase{s}, slices.Concat(testCaseMethods, testCaseLinkMethods)},
 		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
 		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
 		{"TestPlan", &TestPlan{s}, testPlanMethods},

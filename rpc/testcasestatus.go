@@ -19,7 +19,7 @@ var testCaseStatusMethods = []Method{
 	{Name: "TestCaseStatus.update", Access: Perms, Perms: []string{"testcases.change_testcasestatus"}, Returns: "struct",
 		Doc: "Sets the given name, description and is_confirmed of a status and returns it; refused when no confirmed or no unconfirmed status would remain."},
 	{Name: "TestCaseStatus.remove", Access: Perms, Perms: []string{"testcases.delete_testcasestatus"}, Returns: "nil",
-		Doc: "Deletes a status; refused when it is the last confirmed or the last unconfirmed one (and, once test cases exist, while a case has it)."},
+		Doc: "Deletes a status; refused when it is the last confirmed or the last unconfirmed one, or while a test case has it."},
 }
 
 // StatusIDArgs names one status.

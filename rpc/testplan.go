@@ -3,9 +3,6 @@ package rpc
 import (
 	"cmp"
 	"net/http"
-	"net/url"
-	"slices"
-	"time"
 
 	"github.com/tcms/tcms/store"
 )
@@ -54,7 +51,7 @@ func (t *TestPlan) Create(r *http.Request, args *ValuesArgs, reply *store.TestPl
 	who := stateOf(r).who
 	f := newForm(args.Values)
 	p := store.NewTestPlan{Name: f.text("name", true, 255), Text: f.text("text", false, 0), IsActive: true,
-		ExtraLink: extraLink(f), ParentID: f.id("parent", false), CreateDate: dateTime(f, "create_date")}
+		ExtraLink: f.link("extra_link"), ParentID: f.id("parent", false), CreateDate: f.dateTime("create_date")}
 	product, version, typ, author := f.id("product", true), f.id("product_version", true), f.id("type", true), f.id("author", false)
 	if err := f.err(); err != nil {
 		return err
@@ -92,7 +89,7 @@ func (t *TestPlan) Update(r *http.Request, args *PlanUpdateArgs, reply *store.Te
 	f := newForm(args.Values)
 	p := store.TestPlanPatch{Name: patchText(f, "name", 255), ProductVersionID: patchID(f, "product_version"),
 		ProductID: patchID(f, "product"), TypeID: patchID(f, "type"), AuthorID: patchID(f, "author"),
-		SetExtraLink: f.has("extra_link"), ExtraLink: extraLink(f), SetParent: f.has("parent"), ParentID: f.id("parent", false)}
+		SetExtraLink: f.has("extra_link"), ExtraLink: f.link("extra_link"), SetParent: f.has("parent"), ParentID: f.id("parent", false)}
 	if f.has("text") {
 		text := f.text("text", false, 0)
 		p.Text = &text
@@ -118,33 +115,4 @@ func (t *TestPlan) Tree(r *http.Request, args *PlanIDArgs, reply *[]store.PlanTr
 	}
 	*reply, err = t.s.store.TestPlanTree(r.Context(), args.PlanID, cmp.Or(domain, r.Host))
 	return err
-}
-
-// extraLink reads an optional URL field (http, https, ftp or ftps, at most
-// 1024 characters); absent, null and "" give nil.
-func extraLink(f *form) *string {
-	s := f.text("extra_link", false, 1024)
-	if s == "" {
-		return nil
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "ftp", "ftps"}, u.Scheme) {
-		f.fail("extra_link", "Enter a valid URL.")
-		return nil
-	}
-	return &s
-}
-
-// dateTime reads an optional datetime field (contract 1.10); absent, null
-// and "" give nil.
-func dateTime(f *form, key string) *time.Time {
-	if v := f.v[key]; v == nil || v == "" {
-		return nil
-	}
-	d, ok := store.ParseDateTime(f.v[key])
-	if !ok {
-		f.fail(key, "Invalid date format. Expected YYYY-MM-DD [HH:MM:SS].")
-		return nil
-	}
-	return &d
 }

@@ -128,7 +128,7 @@ func (g ObjectGrantSpec) resolve(ctx context.Context, q *db.Queries) (db.ObjectG
 // GrantObject gives a user or group a label on one record and returns the
 // grant; granting an existing grant returns it unchanged. A caller who is
 // not a superuser may grant only labels it holds unbound (no escalation).
-// A User must exist; test cases, plans, runs and bugs are checked for
+// A User or TestCase must exist; plans, runs and bugs are checked for
 // existence once their tables exist (ObjectGrantResolve), and until then
 // any positive id is accepted.
 func (s *Store) GrantObject(ctx context.Context, by Principal, g ObjectGrantSpec) (ObjectGrant, error) {

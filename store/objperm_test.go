@@ -73,6 +73,7 @@ func TestGrantObject(t *testing.T) {
 	admin := store.Principal{UserID: MustCreateUser(t, st, "admin").ID, Username: "admin", IsSuperuser: true}
 	alice := MustCreatePlainUser(t, st, "alice")
 	bob := MustCreatePlainUser(t, st, "bob")
+	MustTestCases(t, conn, 8)
 	mustGrantUnbound(t, conn, bob.ID, "tcms.add_objectpermission", "testcases.view_testcase")
 	qa := mustGroup(t, conn, "qa")
 
@@ -193,6 +194,7 @@ func TestObjectGrants(t *testing.T) {
 	MustRefresh(t, st)
 	admin := store.Principal{UserID: MustCreateUser(t, st, "admin").ID, IsSuperuser: true}
 	alice := MustCreatePlainUser(t, st, "alice")
+	MustTestCases(t, conn, 2)
 	qa := mustGroup(t, conn, "qa")
 	var ids []int64
 	for _, spec := range []store.ObjectGrantSpec{
@@ -254,6 +256,7 @@ func TestCanView(t *testing.T) {
 	MustRefresh(t, st)
 	admin := MustCreateUser(t, st, "admin")
 	MustExec(t, conn, "UPDATE users SET is_superuser = true WHERE id = $1", admin.ID)
+	MustTestCases(t, conn, 2)
 	unbound := MustCreatePlainUser(t, st, "unbound")
 	mustGrantUnbound(t, conn, unbound.ID, "testcases.view_testcase")
 	direct := MustCreatePlainUser(t, st, "direct")

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tcms/tcms/store/internal/db"
 )
@@ -164,7 +167,17 @@ func (s *Store) RemoveTestCaseStatus(ctx context.Context, id int64) error {
 		}
 		return q.TestCaseStatusDelete(ctx, id)
 	})
-	return translate(err, "TestCaseStatus")
+	return translate(inUse(err, "test case status", "test cases"), "TestCaseStatus")
+}
+
+// inUse turns the foreign key violation of deleting a referenced status
+// into a clear refusal.
+func inUse(err error, what, users string) error {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "23503" {
+		return Errorf(Invalid, "This %s is in use by %s and cannot be deleted.", what, users)
+	}
+	return err
 }
 
 var caseStatusEntity = entity(&Entity{Model: "TestCaseStatus", Fields: map[string]Field{
@@ -228,7 +241,7 @@ func (s *Store) RemoveTestExecutionStatus(ctx context.Context, id int64) error {
 		}
 		return q.TestExecutionStatusDelete(ctx, id)
 	})
-	return translate(err, "TestExecutionStatus")
+	return translate(inUse(err, "test execution status", "test executions"), "TestExecutionStatus")
 }
 
 // weightedEntity declares the filterable fields of a weighted status

@@ -33,9 +33,9 @@ type PlanCase struct {
 	Sortkey         *int32    `json:"sortkey"`
 }
 
-// seconds turns an interval into seconds, months counted as 30 days as
+// intervalSeconds turns an interval into seconds, months counted as 30 days as
 // PostgreSQL's extract(epoch) does; null stays null.
-func seconds(iv pgtype.Interval) *float64 {
+func intervalSeconds(iv pgtype.Interval) *float64 {
 	if !iv.Valid {
 		return nil
 	}
@@ -66,8 +66,8 @@ func (s *Store) AddCaseToPlan(ctx context.Context, planID, caseID int64) (PlanCa
 		return PlanCase{}, translate(err, "TestPlan")
 	}
 	return PlanCase{ID: r.ID, IsAutomated: r.IsAutomated, Script: r.Script, Arguments: r.Arguments, ExtraLink: r.ExtraLink,
-		Summary: r.Summary, Requirement: r.Requirement, Notes: r.Notes, Text: r.Text, SetupDuration: seconds(r.SetupDuration),
-		TestingDuration: seconds(r.TestingDuration), CaseStatusID: r.CaseStatusID, CategoryID: r.CategoryID,
+		Summary: r.Summary, Requirement: r.Requirement, Notes: r.Notes, Text: r.Text, SetupDuration: intervalSeconds(r.SetupDuration),
+		TestingDuration: intervalSeconds(r.TestingDuration), CaseStatusID: r.CaseStatusID, CategoryID: r.CategoryID,
 		PriorityID: r.PriorityID, AuthorID: r.AuthorID, DefaultTesterID: r.DefaultTesterID, ReviewerID: r.ReviewerID,
 		CreateDate: r.CreateDate, Sortkey: r.Sortkey}, nil
 }

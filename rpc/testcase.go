@@ -1,0 +1,143 @@
+package rpc
+
+import (
+	"net/http"
+
+	"github.com/tcms/tcms/store"
+)
+
+// TestCase is the TestCase namespace.
+type TestCase struct{ s *Server }
+
+var testCaseMethods = []Method{
+	{Name: "TestCase.create", Access: Perms, Perms: []string{"testcases.add_testcase"}, Returns: "struct",
+		Doc: "Creates a test case from {summary, case_status, category, priority (required), author, default_tester (ids; author defaults to the caller), is_automated, script, arguments, extra_link, requirement, notes, text, setup_duration, testing_duration, create_date} and returns it, durations as timedelta text or \"None\"."},
+	{Name: "TestCase.filter", Access: Perms, Perms: []string{"testcases.view_testcase"}, Returns: "array",
+		Doc: "Test cases matching the query, by id, with FK names, history_date and durations in float seconds. Filterable: see docs/filters.md (TestCase), including plan, tag, tag__name, component, component__name, category__product."},
+	{Name: "TestCase.get", Access: Perms, Perms: []string{"testcases.view_testcase"}, Getter: true, Returns: "struct",
+		Doc: "One test case by id, as TestCase.filter returns it. Also answers holders of an object grant of testcases.view_testcase on that case."},
+	{Name: "TestCase.update", Access: Perms, Perms: []string{"testcases.change_testcase"}, Returns: "struct",
+		Doc: "Sets the given fields of a test case (author, default_tester, reviewer by id, username or email; create_date never changes), records a history row listing the changes, and returns the case with FK names."},
+	{Name: "TestCase.history", Access: Perms, Perms: []string{"testcases.view_testcase"}, Returns: "array",
+		Doc: "The history rows of a test case matching the optional query (e.g. {\"history_type\": \"~\"}), newest first; durations in float seconds."},
+	{Name: "TestCase.remove", Access: Perms, Perms: []string{"testcases.delete_testcase"}, Returns: "array",
+		Doc: "Deletes the test cases a non-empty query matches, with their links, properties, comments and attachments; returns [total, {model: count}]."},
+	{Name: "TestCase.sortkeys", Access: Perms, Perms: []string{"testcases.view_testcase"}, Returns: "struct",
+		Doc: "{case id as a string: sortkey or null} for the plan-case links the optional query matches (plan, case, sortkey)."},
+}
+
+// CaseIDArgs names one test case.
+type CaseIDArgs struct {
+	CaseID int64 `json:"case_id"`
+}
+
+// CaseUpdateArgs are the parameters of TestCase.update.
+type CaseUpdateArgs struct {
+	CaseID int64          `json:"case_id"`
+	Values map[string]any `json:"values"`
+}
+
+// CaseHistoryArgs are the parameters of TestCase.history.
+type CaseHistoryArgs struct {
+	CaseID int64          `json:"case_id"`
+	Query  map[string]any `json:"query" rpc:"optional"`
+}
+
+// Create answers TestCase.create.
+func (t *TestCase) Create(r *http.Request, args *ValuesArgs, reply *store.TestCase) error {
+	f := newForm(args.Values)
+	v := f.caseValues(true)
+	author := f.id("author", false)
+	if author == nil && !truthy(args.Values["author_id"]) {
+		author = &stateOf(r).who.UserID
+	}
+	if author == nil {
+		f.fail("author", msgRequired)
+	}
+	v["author_id"], v["default_tester_id"] = author, f.id("default_tester", false)
+	created := f.dateTime("create_date")
+	if err := f.err(); err != nil {
+		return err
+	}
+	if created != nil {
+		v["create_date"] = *created
+	}
+	var err error
+	*reply, err = t.s.store.CreateTestCase(r.Context(), *stateOf(r).who, v)
+	return err
+}
+
+// truthy tells whether a value is true in Python's sense.
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case string:
+		return x != ""
+	case int64:
+		return x != 0
+	case float64:
+		return x != 0
+	case bool:
+		return x
+	}
+	return true
+}
+
+// Filter answers TestCase.filter.
+func (t *TestCase) Filter(r *http.Request, args *OptQueryArgs, reply *[]store.TestCaseRow) (err error) {
+	*reply, err = t.s.store.FilterTestCases(r.Context(), args.Query)
+	return err
+}
+
+// Get answers TestCase.get; the check point has already applied object grants.
+func (t *TestCase) Get(r *http.Request, args *CaseIDArgs, reply *store.TestCaseRow) (err error) {
+	*reply, err = t.s.store.TestCaseByID(r.Context(), args.CaseID)
+	return err
+}
+
+// Update answers TestCase.update: absent keys keep their values.
+func (t *TestCase) Update(r *http.Request, args *CaseUpdateArgs, reply *store.TestCaseUpdated) error {
+	f := newForm(args.Values)
+	v := f.caseValues(false)
+	if err := f.err(); err != nil {
+		return err
+	}
+	for _, k := range []string{"author", "default_tester", "reviewer"} {
+		if f.has(k) {
+			ref, err := userRef(args.Values[k])
+			if err != nil {
+				return err
+			}
+			v[k+"_id"] = ref
+		}
+	}
+	var err error
+	*reply, err = t.s.store.UpdateTestCase(r.Context(), *stateOf(r).who, args.CaseID, v)
+	return err
+}
+
+// History answers TestCase.history.
+func (t *TestCase) History(r *http.Request, args *CaseHistoryArgs, reply *[]store.HistTestCase) (err error) {
+	*reply, err = t.s.store.TestCaseHistory(r.Context(), args.CaseID, args.Query)
+	return err
+}
+
+// Remove answers TestCase.remove with [total, {model: count}].
+func (t *TestCase) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
+	if args.Query == nil {
+		return invalidParams("query is required")
+	}
+	total, counts, err := t.s.store.RemoveTestCases(r.Context(), *stateOf(r).who, args.Query)
+	if err != nil {
+		return err
+	}
+	*reply = []any{total, counts}
+	return nil
+}
+
+// Sortkeys answers TestCase.sortkeys.
+func (t *TestCase) Sortkeys(r *http.Request, args *OptQueryArgs, reply *map[string]*int64) (err error) {
+	*reply, err = t.s.store.TestCaseSortkeys(r.Context(), args.Query)
+	return err
+}

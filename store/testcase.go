@@ -1,0 +1,352 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// caseOwner is the owner string of test cases in the generic tables
+// (history, comments, attachments).
+const caseOwner = "testcases_testcase"
+
+// CaseCore are the fields every test case shape carries; FKs are ids.
+type CaseCore struct {
+	ID            int64     `json:"id" db:"id"`
+	CreateDate    time.Time `json:"create_date" db:"create_date"`
+	IsAutomated   bool      `json:"is_automated" db:"is_automated"`
+	Script        *string   `json:"script" db:"script"`
+	Arguments     *string   `json:"arguments" db:"arguments"`
+	ExtraLink     *string   `json:"extra_link" db:"extra_link"`
+	Summary       string    `json:"summary" db:"summary"`
+	Requirement   *string   `json:"requirement" db:"requirement"`
+	Notes         *string   `json:"notes" db:"notes"`
+	Text          string    `json:"text" db:"text"`
+	CaseStatus    int64     `json:"case_status" db:"case_status"`
+	Category      int64     `json:"category" db:"category"`
+	Priority      int64     `json:"priority" db:"priority"`
+	Author        int64     `json:"author" db:"author"`
+	DefaultTester *int64    `json:"default_tester" db:"default_tester"`
+	Reviewer      *int64    `json:"reviewer" db:"reviewer"`
+}
+
+// CaseNames are the names of a test case's FKs, as S-TestCase-f and
+// S-TestCase-u add them.
+type CaseNames struct {
+	CaseStatusName        string  `json:"case_status__name" db:"case_status__name"`
+	CategoryName          string  `json:"category__name" db:"category__name"`
+	PriorityValue         string  `json:"priority__value" db:"priority__value"`
+	AuthorUsername        string  `json:"author__username" db:"author__username"`
+	DefaultTesterUsername *string `json:"default_tester__username" db:"default_tester__username"`
+	ReviewerUsername      *string `json:"reviewer__username" db:"reviewer__username"`
+}
+
+// TestCase is S-TestCase: durations as Python's timedelta text or "None".
+type TestCase struct {
+	CaseCore
+	SetupDuration   string `json:"setup_duration"`
+	TestingDuration string `json:"testing_duration"`
+}
+
+// TestCaseUpdated is S-TestCase-u, S-TestCase with the FK names.
+type TestCaseUpdated struct {
+	TestCase
+	CaseNames
+}
+
+// TestCaseRow is S-TestCase-f: durations in float seconds or null, and
+// the time of the case's latest history row.
+type TestCaseRow struct {
+	CaseCore
+	CaseNames
+	HistoryDate      *time.Time `json:"history_date"`
+	SetupDuration    *float64   `json:"setup_duration"`
+	TestingDuration  *float64   `json:"testing_duration"`
+	ExpectedDuration float64    `json:"expected_duration"`
+}
+
+// caseRow is a test case as caseSelect reads it, durations in microseconds.
+type caseRow struct {
+	CaseCore
+	CaseNames
+	SetupUs     *int64     `db:"setup_us"`
+	TestingUs   *int64     `db:"testing_us"`
+	HistoryDate *time.Time `db:"history_date"`
+}
+
+func (r caseRow) created() TestCase {
+	return TestCase{CaseCore: r.CaseCore, SetupDuration: timedeltaText(r.SetupUs), TestingDuration: timedeltaText(r.TestingUs)}
+}
+
+func (r caseRow) filtered() TestCaseRow {
+	out := TestCaseRow{CaseCore: r.CaseCore, CaseNames: r.CaseNames, HistoryDate: r.HistoryDate,
+		SetupDuration: seconds(r.SetupUs), TestingDuration: seconds(r.TestingUs)}
+	for _, d := range []*float64{out.SetupDuration, out.TestingDuration} {
+		if d != nil {
+			out.ExpectedDuration += *d
+		}
+	}
+	return out
+}
+
+func seconds(us *int64) *float64 {
+	if us == nil {
+		return nil
+	}
+	return new(float64(*us) / 1e6)
+}
+
+// timedeltaText renders microseconds as Python's str(timedelta):
+// "0:00:30", "2 days, 20:10:00", "-1 day, 23:59:59.500000"; nil is "None".
+func timedeltaText(us *int64) string {
+	if us == nil {
+		return "None"
+	}
+	const day = int64(86400e6)
+	days, rest := *us/day, *us%day
+	if rest < 0 {
+		days, rest = days-1, rest+day
+	}
+	s := fmt.Sprintf("%d:%02d:%02d", rest/3600e6, rest/60e6%60, rest/1e6%60)
+	if micro := rest % 1e6; micro != 0 {
+		s += fmt.Sprintf(".%06d", micro)
+	}
+	if days != 0 {
+		plural := "s"
+		if days == 1 || days == -1 {
+			plural = ""
+		}
+		s = fmt.Sprintf("%d day%s, %s", days, plural, s)
+	}
+	return s
+}
+
+// caseSelect reads test cases; caseFrom is its FROM clause, the joins
+// the filter fields use.
+const caseSelect = `SELECT tc.id, tc.create_date, tc.is_automated, tc.script, tc.arguments, tc.extra_link,
+	tc.summary, tc.requirement, tc.notes, tc.text,
+	tc.case_status_id AS case_status, cs.name AS case_status__name, tc.category_id AS category, cat.name AS category__name,
+	tc.priority_id AS priority, pr.value AS priority__value, tc.author_id AS author, au.username AS author__username,
+	tc.default_tester_id AS default_tester, dt.username AS default_tester__username,
+	tc.reviewer_id AS reviewer, rv.username AS reviewer__username,
+	(extract(epoch FROM tc.setup_duration) * 1000000)::bigint AS setup_us,
+	(extract(epoch FROM tc.testing_duration) * 1000000)::bigint AS testing_us,
+	(SELECT hi.history_date FROM history hi WHERE hi.owner = '` + caseOwner + `' AND hi.object_id = tc.id
+		ORDER BY hi.history_id DESC LIMIT 1) AS history_date
+` + caseFrom
+
+const caseFrom = `FROM test_cases tc
+JOIN test_case_statuses cs ON cs.id = tc.case_status_id
+JOIN categories cat ON cat.id = tc.category_id
+JOIN priorities pr ON pr.id = tc.priority_id
+JOIN users au ON au.id = tc.author_id
+LEFT JOIN users dt ON dt.id = tc.default_tester_id
+LEFT JOIN users rv ON rv.id = tc.reviewer_id`
+
+const (
+	casePlansExists      = "SELECT 1 FROM test_case_plans tcp WHERE tcp.case_id = tc.id"
+	caseTagsExists       = "SELECT 1 FROM test_case_tags tct JOIN tags t ON t.id = tct.tag_id WHERE tct.case_id = tc.id"
+	caseComponentsExists = "SELECT 1 FROM test_case_components tcc JOIN components co ON co.id = tcc.component_id WHERE tcc.case_id = tc.id"
+)
+
+var caseEntity = entity(&Entity{Model: "TestCase", Fields: map[string]Field{
+	"id": {Expr: "tc.id", Kind: IntField}, "summary": {Expr: "tc.summary", Kind: TextField},
+	"text": {Expr: "tc.text", Kind: TextField}, "notes": {Expr: "tc.notes", Kind: TextField},
+	"requirement": {Expr: "tc.requirement", Kind: TextField}, "script": {Expr: "tc.script", Kind: TextField},
+	"arguments": {Expr: "tc.arguments", Kind: TextField}, "extra_link": {Expr: "tc.extra_link", Kind: TextField},
+	"is_automated": {Expr: "tc.is_automated", Kind: BoolField}, "create_date": {Expr: "tc.create_date", Kind: TimeField},
+	"setup_duration":   {Expr: "extract(epoch FROM tc.setup_duration)::float8", Kind: FloatField},
+	"testing_duration": {Expr: "extract(epoch FROM tc.testing_duration)::float8", Kind: FloatField},
+	"category":         {Expr: "tc.category_id", Kind: IntField}, "category_id": {Expr: "tc.category_id", Kind: IntField},
+	"category__name": {Expr: "cat.name", Kind: TextField}, "category__product": {Expr: "cat.product_id", Kind: IntField},
+	"priority": {Expr: "tc.priority_id", Kind: IntField}, "priority_id": {Expr: "tc.priority_id", Kind: IntField},
+	"priority__value": {Expr: "pr.value", Kind: TextField},
+	"case_status":     {Expr: "tc.case_status_id", Kind: IntField}, "case_status_id": {Expr: "tc.case_status_id", Kind: IntField},
+	"case_status__name": {Expr: "cs.name", Kind: TextField},
+	"author":            {Expr: "tc.author_id", Kind: IntField}, "author_id": {Expr: "tc.author_id", Kind: IntField},
+	"author__username": {Expr: "au.username", Kind: TextField},
+	"default_tester":   {Expr: "tc.default_tester_id", Kind: IntField}, "default_tester_id": {Expr: "tc.default_tester_id", Kind: IntField},
+	"default_tester__username": {Expr: "dt.username", Kind: TextField},
+	"reviewer":                 {Expr: "tc.reviewer_id", Kind: IntField}, "reviewer_id": {Expr: "tc.reviewer_id", Kind: IntField},
+	"reviewer__username": {Expr: "rv.username", Kind: TextField},
+	"plan":               {Expr: "tcp.plan_id", Kind: IntField, Exists: casePlansExists},
+	"tag":                {Expr: "t.id", Kind: IntField, Exists: caseTagsExists},
+	"tag__name":          {Expr: "t.name", Kind: TextField, Exists: caseTagsExists},
+	"component":          {Expr: "co.id", Kind: IntField, Exists: caseComponentsExists},
+	"component__name":    {Expr: "co.name", Kind: TextField, Exists: caseComponentsExists},
+}})
+
+// FilterTestCases answers a Kiwi query dict over test cases, by id, in
+// one query.
+func (s *Store) FilterTestCases(ctx context.Context, query map[string]any) ([]TestCaseRow, error) {
+	rows, err := filter[caseRow](ctx, s, caseEntity, caseSelect, query, "ORDER BY tc.id")
+	out := make([]TestCaseRow, len(rows))
+	for i, r := range rows {
+		out[i] = r.filtered()
+	}
+	return out, err
+}
+
+// TestCaseByID returns one test case as S-TestCase-f.
+func (s *Store) TestCaseByID(ctx context.Context, id int64) (TestCaseRow, error) {
+	rows, err := s.FilterTestCases(ctx, map[string]any{"pk": id})
+	if err == nil && len(rows) == 0 {
+		err = orNotFound(nil, "TestCase")
+	}
+	if err != nil {
+		return TestCaseRow{}, err
+	}
+	return rows[0], nil
+}
+
+// caseByID reads one test case inside a transaction.
+func caseByID(ctx context.Context, tx pgx.Tx, id int64) (caseRow, error) {
+	rows, err := Select[caseRow](ctx, tx, caseEntity, caseSelect, map[string]any{"pk": id}, "")
+	if err == nil && len(rows) == 0 {
+		err = orNotFound(nil, "TestCase")
+	}
+	if err != nil {
+		return caseRow{}, err
+	}
+	return rows[0], nil
+}
+
+// CaseValues are column values of a test case, keyed by column name
+// (summary, case_status_id, setup_duration as a time.Duration, ...). In
+// UpdateTestCase the user columns take a UserRef.
+type CaseValues map[string]any
+
+// caseColumns are the columns CaseValues may set.
+var caseColumns = []string{"create_date", "is_automated", "script", "arguments", "extra_link", "summary",
+	"requirement", "notes", "text", "setup_duration", "testing_duration", "case_status_id", "category_id",
+	"priority_id", "author_id", "default_tester_id", "reviewer_id"}
+
+// caseRecord is the jsonb copy of a test_cases row r in history, with the
+// S-HistTestCase keys and durations in float seconds.
+func caseRecord(r string) string {
+	return fmt.Sprintf(`((to_jsonb(%[1]s) - 'cc_list') || jsonb_build_object(
+		'setup_duration', extract(epoch FROM %[1]s.setup_duration)::float8,
+		'testing_duration', extract(epoch FROM %[1]s.testing_duration)::float8))`, r)
+}
+
+// columns checks v's keys against caseColumns and returns them sorted
+// with their values.
+func (v CaseValues) columns() ([]string, []any, error) {
+	cols := slices.Sorted(maps.Keys(v))
+	args := make([]any, len(cols))
+	for i, c := range cols {
+		if !slices.Contains(caseColumns, c) {
+			return nil, nil, fmt.Errorf("test case: no column %q", c)
+		}
+		args[i] = v[c]
+	}
+	return cols, args, nil
+}
+
+// CreateTestCase adds a test case and its '+' history row in one
+// statement and returns it as S-TestCase.
+func (s *Store) CreateTestCase(ctx context.Context, by Principal, v CaseValues) (TestCase, error) {
+	cols, args, err := v.columns()
+	if err != nil {
+		return TestCase{}, err
+	}
+	marks := make([]string, len(cols))
+	for i := range cols {
+		marks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	var row caseRow
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `WITH c AS (INSERT INTO test_cases (`+strings.Join(cols, ", ")+`) VALUES (`+strings.Join(marks, ", ")+`) RETURNING *),
+		`+historyStep(caseOwner, "c", "+", caseRecord("c"), len(cols)+1, "NULL")+`
+		SELECT id FROM c`, append(args, by.UserID)...).Scan(&id)
+		if err != nil {
+			return err
+		}
+		row, err = caseByID(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return TestCase{}, translate(err, "TestCase")
+	}
+	return row.created(), nil
+}
+
+// UserRef names a user by id (an int or a digit string), username or
+// email; nil or "" is no user.
+type UserRef struct{ Ref any }
+
+// resolveUserRef finds the user of a user field: nil for no user.
+func resolveUserRef(ctx context.Context, tx pgx.Tx, r UserRef) (*int64, error) {
+	if r.Ref == nil || r.Ref == "" {
+		return nil, nil
+	}
+	ids, names, err := splitRefs([]any{r.Ref})
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `SELECT id FROM users WHERE id = ANY($1::bigint[]) OR username = ANY($2::text[]) OR email = ANY($2::text[])
+		ORDER BY username = ANY($2::text[]) DESC, id LIMIT 1`, ids, names).Scan(&id)
+	switch {
+	case err == pgx.ErrNoRows && len(ids) > 0:
+		return nil, Errorf(Invalid, "Unknown user_id: \"%v\"", r.Ref)
+	case err == pgx.ErrNoRows:
+		return nil, Errorf(Invalid, "Unknown user: \"%v\"", r.Ref)
+	}
+	return &id, err
+}
+
+// UpdateTestCase sets the given columns of a test case (create_date is
+// never changed) and writes a '~' history row whose change reason lists
+// the changed fields, in one statement; it returns S-TestCase-u.
+func (s *Store) UpdateTestCase(ctx context.Context, by Principal, id int64, v CaseValues) (TestCaseUpdated, error) {
+	v = maps.Clone(v)
+	delete(v, "create_date")
+	var row caseRow
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, "SELECT id FROM test_cases WHERE id = $1 FOR UPDATE", id).Scan(&id); err != nil {
+			return err
+		}
+		for k, x := range v {
+			if ref, ok := x.(UserRef); ok {
+				uid, err := resolveUserRef(ctx, tx, ref)
+				if err != nil {
+					return err
+				}
+				if uid == nil && k == "author_id" {
+					return Errorf(Invalid, "A user name or user ID is required.")
+				}
+				v[k] = uid
+			}
+		}
+		cols, args, err := v.columns()
+		if err != nil {
+			return err
+		}
+		set := []string{"summary = summary"} // an update without values still saves
+		for i, c := range cols {
+			set = append(set[:i], fmt.Sprintf("%s = $%d", c, i+2))
+		}
+		user := len(cols) + 2
+		_, err = tx.Exec(ctx, `WITH o AS (SELECT `+caseRecord("tc")+` AS r FROM test_cases tc WHERE tc.id = $1),
+		c AS (UPDATE test_cases SET `+strings.Join(set, ", ")+` WHERE id = $1 RETURNING *),
+		n AS (SELECT c.id, `+caseRecord("c")+` AS r FROM c),
+		`+historyStep(caseOwner, "n", "~", "n.r", user, "(SELECT "+changeReason("o.r", "n.r")+" FROM o)")+`
+		SELECT 1`, append(append([]any{id}, args...), by.UserID)...)
+		if err != nil {
+			return err
+		}
+		row, err = caseByID(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return TestCaseUpdated{}, translate(err, "TestCase")
+	}
+	return TestCaseUpdated{TestCase: row.created(), CaseNames: row.CaseNames}, nil
+}
