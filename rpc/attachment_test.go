@@ -108,3 +108,22 @@ func TestAttachmentRefused(t *testing.T) {
 	// Plain text that merely mentions "online" or "data" is fine.
 	result(t, tester("User.add_attachment", "notes.txt", b64("we went online\nand saw data")), new(AttachmentRef))
 }
+
+// TestAttachmentTooLarge: a 6 MiB file does not fit in a request (its
+// base64 is over the body limit) and is refused at the HTTP level, before
+// anything is decoded or written.
+func TestAttachmentTooLarge(t *testing.T) {
+	ts := mustServer(t)
+	doc := `<?xml version="1.0"?><methodCall><methodName>User.add_attachment</methodName><params>
+<param><value><string>big.txt</string></value></param>
+<param><value><string>` + b64(strings.Repeat("a", 6<<20)) + `</string></value></param></params></methodCall>`
+	resp, body := ts.post("/xml-rpc/", "text/xml", doc,
+		"Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(userName+":"+userPass)))
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "Request body too large.") {
+		t.Fatalf("want 413, got %d %q", resp.StatusCode, body)
+	}
+	list, err := ts.Store.ListAttachments(t.Context(), "auth_user", 2, "")
+	if err != nil || len(list) != 0 {
+		t.Fatalf("nothing may be written: %v %v", list, err)
+	}
+}

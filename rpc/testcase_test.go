@@ -187,6 +187,10 @@ func TestTestCaseFilterGetSortkeys(t *testing.T) {
 	if one.id() != b.id() {
 		t.Fatalf("get with a grant: %+v", one)
 	}
+	// The grant opens that one case to the getter, nothing else.
+	f.nobody.refused(t, "testcases.view_testcase", "TestCase.get", a.id())
+	f.nobody.refused(t, "testcases.view_testcase", "TestCase.filter", map[string]any{})
+	f.nobody.refused(t, "testcases.view_testcase", "TestCase.filter", map[string]any{"pk": b.id()})
 	if _, err := f.ts.Store.GrantObject(t.Context(), store.Principal{UserID: 1, IsSuperuser: true}, store.ObjectGrantSpec{
 		Username: "nobody", Permission: "testcases.view_testcase", ObjectType: "TestCase", ObjectID: 999}); err == nil {
 		t.Fatal("a grant on a missing case")
