@@ -56,10 +56,7 @@ type EnvironmentPropertyArgs struct {
 
 // AddProperty answers Environment.add_property.
 func (e *Environment) AddProperty(r *http.Request, args *EnvironmentPropertyArgs, reply *store.EnvironmentProperty) error {
-	f := newForm(map[string]any{"name": args.Name, "value": args.Value})
-	f.text("name", false, 255)
-	f.text("value", false, 255)
-	if err := f.err(); err != nil {
+	if err := checkProperty(args.Name, args.Value); err != nil {
 		return err
 	}
 	var err error

@@ -164,3 +164,12 @@ func pyRepr(s string) string {
 	}
 	return q + s + q
 }
+
+// checkProperty checks the name and value of a property (environment,
+// case, run or execution): at most 255 characters each.
+func checkProperty(name, value string) error {
+	f := newForm(map[string]any{"name": name, "value": value})
+	f.text("name", false, 255)
+	f.text("value", false, 255)
+	return f.err()
+}

@@ -144,10 +144,7 @@ type CasePropertyArgs struct {
 
 // AddProperty answers TestCase.add_property.
 func (c *TestCase) AddProperty(r *http.Request, args *CasePropertyArgs, reply *store.CaseProperty) error {
-	f := newForm(map[string]any{"name": args.Name, "value": args.Value})
-	f.text("name", false, 255)
-	f.text("value", false, 255)
-	if err := f.err(); err != nil {
+	if err := checkProperty(args.Name, args.Value); err != nil {
 		return err
 	}
 	var err error
