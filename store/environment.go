@@ -103,15 +103,7 @@ func (s *Store) FilterEnvironmentProperties(ctx context.Context, query map[strin
 // RemoveEnvironmentProperties deletes every property the query matches;
 // {} deletes them all, as in Kiwi.
 func (s *Store) RemoveEnvironmentProperties(ctx context.Context, query map[string]any) error {
-	cond, args, err := environmentPropertyEntity.Where(query, 1)
-	if err != nil {
-		return err
-	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "DELETE FROM environment_properties WHERE id IN (SELECT p.id"+environmentPropertyFrom+" WHERE "+cond+")", args...)
-		return err
-	})
-	return environmentPropertyEntity.translate(err)
+	return deleteMatching(ctx, s, environmentPropertyEntity, "environment_properties", environmentPropertyFrom, query)
 }
 
 // fieldConflict reports a unique violation under the field it concerns,

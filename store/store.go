@@ -163,3 +163,18 @@ func (s *Store) Domain(ctx context.Context) (string, error) {
 	}
 	return string(v), translate(err, "Setting")
 }
+
+// deleteMatching deletes the rows of table whose id the query selects
+// from the entity's row source (from: " FROM t p JOIN ..."; the row alias
+// is p), in one statement.
+func deleteMatching(ctx context.Context, s *Store, e *Entity, table, from string, query map[string]any) error {
+	cond, args, err := e.Where(query, 1)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE id IN (SELECT p.id"+from+" WHERE "+cond+")", args...)
+		return err
+	})
+	return e.translate(err)
+}

@@ -130,15 +130,7 @@ func (s *Store) RemoveCaseProperties(ctx context.Context, query map[string]any) 
 	if len(query) == 0 {
 		return Errorf(Invalid, "A non-empty query is required: {} would delete every property.")
 	}
-	cond, args, err := casePropertyEntity.Where(query, 1)
-	if err != nil {
-		return err
-	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "DELETE FROM test_case_properties WHERE id IN (SELECT p.id"+casePropertyFrom+" WHERE "+cond+")", args...)
-		return err
-	})
-	return casePropertyEntity.translate(err)
+	return deleteMatching(ctx, s, casePropertyEntity, "test_case_properties", casePropertyFrom, query)
 }
 
 // CaseCC returns a case's notification CC addresses, [] when none.
