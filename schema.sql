@@ -405,3 +405,91 @@ CREATE TABLE IF NOT EXISTS history (
     record                jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_object_idx ON history (owner, object_id, history_id DESC);
+
+-- Test runs and executions (issue 6): the CI reporting path.
+CREATE TABLE IF NOT EXISTS test_runs (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    summary           text NOT NULL,
+    notes             text NOT NULL DEFAULT '',
+    plan_id           bigint NOT NULL REFERENCES test_plans ON DELETE CASCADE,
+    build_id          bigint NOT NULL REFERENCES builds ON DELETE CASCADE,
+    manager_id        bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    default_tester_id bigint REFERENCES users ON DELETE SET NULL,
+    start_date        timestamptz,
+    stop_date         timestamptz,
+    planned_start     timestamptz,
+    planned_stop      timestamptz,
+    last_sortkey      integer NOT NULL DEFAULT 0
+);
+COMMENT ON COLUMN test_runs.last_sortkey IS 'The highest sortkey TestRun.add_case has handed out in this run. Updating it locks the run row, so concurrent add_case calls into one run take turns and never hand out the same sortkey.';
+CREATE INDEX IF NOT EXISTS test_runs_plan_id_idx ON test_runs (plan_id);
+CREATE INDEX IF NOT EXISTS test_runs_build_id_idx ON test_runs (build_id);
+CREATE INDEX IF NOT EXISTS test_runs_manager_id_idx ON test_runs (manager_id);
+
+CREATE TABLE IF NOT EXISTS test_executions (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    run_id            bigint NOT NULL REFERENCES test_runs ON DELETE CASCADE,
+    case_id           bigint NOT NULL REFERENCES test_cases ON DELETE CASCADE,
+    slot              integer,
+    assignee_id       bigint REFERENCES users ON DELETE SET NULL,
+    tested_by_id      bigint REFERENCES users ON DELETE SET NULL,
+    case_text_version bigint NOT NULL,
+    start_date        timestamptz,
+    stop_date         timestamptz,
+    sortkey           integer,
+    status_id         bigint NOT NULL REFERENCES test_execution_statuses ON DELETE RESTRICT,
+    build_id          bigint NOT NULL REFERENCES builds ON DELETE CASCADE,
+    CONSTRAINT test_executions_run_id_case_id_slot_key UNIQUE (run_id, case_id, slot)
+);
+COMMENT ON COLUMN test_executions.slot IS 'The property-matrix combination (0, 1, ...) TestRun.add_case created this execution for; NULL for TestExecution.create. The unique key on (run, case, slot) makes two concurrent add_case calls for one case create one set of executions.';
+CREATE INDEX IF NOT EXISTS test_executions_case_id_idx ON test_executions (case_id);
+CREATE INDEX IF NOT EXISTS test_executions_status_id_idx ON test_executions (status_id);
+CREATE INDEX IF NOT EXISTS test_executions_build_id_idx ON test_executions (build_id);
+
+CREATE TABLE IF NOT EXISTS test_run_properties (
+    id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    run_id bigint NOT NULL REFERENCES test_runs ON DELETE CASCADE,
+    name   varchar(255) NOT NULL,
+    value  varchar(255) NOT NULL,
+    CONSTRAINT test_run_properties_run_id_name_value_key UNIQUE (run_id, name, value)
+);
+
+CREATE TABLE IF NOT EXISTS test_execution_properties (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    execution_id bigint NOT NULL REFERENCES test_executions ON DELETE CASCADE,
+    name         varchar(255) NOT NULL,
+    value        varchar(255) NOT NULL,
+    CONSTRAINT test_execution_properties_execution_id_name_value_key UNIQUE (execution_id, name, value)
+);
+
+CREATE TABLE IF NOT EXISTS test_run_tags (
+    run_id bigint NOT NULL REFERENCES test_runs ON DELETE CASCADE,
+    tag_id bigint NOT NULL REFERENCES tags ON DELETE CASCADE,
+    PRIMARY KEY (run_id, tag_id)
+);
+CREATE INDEX IF NOT EXISTS test_run_tags_tag_id_idx ON test_run_tags (tag_id);
+
+CREATE TABLE IF NOT EXISTS test_execution_tags (
+    execution_id bigint NOT NULL REFERENCES test_executions ON DELETE CASCADE,
+    tag_id       bigint NOT NULL REFERENCES tags ON DELETE CASCADE,
+    PRIMARY KEY (execution_id, tag_id)
+);
+CREATE INDEX IF NOT EXISTS test_execution_tags_tag_id_idx ON test_execution_tags (tag_id);
+
+CREATE TABLE IF NOT EXISTS test_run_cc (
+    run_id  bigint NOT NULL REFERENCES test_runs ON DELETE CASCADE,
+    user_id bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    PRIMARY KEY (run_id, user_id)
+);
+
+-- Links from executions to URLs (Kiwi's linkreference.LinkReference).
+CREATE TABLE IF NOT EXISTS links (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    execution_id bigint NOT NULL REFERENCES test_executions ON DELETE CASCADE,
+    name         varchar(64) NOT NULL DEFAULT '',
+    url          varchar(200) NOT NULL,
+    created_on   timestamptz NOT NULL DEFAULT now(),
+    is_defect    boolean NOT NULL DEFAULT false
+);
+CREATE INDEX IF NOT EXISTS links_execution_id_idx ON links (execution_id);
+CREATE INDEX IF NOT EXISTS links_url_idx ON links (url);

@@ -14,6 +14,13 @@ import (
 // TestCaseOwner names test cases as the owner of comments and attachments.
 const TestCaseOwner = "testcases_testcase"
 
+// TestRunOwner and TestExecutionOwner name runs and executions as the
+// owners of comments, attachments and history rows.
+const (
+	TestRunOwner       = "testruns_testrun"
+	TestExecutionOwner = "testruns_testexecution"
+)
+
 // record is a kind of record that comments (and attachments) hang on.
 type record struct {
 	model       string // Kiwi's model name, for "does not exist" messages
@@ -22,11 +29,13 @@ type record struct {
 }
 
 // records maps owners to their records. The content_type ids are fixed
-// here, not in the database, so they never change: 1 testcases_testcase;
-// reserved 2 testruns_testexecution and 3 bugs_bug, to be added with their
-// tables.
+// here, not in the database, so they never change: 1 testcases_testcase,
+// 2 testruns_testexecution, 4 testruns_testrun; 3 bugs_bug is reserved for
+// the bugs table.
 var records = map[string]record{
-	TestCaseOwner: {model: "TestCase", table: "test_cases", contentType: 1},
+	TestCaseOwner:      {model: "TestCase", table: "test_cases", contentType: 1},
+	TestExecutionOwner: {model: "TestExecution", table: "test_executions", contentType: 2},
+	TestRunOwner:       {model: "TestRun", table: "test_runs", contentType: 4},
 }
 
 // commentSite is the one site every comment is on (Django's SITE_ID).

@@ -124,6 +124,15 @@ type History struct {
 	Record              []byte
 }
 
+type Link struct {
+	ID          int64
+	ExecutionID int64
+	Name        string
+	Url         string
+	CreatedOn   time.Time
+	IsDefect    bool
+}
+
 type ObjectPermission struct {
 	ID           int64
 	UserID       *int64
@@ -254,6 +263,29 @@ type TestCaseTag struct {
 	TagID  int64
 }
 
+type TestExecution struct {
+	ID     int64
+	RunID  int64
+	CaseID int64
+	// The property-matrix combination (0, 1, ...) TestRun.add_case created this execution for; NULL for TestExecution.create. The unique key on (run, case, slot) makes two concurrent add_case calls for one case create one set of executions.
+	Slot            *int32
+	AssigneeID      *int64
+	TestedByID      *int64
+	CaseTextVersion int64
+	StartDate       *time.Time
+	StopDate        *time.Time
+	Sortkey         *int32
+	StatusID        int64
+	BuildID         int64
+}
+
+type TestExecutionProperty struct {
+	ID          int64
+	ExecutionID int64
+	Name        string
+	Value       string
+}
+
 // Outcomes of test executions. Weight > 0 is a pass, < 0 a failure, 0 not done; at least one of each always exists. Tables that refer to a status do so ON DELETE RESTRICT, so a status in use cannot be removed.
 type TestExecutionStatus struct {
 	ID     int64
@@ -262,6 +294,11 @@ type TestExecutionStatus struct {
 	// CSS class names, e.g. "fa fa-check-circle-o".
 	Icon  string
 	Color string
+}
+
+type TestExecutionTag struct {
+	ExecutionID int64
+	TagID       int64
 }
 
 type TestPlan struct {
@@ -281,6 +318,39 @@ type TestPlan struct {
 type TestPlanTag struct {
 	PlanID int64
 	TagID  int64
+}
+
+type TestRun struct {
+	ID              int64
+	Summary         string
+	Notes           string
+	PlanID          int64
+	BuildID         int64
+	ManagerID       int64
+	DefaultTesterID *int64
+	StartDate       *time.Time
+	StopDate        *time.Time
+	PlannedStart    *time.Time
+	PlannedStop     *time.Time
+	// The highest sortkey TestRun.add_case has handed out in this run. Updating it locks the run row, so concurrent add_case calls into one run take turns and never hand out the same sortkey.
+	LastSortkey int32
+}
+
+type TestRunCc struct {
+	RunID  int64
+	UserID int64
+}
+
+type TestRunProperty struct {
+	ID    int64
+	RunID int64
+	Name  string
+	Value string
+}
+
+type TestRunTag struct {
+	RunID int64
+	TagID int64
 }
 
 // Accounts, as Django's auth_user.

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+// Execution is S-TestExecution: a test execution with its FKs as ids and
+// tag as the list of its tag ids. Kiwi puts Tag objects there, which it
+// cannot serialise once an execution has tags; ids are our deliberate fix
+// (docs/compatibility.md).
+type Execution struct {
+	ID              int64      `json:"id" db:"id"`
+	Assignee        *int64     `json:"assignee" db:"assignee"`
+	TestedBy        *int64     `json:"tested_by" db:"tested_by"`
+	CaseTextVersion int64      `json:"case_text_version" db:"case_text_version"`
+	StartDate       *time.Time `json:"start_date" db:"start_date"`
+	StopDate        *time.Time `json:"stop_date" db:"stop_date"`
+	Sortkey         *int64     `json:"sortkey" db:"sortkey"`
+	Run             int64      `json:"run" db:"run"`
+	Case            int64      `json:"case" db:"case"`
+	Status          int64      `json:"status" db:"status"`
+	Build           int64      `json:"build" db:"build"`
+	Tag             []int64    `json:"tag" db:"tag"`
+}
+
+// executionColumns selects an Execution from the test_executions row e
+// (a table alias or a CTE name).
+func executionColumns(e string) string {
+	return fmt.Sprintf(`%[1]s.id, %[1]s.assignee_id AS assignee, %[1]s.tested_by_id AS tested_by,
+	%[1]s.case_text_version, %[1]s.start_date, %[1]s.stop_date, %[1]s.sortkey::bigint AS sortkey,
+	%[1]s.run_id AS run, %[1]s.case_id AS "case", %[1]s.status_id AS status, %[1]s.build_id AS build,
+	ARRAY(SELECT xt.tag_id FROM test_execution_tags xt WHERE xt.execution_id = %[1]s.id ORDER BY xt.tag_id) AS tag`, e)
+}
+
+// executionRecord is the jsonb copy of a test_executions row r in history:
+// its columns under their own names, without the matrix slot.
+func executionRecord(r string) string {
+	return fmt.Sprintf("(to_jsonb(%s) - 'slot')", r)
+}
+
+// runRecord is the jsonb copy of a test_runs row r in history, without the
+// sortkey counter.
+func runRecord(r string) string {
+	return fmt.Sprintf("(to_jsonb(%s) - 'last_sortkey')", r)
+}
