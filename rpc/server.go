@@ -33,6 +33,7 @@ type Config struct {
 	MaxBodyBytes int64         // request body limit
 	LoginRate    int           // password checks per minute per client address; <= 0: DefaultLoginRate
 	Version      string        // what KiwiTCMS.version answers
+	Pprof        bool          // serve Go's profiles under /debug/pprof/ to superusers
 	Logger       *slog.Logger
 }
 
@@ -129,6 +130,9 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("GET /readyz", s.serveReady)
 	s.mux.HandleFunc("GET /uploads/attachments/{owner}/{id}/{file}", s.serveAttachment)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
+	if cfg.Pprof {
+		s.mux.Handle("/debug/pprof/", s.pprofHandler())
+	}
 	return s, nil
 }
 
