@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -44,6 +46,7 @@ type config struct {
 	duration            time.Duration
 	serverPID           int
 	cpuProfile          bool
+	profileSeconds      int
 	readCases, readRuns int
 	seedClients, reps   int
 }
@@ -71,7 +74,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.pgbin, "pgbench", "pgbench", "the pgbench program")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "length of each pgbench run")
 	fs.IntVar(&c.serverPID, "server-pid", 0, "the server's process id, to sample its memory (0: do not)")
-	fs.BoolVar(&c.cpuProfile, "cpuprofile", false, "save a 10 s CPU profile of the server (needs TCMS_PPROF=1) during the first write run")
+	fs.BoolVar(&c.cpuProfile, "cpuprofile", false, "save a CPU profile of the server (needs TCMS_PPROF=1) during the first write run")
+	fs.IntVar(&c.profileSeconds, "cpuprofile-seconds", 10, "length of the CPU profile")
 	fs.IntVar(&c.readCases, "read-cases", 10000, "read scenario: test cases to have")
 	fs.IntVar(&c.readRuns, "read-runs", 10000, "read scenario: test runs to have")
 	fs.IntVar(&c.seedClients, "seed-clients", 4, "read scenario: clients creating the missing cases and runs")
@@ -218,7 +222,7 @@ func bench(ctx context.Context, cfg config, stdout, stderr io.Writer) (*Results,
 			profile = false
 			res.Profile = filepath.Join(cfg.out, name+".cpu.pprof")
 			during = func() {
-				if err := saveProfile(ctx, cfg.url, clients[client.JSON].Token(), res.Profile); err != nil {
+				if err := saveProfile(ctx, cfg.url, clients[client.JSON].Token(), res.Profile, cfg.profileSeconds); err != nil {
 					fmt.Fprintln(stderr, "tcms-bench: no CPU profile:", err)
 					res.Profile = ""
 				}
@@ -280,10 +284,11 @@ func (w *WriteResult) compare(pg *PGBench) {
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 
-// revision is the commit the binary was built from, from Go's build
-// stamp: the short hash, and whether the tree had uncommitted changes.
+// revision is the commit the binary was built from, from Go's build stamp
+// or else (GOFLAGS=-buildvcs=false) from git in the current directory: the
+// short hash, and whether the tree had uncommitted changes.
 func revision() (string, bool) {
-	commit, dirty := "unknown", false
+	commit, dirty := "", false
 	if info, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range info.Settings {
 			switch s.Key {
@@ -294,13 +299,22 @@ func revision() (string, bool) {
 			}
 		}
 	}
-	return commit, dirty
+	if commit != "" {
+		return commit, dirty
+	}
+	out, err := exec.Command("git", "rev-parse", "--short=7", "HEAD").Output()
+	if err != nil {
+		return "unknown", false
+	}
+	status, _ := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
+	return strings.TrimSpace(string(out)), len(bytes.TrimSpace(status)) > 0
 }
 
-// saveProfile fetches a 10-second CPU profile from the server's pprof
-// endpoint into path.
-func saveProfile(ctx context.Context, baseURL, token, path string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(baseURL, "/")+"/debug/pprof/profile?seconds=10", nil)
+// saveProfile fetches a CPU profile of the given length from the server's
+// pprof endpoint into path.
+func saveProfile(ctx context.Context, baseURL, token, path string, seconds int) error {
+	url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", strings.TrimRight(baseURL, "/"), seconds)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}

@@ -3,11 +3,25 @@ package main
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strings"
 )
 
-func table(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+// table prints rows aligned: the first column to the left, the numbers to
+// the right.
+func table(w io.Writer, rows [][]string) {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	for _, r := range rows {
+		line := fmt.Sprintf("  %-*s", width[0], r[0])
+		for i, c := range r[1:] {
+			line += fmt.Sprintf("  %*s", width[i+1], c)
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
 }
 
 func printWrite(out io.Writer, w *WriteResult) {
@@ -16,12 +30,11 @@ func printWrite(out io.Writer, w *WriteResult) {
 	if w.FirstError != "" {
 		fmt.Fprintf(out, "first error: %s\n", w.FirstError)
 	}
-	t := table(out)
-	fmt.Fprintln(t, "method\tcalls\tmean ms\tp50 ms\tp95 ms\tp99 ms\tmax ms\t")
+	rows := [][]string{{"method", "calls", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"}}
 	for _, m := range w.Methods {
-		fmt.Fprintf(t, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n", m.Method, m.Calls, m.MeanMS, m.P50MS, m.P95MS, m.P99MS, m.MaxMS)
+		rows = append(rows, []string{m.Method, fmt.Sprint(m.Calls), f3(m.MeanMS), f3(m.P50MS), f3(m.P95MS), f3(m.P99MS), f3(m.MaxMS)})
 	}
-	t.Flush()
+	table(out, rows)
 	if pg := w.PG; pg != nil {
 		fmt.Fprintf(out, "pgbench, %d client(s), %d s each: one-row UPDATE %.0f tps, select-only (prepared) %.0f tps\n",
 			pg.Clients, pg.Seconds, pg.UpdateTPS, pg.SelectTPS)
@@ -33,12 +46,11 @@ func printWrite(out io.Writer, w *WriteResult) {
 func printRead(out io.Writer, r *ReadResult) {
 	fmt.Fprintf(out, "\nread scenario: %d cases, %d runs present (%d cases and %d runs seeded %s in %.1f s)\n",
 		r.Cases, r.Runs, r.SeededCases, r.SeededRuns, r.Seeding, r.SeedSeconds)
-	t := table(out)
-	fmt.Fprintln(t, "query\tproto\trecords\tbytes\tmin ms\tmedian ms\t")
+	rows := [][]string{{"query", "proto", "records", "bytes", "min ms", "median ms"}}
 	for _, q := range r.Queries {
-		fmt.Fprintf(t, "%s\t%s\t%d\t%d\t%.1f\t%.1f\t\n", q.Query, q.Proto, q.Records, q.Bytes, q.MinMS, q.MedianMS)
+		rows = append(rows, []string{q.Query, q.Proto, fmt.Sprint(q.Records), fmt.Sprint(q.Bytes), f1(q.MinMS), f1(q.MedianMS)})
 	}
-	t.Flush()
+	table(out, rows)
 }
 
 func printSummary(out io.Writer, res *Results) {
@@ -50,3 +62,7 @@ func printSummary(out io.Writer, res *Results) {
 		fmt.Fprintf(out, "CPU profile of the first write run: %s\n", res.Profile)
 	}
 }
+
+func f1(v float64) string { return fmt.Sprintf("%.1f", v) }
+
+func f3(v float64) string { return fmt.Sprintf("%.3f", v) }
