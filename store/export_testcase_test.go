@@ -12,12 +12,14 @@ import (
 	"github.com/tcms/tcms/store/internal/db"
 )
 
-// statementCounter counts the statements a pool sends, transaction control aside.
-type statementCounter struct{ n atomic.Int64 }
+// statementCounter counts the statements a pool sends: transaction
+// control (tx) apart from the rest (n).
+type statementCounter struct{ n, tx atomic.Int64 }
 
 func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	switch strings.ToLower(strings.TrimSpace(d.SQL)) {
 	case "begin", "commit", "rollback":
+		c.tx.Add(1)
 	default:
 		c.n.Add(1)
 	}
@@ -30,6 +32,14 @@ func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQu
 // and a counter of the SQL statements it sends, begin and commit aside.
 func CountingStore(t testing.TB, url string) (*Store, *atomic.Int64) {
 	t.Helper()
+	st, _, n := CountingStoreTx(t, url)
+	return st, n
+}
+
+// CountingStoreTx is CountingStore that also counts the transaction
+// control statements (begin, commit, rollback) it sends.
+func CountingStoreTx(t testing.TB, url string) (st *Store, tx, statements *atomic.Int64) {
+	t.Helper()
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		t.Fatal(err)
@@ -41,5 +51,5 @@ func CountingStore(t testing.TB, url string) (*Store, *atomic.Int64) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	return &Store{pool: pool, q: db.New(pool), cache: newAuthCache()}, &c.n
+	return &Store{pool: pool, q: db.New(pool), cache: newAuthCache()}, &c.tx, &c.n
 }
