@@ -44,6 +44,16 @@ type BulkUpdateArgs struct {
 // create) or update (those present).
 func (f *form) executionValues(create bool) store.ExecutionValues {
 	v := store.ExecutionValues{}
+	// In the order of Kiwi's form, for its error list.
+	switch x := f.v["case_text_version"]; {
+	case !create && x == store.LatestCaseText:
+		v["case_text_version"] = x
+	case create || f.has("case_text_version"):
+		if x == nil {
+			f.fail("case_text_version", msgRequired)
+		}
+		v["case_text_version"] = f.integer("case_text_version", 0)
+	}
 	for _, k := range []string{"run", "case", "status", "build"} {
 		if create || (k == "status" || k == "build") && f.has(k) {
 			// An update may leave build empty: a status fills it in.
@@ -53,15 +63,6 @@ func (f *form) executionValues(create bool) store.ExecutionValues {
 				v[k+"_id"] = nil
 			}
 		}
-	}
-	switch x := f.v["case_text_version"]; {
-	case !create && x == store.LatestCaseText:
-		v["case_text_version"] = x
-	case create || f.has("case_text_version"):
-		if x == nil {
-			f.fail("case_text_version", msgRequired)
-		}
-		v["case_text_version"] = f.integer("case_text_version", 0)
 	}
 	if f.has("sortkey") {
 		v["sortkey"] = nil
