@@ -9,7 +9,9 @@ import (
 
 func TestTestExecutionComments(t *testing.T) {
 	b := mustExecBed(t)
-	comments := func() int { return count(t, b.conn, "SELECT count(*) FROM comments WHERE owner = 'testruns_testexecution'") }
+	comments := func() int {
+		return count(t, b.conn, "SELECT count(*) FROM comments WHERE owner = 'testruns_testexecution'")
+	}
 
 	t.Run("OK", func(t *testing.T) {
 		var c struct {
