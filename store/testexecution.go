@@ -39,21 +39,11 @@ type ExecutionUpdated struct {
 // colour and the durations in float seconds; actual_duration is null
 // unless both dates are set.
 type ExecutionRow struct {
-	ID               int64      `json:"id" db:"id"`
-	Assignee         *int64     `json:"assignee" db:"assignee"`
-	TestedBy         *int64     `json:"tested_by" db:"tested_by"`
-	CaseTextVersion  int64      `json:"case_text_version" db:"case_text_version"`
-	StartDate        *time.Time `json:"start_date" db:"start_date"`
-	StopDate         *time.Time `json:"stop_date" db:"stop_date"`
-	Sortkey          *int64     `json:"sortkey" db:"sortkey"`
-	Run              int64      `json:"run" db:"run"`
-	Case             int64      `json:"case" db:"case"`
-	Build            int64      `json:"build" db:"build"`
-	Status           int64      `json:"status" db:"status"`
-	StatusIcon       string     `json:"status__icon" db:"status__icon"`
-	StatusColor      string     `json:"status__color" db:"status__color"`
-	ExpectedDuration float64    `json:"expected_duration" db:"expected_duration"`
-	ActualDuration   *float64   `json:"actual_duration" db:"actual_duration"`
+	ExecutionCore
+	StatusIcon       string   `json:"status__icon" db:"status__icon"`
+	StatusColor      string   `json:"status__color" db:"status__color"`
+	ExpectedDuration float64  `json:"expected_duration" db:"expected_duration"`
+	ActualDuration   *float64 `json:"actual_duration" db:"actual_duration"`
 	ExecutionNames
 }
 
