@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,5 +110,51 @@ func TestReportExecutionsAllOrNothing(t *testing.T) {
 	rows, err := st.ReportExecutions(t.Context(), by, nil)
 	if err != nil || rows == nil || len(rows) != 0 {
 		t.Fatalf("empty bulk update: %v %v", rows, err)
+	}
+}
+
+// TestReportExecutionsConcurrently has CI jobs report the same executions
+// at once, in opposite orders, beside single updates: the executions are
+// locked in id order, so no call deadlocks or loses its history row.
+func TestReportExecutionsConcurrently(t *testing.T) {
+	st, conn, _ := MustOpen(t)
+	by := store.Principal{UserID: MustCreateUser(t, st, "ci").ID}
+	_, execs, _ := MustExecutions(t, conn, 50)
+	const jobs = 8
+	errs := make(chan error, 2*jobs)
+	var wg sync.WaitGroup
+	for j := range jobs {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			status := int64(4 + j%2)
+			results := make([]store.ExecutionResult, len(execs))
+			for i, id := range execs {
+				if j%2 == 1 {
+					id = execs[len(execs)-1-i]
+				}
+				results[i] = store.ExecutionResult{ID: id, Status: &status, Comment: "job"}
+			}
+			_, err := st.ReportExecutions(t.Context(), by, results)
+			errs <- err
+		}()
+		go func() {
+			defer wg.Done()
+			_, err := st.UpdateExecution(t.Context(), by, execs[j], store.ExecutionValues{"sortkey": int64(j)})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var history, comments int
+	conn.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM history WHERE owner = 'testruns_testexecution'),
+		(SELECT count(*) FROM comments)`).Scan(&history, &comments)
+	if history != jobs*len(execs)+jobs || comments != jobs*len(execs) {
+		t.Fatalf("%d history rows, %d comments", history, comments)
 	}
 }
