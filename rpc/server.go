@@ -79,6 +79,7 @@ func (s *Server) services() []service {
 		{"TestExecution", &TestExecution{s}, slices.Concat(testExecutionMethods, testExecutionLinkMethods)},
 		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
 		{"TestPlan", &TestPlan{s}, testPlanMethods},
+		{"TestRun", &TestRun{s}, slices.Concat(testRunMethods, testRunLinkMethods, testRunCaseMethods)},
 		{"User", &User{s}, userMethods},
 		{"Version", &Version{s}, versionMethods},
 		{"system", &System{s}, systemMethods},

@@ -54,18 +54,12 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 	if len(query) == 0 {
 		return 0, nil, Errorf(Invalid, "TestCase.remove needs a non-empty query; an empty one would delete every test case.")
 	}
-	counts := map[string]int64{}
+	var counts map[string]int64
 	var total int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rows, err := Select[struct {
-			ID int64 `db:"id"`
-		}](ctx, tx, caseEntity, "SELECT tc.id "+caseFrom, query, "ORDER BY tc.id FOR UPDATE OF tc")
+		ids, err := lockMatching(ctx, tx, caseEntity, "tc", caseFrom, query)
 		if err != nil {
 			return err
-		}
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
 		}
 		var plans, tags, comps, props, comments, files, cases int64
 		err = tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM test_case_plans WHERE case_id = ANY($1)),
@@ -84,14 +78,9 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 		if err != nil {
 			return err
 		}
-		for model, n := range map[string]int64{"testcases.TestCase": cases, "testcases.TestCasePlan": plans,
+		total, counts = deleted("testcases.TestCase", map[string]int64{"testcases.TestCase": cases, "testcases.TestCasePlan": plans,
 			"testcases.TestCaseTag": tags, "testcases.TestCaseComponent": comps, "testcases.Property": props,
-			"django_comments.Comment": comments, "attachments.Attachment": files} {
-			if n > 0 || model == "testcases.TestCase" {
-				counts[model] = n
-				total += n
-			}
-		}
+			"django_comments.Comment": comments, "attachments.Attachment": files})
 		return nil
 	})
 	if err != nil {

@@ -49,7 +49,7 @@ func TestExecutionHotPathOneStatement(t *testing.T) {
 	user := MustCreatePlainUser(t, MustOpenAnother(t, u), "ci")
 	run, execs, b2 := MustExecutions(t, conn, 200)
 	MustExec(t, conn, "UPDATE test_runs SET build_id = $1 WHERE id = $2", b2, run) // the run's current build
-	st, tx, n := store.CountingStoreTx(t, u)
+	st, c := store.CountingStore(t, u)
 	by := store.Principal{UserID: user.ID, Username: user.Username}
 	start, stop := time.Date(2026, 1, 6, 20, 30, 0, 0, time.UTC), time.Date(2026, 1, 6, 20, 31, 0, 0, time.UTC)
 
@@ -60,11 +60,11 @@ func TestExecutionHotPathOneStatement(t *testing.T) {
 	if got.Status != 4 || got.StatusName != "PASSED" || *got.TestedBy != user.ID || got.Build != b2 || !got.StopDate.Equal(stop) {
 		t.Fatalf("update: %+v", got)
 	}
-	if n.Load() != 1 || tx.Load() != 0 {
-		t.Fatalf("TestExecution.update sent %d statements and %d transaction controls, want 1 and 0", n.Load(), tx.Load())
+	if c.N.Load() != 1 || c.TxControl.Load() != 0 {
+		t.Fatalf("TestExecution.update sent %d statements and %d transaction controls, want 1 and 0", c.N.Load(), c.TxControl.Load())
 	}
 
-	n.Store(0)
+	c.N.Store(0)
 	results := make([]store.ExecutionResult, 0, len(execs)-1)
 	for i, id := range execs[1:] {
 		status := int64(4 + i%2)
@@ -80,8 +80,8 @@ func TestExecutionHotPathOneStatement(t *testing.T) {
 	if len(rows) != len(results) || rows[0].ID != execs[1] || rows[1].StatusName != "FAILED" || rows[198].ID != execs[199] || rows[5].Build != b2 {
 		t.Fatalf("bulk_update: %d rows, first %+v", len(rows), rows[0])
 	}
-	if n.Load() != 1 || tx.Load() != 0 {
-		t.Fatalf("TestExecution.bulk_update sent %d statements and %d transaction controls, want 1 and 0", n.Load(), tx.Load())
+	if c.N.Load() != 1 || c.TxControl.Load() != 0 {
+		t.Fatalf("TestExecution.bulk_update sent %d statements and %d transaction controls, want 1 and 0", c.N.Load(), c.TxControl.Load())
 	}
 	var comments, history int
 	conn.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM comments WHERE owner = 'testruns_testexecution'),
