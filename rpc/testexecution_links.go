@@ -177,22 +177,11 @@ type ExecutionAttachmentArgs struct {
 // AddAttachment answers TestExecution.add_attachment; a missing execution
 // is worded as Kiwi's 404.
 func (t *TestExecution) AddAttachment(r *http.Request, args *ExecutionAttachmentArgs, _ *any) error {
-	if err := t.s.store.RecordExists(r.Context(), store.TestExecutionOwner, args.ExecutionID); err != nil {
-		if store.ErrorKind(err) == store.NotFound {
-			return store.Errorf(store.NotFound, "No TestExecution matches the given query.")
-		}
-		return err
-	}
-	_, err := t.s.addAttachment(r, store.TestExecutionOwner, args.ExecutionID, args.Filename, args.B64Content)
-	return err
+	return t.s.attachTo(r, store.TestExecutionOwner, "TestExecution", args.ExecutionID, args.Filename, args.B64Content)
 }
 
 // ListAttachments answers TestExecution.list_attachments.
-func (t *TestExecution) ListAttachments(r *http.Request, args *ExecutionIDArgs, reply *[]store.Attachment) error {
-	if err := t.s.store.RecordExists(r.Context(), store.TestExecutionOwner, args.ExecutionID); err != nil {
-		return err
-	}
-	var err error
-	*reply, err = t.s.listAttachments(r, store.TestExecutionOwner, args.ExecutionID)
+func (t *TestExecution) ListAttachments(r *http.Request, args *ExecutionIDArgs, reply *[]store.Attachment) (err error) {
+	*reply, err = t.s.recordAttachments(r, store.TestExecutionOwner, args.ExecutionID)
 	return err
 }
