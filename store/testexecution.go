@@ -137,7 +137,7 @@ var userColumns = map[string]string{
 // resolveUsers replaces the UserRefs of v by user ids: ids and digit
 // strings as they are (the FK answers for unknown ones), usernames and
 // emails by one lookup each. It returns the values as given, for
-// execUserError.
+// execError.
 func (s *Store) resolveUsers(ctx context.Context, v ExecutionValues) (map[string]any, error) {
 	given := map[string]any{}
 	for _, col := range userColumns {
