@@ -43,7 +43,7 @@ export PGBIN PG_DRY_RUN
 GOFILES = $$(find . \( -name '.?*' -o -path ./bin \) -prune -o -name '*.go' -print)
 
 # What `make bench` runs (docs/performance.md): tcms-bench flags, then runs.
-BENCH_ARGS ?= -cpuprofile write:1:100 write:8:40 read
+BENCH_ARGS ?= -cpuprofile write:1:100 write:8:30 read
 
 .PHONY: help run test bench build lint generate docs fuzz stop clean-data db-url pg-run pg-test
 
