@@ -113,19 +113,39 @@ func tagsInOrder(names []string, ids map[string]int64) []int64 {
 	return out
 }
 
+// tagEntity's relations name the link rows of tagSelect's joins, not
+// EXISTS subqueries: as in Django, where values() reuses the joins of the
+// filter, {"run": 5} keeps the rows whose run is 5, with every
+// combination of the tag's other records.
 var tagEntity = entity(&Entity{Model: "Tag", Fields: map[string]Field{
-	"id": {Expr: "t.id", Kind: IntField}, "name": {Expr: "t.name", Kind: TextField},
+	"id":            {Expr: "t.id", Kind: IntField},
+	"name":          {Expr: "t.name", Kind: TextField},
+	"case":          {Expr: "ct.case_id", Kind: IntField},
+	"case__id":      {Expr: "ct.case_id", Kind: IntField},
+	"case__summary": {Expr: "(SELECT summary FROM test_cases WHERE id = ct.case_id)", Kind: TextField},
+	"plan":          {Expr: "pt.plan_id", Kind: IntField},
+	"plan__id":      {Expr: "pt.plan_id", Kind: IntField},
+	"plan__name":    {Expr: "(SELECT name FROM test_plans WHERE id = pt.plan_id)", Kind: TextField},
+	"run":           {Expr: "rt.run_id", Kind: IntField},
+	"run__id":       {Expr: "rt.run_id", Kind: IntField},
+	"run__summary":  {Expr: "(SELECT summary FROM test_runs WHERE id = rt.run_id)", Kind: TextField},
+	"execution":     {Expr: "et.execution_id", Kind: IntField},
+	"execution__id": {Expr: "et.execution_id", Kind: IntField},
 }})
 
-// tagSelect is Tag.filter's row query. The labelled records' tables do not
-// exist yet; as each arrives, LEFT JOIN its link table (e.g. test_case_tags
-// tc ON tc.tag_id = t.id) here, select its record id in place of the NULL
-// (one row per combination, as Kiwi) and add the relation to tagEntity.
-const tagSelect = `SELECT t.id, t.name, NULL::bigint AS "case", NULL::bigint AS plan, NULL::bigint AS run,
-	NULL::bigint AS execution, NULL::bigint AS bugs
-FROM tags t`
+// tagSelect is Tag.filter's row query: one row per combination of the
+// tag's cases, plans, runs and executions (ids or null), as Kiwi. There is
+// no bugs table yet, so bugs is null.
+const tagSelect = `SELECT t.id, t.name, ct.case_id AS "case", pt.plan_id AS plan, rt.run_id AS run,
+	et.execution_id AS execution, NULL::bigint AS bugs
+FROM tags t
+LEFT JOIN test_case_tags ct ON ct.tag_id = t.id
+LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id
+LEFT JOIN test_run_tags rt ON rt.tag_id = t.id
+LEFT JOIN test_execution_tags et ON et.tag_id = t.id`
 
-// FilterTags answers a Kiwi query dict over tags, by id.
+// FilterTags answers a Kiwi query dict over tags, by id, then by the
+// records.
 func (s *Store) FilterTags(ctx context.Context, query map[string]any) ([]TagRow, error) {
-	return filter[TagRow](ctx, s, tagEntity, tagSelect, query, "ORDER BY t.id")
+	return filter[TagRow](ctx, s, tagEntity, tagSelect, query, "ORDER BY t.id, ct.case_id, pt.plan_id, rt.run_id, et.execution_id")
 }

@@ -48,8 +48,10 @@ func (s *Store) TestCaseHistory(ctx context.Context, caseID int64, query map[str
 }
 
 // RemoveTestCases deletes the test cases a non-empty query matches, with
-// their links, properties, comments and attachments, writing a '-' history
-// row for each; it returns the total and the count per model (S-Delete).
+// their links, properties, comments and attachments and their executions
+// (with the executions' properties, tags, links, comments and attachments),
+// writing a '-' history row for each case; it returns the total and the
+// count per model (S-Delete).
 func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[string]any) (int64, map[string]int64, error) {
 	if len(query) == 0 {
 		return 0, nil, Errorf(Invalid, "TestCase.remove needs a non-empty query; an empty one would delete every test case.")
@@ -67,26 +69,39 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 		for i, r := range rows {
 			ids[i] = r.ID
 		}
-		var plans, tags, comps, props, comments, files, cases int64
-		err = tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM test_case_plans WHERE case_id = ANY($1)),
+		// The cases' executions go by cascade; their comments and
+		// attachments (no foreign key) are deleted with the cases'.
+		var plans, tags, comps, props, execs, execProps, execTags, links, comments, files, cases int64
+		var execIDs []int64
+		err = tx.QueryRow(ctx, `WITH x AS (SELECT id FROM test_executions WHERE case_id = ANY($1) FOR UPDATE)
+			SELECT (SELECT count(*) FROM test_case_plans WHERE case_id = ANY($1)),
 			(SELECT count(*) FROM test_case_tags WHERE case_id = ANY($1)),
 			(SELECT count(*) FROM test_case_components WHERE case_id = ANY($1)),
-			(SELECT count(*) FROM test_case_properties WHERE case_id = ANY($1))`, ids).Scan(&plans, &tags, &comps, &props)
+			(SELECT count(*) FROM test_case_properties WHERE case_id = ANY($1)),
+			ARRAY(SELECT id FROM x),
+			(SELECT count(*) FROM test_execution_properties WHERE execution_id IN (SELECT id FROM x)),
+			(SELECT count(*) FROM test_execution_tags WHERE execution_id IN (SELECT id FROM x)),
+			(SELECT count(*) FROM links WHERE execution_id IN (SELECT id FROM x))`, ids).
+			Scan(&plans, &tags, &comps, &props, &execIDs, &execProps, &execTags, &links)
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $2 AND object_id = ANY($1) RETURNING 1),
-			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1) RETURNING 1),
+		execs = int64(len(execIDs))
+		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments
+				WHERE owner = $2 AND object_id = ANY($1) OR owner = $4 AND object_id = ANY($5) RETURNING 1),
+			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1) OR owner = $4 AND object_id = ANY($5) RETURNING 1),
 			c AS (DELETE FROM test_cases WHERE id = ANY($1) RETURNING *),
 			`+historyStep(caseOwner, "c", "-", caseRecord("c"), 3, "NULL")+`
 			SELECT (SELECT count(*) FROM cm), (SELECT count(*) FROM at), (SELECT count(*) FROM c)`,
-			ids, caseOwner, by.UserID).Scan(&comments, &files, &cases)
+			ids, caseOwner, by.UserID, TestExecutionOwner, execIDs).Scan(&comments, &files, &cases)
 		if err != nil {
 			return err
 		}
 		for model, n := range map[string]int64{"testcases.TestCase": cases, "testcases.TestCasePlan": plans,
 			"testcases.TestCaseTag": tags, "testcases.TestCaseComponent": comps, "testcases.Property": props,
-			"django_comments.Comment": comments, "attachments.Attachment": files} {
+			"django_comments.Comment": comments, "attachments.Attachment": files,
+			"testruns.TestExecution": execs, "testruns.TestExecutionProperty": execProps,
+			"testruns.TestExecutionTag": execTags, "linkreference.LinkReference": links} {
 			if n > 0 || model == "testcases.TestCase" {
 				counts[model] = n
 				total += n
