@@ -117,21 +117,26 @@ func tagsInOrder(names []string, ids map[string]int64) []int64 {
 // EXISTS subqueries: as in Django, where values() reuses the joins of the
 // filter, {"run": 5} keeps the rows whose run is 5, with every
 // combination of the tag's other records.
-var tagEntity = entity(&Entity{Model: "Tag", Fields: map[string]Field{
-	"id":            {Expr: "t.id", Kind: IntField},
-	"name":          {Expr: "t.name", Kind: TextField},
-	"case":          {Expr: "ct.case_id", Kind: IntField},
-	"case__id":      {Expr: "ct.case_id", Kind: IntField},
-	"case__summary": {Expr: "(SELECT summary FROM test_cases WHERE id = ct.case_id)", Kind: TextField},
-	"plan":          {Expr: "pt.plan_id", Kind: IntField},
-	"plan__id":      {Expr: "pt.plan_id", Kind: IntField},
-	"plan__name":    {Expr: "(SELECT name FROM test_plans WHERE id = pt.plan_id)", Kind: TextField},
-	"run":           {Expr: "rt.run_id", Kind: IntField},
-	"run__id":       {Expr: "rt.run_id", Kind: IntField},
-	"run__summary":  {Expr: "(SELECT summary FROM test_runs WHERE id = rt.run_id)", Kind: TextField},
-	"execution":     {Expr: "et.execution_id", Kind: IntField},
-	"execution__id": {Expr: "et.execution_id", Kind: IntField},
-}})
+var tagEntity = entity(&Entity{Model: "Tag", Fields: tagFields()})
+
+// tagFields: for each kind of record, its id from tagSelect's link row and
+// one text field of the record.
+func tagFields() map[string]Field {
+	f := map[string]Field{"id": {Expr: "t.id", Kind: IntField}, "name": {Expr: "t.name", Kind: TextField}}
+	for _, r := range []struct{ name, id, table, text string }{
+		{"case", "ct.case_id", "test_cases", "summary"},
+		{"plan", "pt.plan_id", "test_plans", "name"},
+		{"run", "rt.run_id", "test_runs", "summary"},
+		{"execution", "et.execution_id", "", ""},
+	} {
+		f[r.name] = Field{Expr: r.id, Kind: IntField}
+		f[r.name+"__id"] = Field{Expr: r.id, Kind: IntField}
+		if r.table != "" {
+			f[r.name+"__"+r.text] = Field{Expr: "(SELECT " + r.text + " FROM " + r.table + " WHERE id = " + r.id + ")", Kind: TextField}
+		}
+	}
+	return f
+}
 
 // tagSelect is Tag.filter's row query: one row per combination of the
 // tag's cases, plans, runs and executions (ids or null), as Kiwi. There is

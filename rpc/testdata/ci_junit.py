@@ -77,49 +77,47 @@ class Backend:
         self.tester_id = os.environ.get("TCMS_DEFAULT_TESTER_ID")  # a string, as CI sends it
         self.statuses = {}
 
+    def get_or_create(self, namespace, query, values):
+        """The id of the first record the query finds, else of a new one made of values()."""
+        api = getattr(self.rpc, namespace)
+        found = first(api.filter(query))
+        return found if found is not None else api.create(values())["id"]
+
     def product(self):
-        """Steps 3 (and its repeat in 6): the product, created when missing."""
+        """Step 3 (and its repeat in 6): the product."""
         name = os.environ["TCMS_PRODUCT"]
-        product_id = first(self.rpc.Product.filter({"name": name}))
-        if product_id is None:
-            classification = first(self.rpc.Classification.filter({}))
-            product_id = self.rpc.Product.create({"name": name, "classification": classification})["id"]
-        return product_id, name
+        classification = lambda: first(self.rpc.Classification.filter({}))
+        return self.get_or_create("Product", {"name": name}, lambda: {"name": name, "classification": classification()}), name
 
     def version(self, product_id):
-        """Step 4: the version, created when missing."""
+        """Step 4: the version."""
         value = os.environ["TCMS_PRODUCT_VERSION"]
-        version_id = first(self.rpc.Version.filter({"product": product_id, "value": value}))
-        if version_id is None:
-            version_id = self.rpc.Version.create({"product": product_id, "value": value})["id"]
-        return version_id, value
+        values = {"product": product_id, "value": value}
+        return self.get_or_create("Version", values, lambda: values), value
 
     def build(self, version_id):
-        """Step 5: the build, created when missing."""
+        """Step 5: the build."""
         name = os.environ["TCMS_BUILD"]
-        build_id = first(self.rpc.Build.filter({"name": name, "version": version_id}))
-        if build_id is None:
-            build_id = self.rpc.Build.create({"name": name, "version": version_id})["id"]
-        return build_id, name
+        values = {"name": name, "version": version_id}
+        return self.get_or_create("Build", values, lambda: values), name
 
     def plan(self):
-        """Step 6: the plan named after product and version, created when missing."""
+        """Step 6: the plan named after product and version."""
         assert self.rpc.TestRun.filter({"pk": 0}) == []
         assert self.rpc.TestPlan.filter({"pk": 0}) == []
         product_id, product = self.product()
         version_id, version = self.version(product_id)
         name = f"{self.prefix} Plan for {product} ({version})"
-        plan_id = first(self.rpc.TestPlan.filter({"name": name, "product": product_id, "product_version": version_id}))
-        if plan_id is None:
-            plan_type = first(self.rpc.PlanType.filter({"name": "Integration"}))
-            if plan_type is None:
-                plan_type = self.rpc.PlanType.create({"name": "Integration"})["id"]
-            values = {"name": name, "text": f"Created by {PLUGIN}, version 0", "product": product_id,
-                      "product_version": version_id, "is_active": True, "type": plan_type}
+
+        def values():
+            plan_type = self.get_or_create("PlanType", {"name": "Integration"}, lambda: {"name": "Integration"})
+            v = {"name": name, "text": f"Created by {PLUGIN}, version 0", "product": product_id,
+                 "product_version": version_id, "is_active": True, "type": plan_type}
             if self.tester_id:
-                values["author"] = self.tester_id
-            plan_id = self.rpc.TestPlan.create(values)["id"]
-        return plan_id
+                v["author"] = self.tester_id
+            return v
+
+        return self.get_or_create("TestPlan", {"name": name, "product": product_id, "product_version": version_id}, values)
 
     def configure(self):
         self.rpc.Auth.login(self.username, self.password)  # step 1
@@ -158,12 +156,10 @@ class Backend:
 
     def report(self, result):
         status = self.status_id(result.status)
-        case_id = first(self.rpc.TestCase.filter({"summary": result.summary, "category__product": self.product_id}))  # step 13
-        if case_id is None:
-            case_id = self.rpc.TestCase.create({
-                "summary": result.summary, "category": self.category, "priority": self.priority,
-                "case_status": self.confirmed, "notes": CREATED_BY, "is_automated": True,
-            })["id"]
+        case_id = self.get_or_create("TestCase", {"summary": result.summary, "category__product": self.product_id}, lambda: {  # step 13
+            "summary": result.summary, "category": self.category, "priority": self.priority,
+            "case_status": self.confirmed, "notes": CREATED_BY, "is_automated": True,
+        })
         if not self.rpc.TestCase.filter({"pk": case_id, "plan": self.plan_id}):  # step 14
             self.rpc.TestPlan.add_case(self.plan_id, case_id)
         executions = self.rpc.TestRun.add_case(self.run_id, case_id)  # step 15
