@@ -57,6 +57,7 @@ test: export TEST_DATABASE_URL := $(or $(TEST_DATABASE_URL),$(TEST_URL))
 test: $(if $(TEST_DATABASE_URL),,pg-test) lint ## gofmt, vet, sqlc diff, tests and short fuzzing
 	$(GO) run $(SQLC) diff
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race -run 'Concurrent' ./...
 	@$(MAKE) --no-print-directory fuzz
 
 build: ## build bin/tcms

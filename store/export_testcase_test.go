@@ -12,34 +12,36 @@ import (
 	"github.com/tcms/tcms/store/internal/db"
 )
 
-// statementCounter counts the statements a pool sends, transaction control aside.
-type statementCounter struct{ n atomic.Int64 }
+// StatementCounter counts the statements a pool sends: N the statements
+// proper, TxControl the BEGIN, COMMIT and ROLLBACK around them.
+type StatementCounter struct{ N, TxControl atomic.Int64 }
 
-func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+func (c *StatementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	switch strings.ToLower(strings.TrimSpace(d.SQL)) {
 	case "begin", "commit", "rollback":
+		c.TxControl.Add(1)
 	default:
-		c.n.Add(1)
+		c.N.Add(1)
 	}
 	return ctx
 }
 
-func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (c *StatementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // CountingStore is a Store over its own pool (no listener: reads only)
 // and a counter of the SQL statements it sends, begin and commit aside.
-func CountingStore(t testing.TB, url string) (*Store, *atomic.Int64) {
+func CountingStore(t testing.TB, url string) (*Store, *StatementCounter) {
 	t.Helper()
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &statementCounter{}
+	c := &StatementCounter{}
 	cfg.ConnConfig.Tracer = c
 	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	return &Store{pool: pool, q: db.New(pool), cache: newAuthCache()}, &c.n
+	return &Store{pool: pool, q: db.New(pool), cache: newAuthCache()}, c
 }

@@ -45,7 +45,7 @@ func TestFilterTestCasesOneQuery(t *testing.T) {
 	if len(rows) != 10000 || rows[9999].SetupDuration == nil || *rows[9999].SetupDuration != 10000 || rows[0].AuthorUsername != "bulk" {
 		t.Fatalf("got %d rows, last %+v", len(rows), rows[len(rows)-1])
 	}
-	if n := count.Load(); n != 1 {
+	if n := count.N.Load(); n != 1 {
 		t.Fatalf("TestCase.filter sent %d statements, want 1", n)
 	}
 	t.Logf("TestCase.filter answered 10,000 cases in one statement in %v", elapsed)
