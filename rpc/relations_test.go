@@ -39,8 +39,8 @@ func mustRunSQL(t *testing.T, conn *pgx.Conn, plan int64, summary string, cases 
 	return run, execs
 }
 
-// ids lists the ids of rows read off the wire.
-func ids[T any](rows []T, id func(T) int64) string {
+// rowIDs lists the ids of rows read off the wire.
+func rowIDs[T any](rows []T, id func(T) int64) string {
 	out := make([]int64, len(rows))
 	for i, r := range rows {
 		out[i] = id(r)
@@ -64,7 +64,7 @@ func TestTagFilterRelations(t *testing.T) {
 	rows := func(got []store.TagRow) []string {
 		out := make([]string, len(got))
 		for i, r := range got {
-			out[i] = r.Name + " " + row(deref(r.Case), deref(r.Plan), deref(r.Run), deref(r.Execution))
+			out[i] = r.Name + " " + row(orNil(r.Case), orNil(r.Plan), orNil(r.Run), orNil(r.Execution))
 			if r.Bugs != nil {
 				t.Fatalf("bugs: %+v", r)
 			}
@@ -110,7 +110,7 @@ func TestTagFilterRelations(t *testing.T) {
 	})
 }
 
-func deref(p *int64) any {
+func orNil(p *int64) any {
 	if p == nil {
 		return nil
 	}
@@ -132,20 +132,20 @@ func TestFilterByRuns(t *testing.T) {
 	t.Run("TestCase", func(t *testing.T) {
 		var got []wireCase
 		result(t, tester.json("TestCase.filter", map[string]any{"executions__run": run}), &got)
-		if ids(got, caseIDs) != fmt.Sprint([]int64{c1, c2}) {
+		if rowIDs(got, caseIDs) != fmt.Sprint([]int64{c1, c2}) {
 			t.Fatalf("cases of run %d: %v", run, got)
 		}
 		// A case in two runs is one row.
 		tester.viaXML(t, &got, "TestCase.filter", map[string]any{"executions__run__in": []any{run, run2}, "executions__status": 5})
-		if ids(got, caseIDs) != fmt.Sprint([]int64{c1, c2}) {
+		if rowIDs(got, caseIDs) != fmt.Sprint([]int64{c1, c2}) {
 			t.Fatalf("cases of both runs: %v", got)
 		}
 		result(t, tester.json("TestCase.filter", map[string]any{"executions": execs[1]}), &got)
-		if ids(got, caseIDs) != fmt.Sprint([]int64{c2}) {
+		if rowIDs(got, caseIDs) != fmt.Sprint([]int64{c2}) {
 			t.Fatalf("case of execution %d: %v", execs[1], got)
 		}
 		result(t, tester.json("TestCase.filter", map[string]any{"executions__isnull": true}), &got)
-		if ids(got, caseIDs) != fmt.Sprint([]int64{c3}) {
+		if rowIDs(got, caseIDs) != fmt.Sprint([]int64{c3}) {
 			t.Fatalf("cases without executions: %v", got)
 		}
 		tester.empty(t, "TestCase.filter", map[string]any{"executions__run": run2 + 1})
@@ -156,15 +156,15 @@ func TestFilterByRuns(t *testing.T) {
 	t.Run("TestPlan", func(t *testing.T) {
 		var got []wirePlanRow
 		result(t, tester.json("TestPlan.filter", map[string]any{"run": run2}), &got)
-		if ids(got, planIDs) != fmt.Sprint([]int64{p.ID}) {
+		if rowIDs(got, planIDs) != fmt.Sprint([]int64{p.ID}) {
 			t.Fatalf("plan of run %d: %v", run2, got)
 		}
 		tester.viaXML(t, &got, "TestPlan.filter", map[string]any{"run__summary__in": []any{"first", "second"}})
-		if ids(got, planIDs) != fmt.Sprint([]int64{p.ID}) {
+		if rowIDs(got, planIDs) != fmt.Sprint([]int64{p.ID}) {
 			t.Fatalf("plan of two runs is one row: %v", got)
 		}
 		result(t, tester.json("TestPlan.filter", map[string]any{"run__isnull": true}), &got)
-		if ids(got, planIDs) != fmt.Sprint([]int64{other.ID}) {
+		if rowIDs(got, planIDs) != fmt.Sprint([]int64{other.ID}) {
 			t.Fatalf("plans without runs: %v", got)
 		}
 		tester.empty(t, "TestPlan.filter", map[string]any{"run": run2 + 1})
