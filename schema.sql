@@ -493,3 +493,35 @@ CREATE TABLE IF NOT EXISTS links (
 );
 CREATE INDEX IF NOT EXISTS links_execution_id_idx ON links (execution_id);
 CREATE INDEX IF NOT EXISTS links_url_idx ON links (url);
+
+-- Kiwi's own bug tracker (issue 7): bugs, linked to executions and tagged.
+CREATE TABLE IF NOT EXISTS bugs (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    summary     varchar(255) NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    status      boolean NOT NULL DEFAULT true,
+    reporter_id bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    assignee_id bigint REFERENCES users ON DELETE SET NULL,
+    product_id  bigint NOT NULL REFERENCES products ON DELETE CASCADE,
+    version_id  bigint NOT NULL REFERENCES versions ON DELETE CASCADE,
+    build_id    bigint NOT NULL REFERENCES builds ON DELETE CASCADE,
+    severity_id bigint REFERENCES severities ON DELETE SET NULL
+);
+COMMENT ON COLUMN bugs.status IS 'true: open, false: closed.';
+CREATE INDEX IF NOT EXISTS bugs_summary_idx ON bugs (summary);
+CREATE INDEX IF NOT EXISTS bugs_created_at_idx ON bugs (created_at);
+CREATE INDEX IF NOT EXISTS bugs_product_id_idx ON bugs (product_id);
+
+CREATE TABLE IF NOT EXISTS bug_executions (
+    bug_id       bigint NOT NULL REFERENCES bugs ON DELETE CASCADE,
+    execution_id bigint NOT NULL REFERENCES test_executions ON DELETE CASCADE,
+    PRIMARY KEY (bug_id, execution_id)
+);
+CREATE INDEX IF NOT EXISTS bug_executions_execution_id_idx ON bug_executions (execution_id);
+
+CREATE TABLE IF NOT EXISTS bug_tags (
+    bug_id bigint NOT NULL REFERENCES bugs ON DELETE CASCADE,
+    tag_id bigint NOT NULL REFERENCES tags ON DELETE CASCADE,
+    PRIMARY KEY (bug_id, tag_id)
+);
+CREATE INDEX IF NOT EXISTS bug_tags_tag_id_idx ON bug_tags (tag_id);

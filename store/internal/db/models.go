@@ -33,6 +33,30 @@ type Attachment struct {
 	Created   time.Time
 }
 
+type Bug struct {
+	ID        int64
+	Summary   string
+	CreatedAt time.Time
+	// true: open, false: closed.
+	Status     bool
+	ReporterID int64
+	AssigneeID *int64
+	ProductID  int64
+	VersionID  int64
+	BuildID    int64
+	SeverityID *int64
+}
+
+type BugExecution struct {
+	BugID       int64
+	ExecutionID int64
+}
+
+type BugTag struct {
+	BugID int64
+	TagID int64
+}
+
 // Issue trackers, as Kiwi's testcases.BugSystem.
 type BugTracker struct {
 	ID          int64
