@@ -39,6 +39,20 @@ func mustRunSQL(t *testing.T, conn *pgx.Conn, plan int64, summary string, cases 
 	return run, execs
 }
 
+// mustBugSQL inserts a bug of the version's product and first build, behind
+// the server's back, and returns its id.
+func mustBugSQL(t *testing.T, conn *pgx.Conn, version int64, summary string) int64 {
+	t.Helper()
+	var id int64
+	err := conn.QueryRow(t.Context(), `INSERT INTO bugs (summary, reporter_id, product_id, version_id, build_id)
+		SELECT $2, (SELECT min(id) FROM users), v.product_id, v.id, (SELECT min(b.id) FROM builds b WHERE b.version_id = v.id)
+		FROM versions v WHERE v.id = $1 RETURNING id`, version, summary).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // rowIDs lists the ids of rows read off the wire.
 func rowIDs[T any](rows []T, id func(T) int64) string {
 	out := make([]int64, len(rows))
@@ -54,20 +68,19 @@ func TestTagFilterRelations(t *testing.T) {
 	conn := ts.mustDB()
 	c1, c2 := mustPlanCase(t, conn, b.f.product, "one"), mustPlanCase(t, conn, b.f.product, "two")
 	run, execs := mustRunSQL(t, conn, p.ID, "nightly run", c1, c1)
+	bug := mustBugSQL(t, conn, b.f.version, "crash")
 	mustExec(t, conn, `WITH t AS (INSERT INTO tags (name) VALUES ('t'), ('solo') RETURNING id, name),
 		ct AS (INSERT INTO test_case_tags (case_id, tag_id) SELECT $1, id FROM t WHERE name = 't'),
 		pt AS (INSERT INTO test_plan_tags (plan_id, tag_id) SELECT $2, id FROM t WHERE name = 't'),
-		rt AS (INSERT INTO test_run_tags (run_id, tag_id) SELECT $3, id FROM t WHERE name = 't')
-		INSERT INTO test_execution_tags (execution_id, tag_id) SELECT e, id FROM t, unnest($4::bigint[]) e WHERE name = 't'`,
-		c1, p.ID, run, execs)
-	row := func(case_, plan, run, exec any) string { return fmt.Sprint(case_, plan, run, exec) }
+		rt AS (INSERT INTO test_run_tags (run_id, tag_id) SELECT $3, id FROM t WHERE name = 't'),
+		et AS (INSERT INTO test_execution_tags (execution_id, tag_id) SELECT e, id FROM t, unnest($4::bigint[]) e WHERE name = 't')
+		INSERT INTO bug_tags (bug_id, tag_id) SELECT $5, id FROM t WHERE name = 't'`,
+		c1, p.ID, run, execs, bug)
+	row := func(ids ...any) string { return fmt.Sprint(ids...) }
 	rows := func(got []store.TagRow) []string {
 		out := make([]string, len(got))
 		for i, r := range got {
-			out[i] = r.Name + " " + row(orNil(r.Case), orNil(r.Plan), orNil(r.Run), orNil(r.Execution))
-			if r.Bugs != nil {
-				t.Fatalf("bugs: %+v", r)
-			}
+			out[i] = r.Name + " " + row(orNil(r.Case), orNil(r.Plan), orNil(r.Run), orNil(r.Execution), orNil(r.Bugs))
 		}
 		return out
 	}
@@ -77,12 +90,13 @@ func TestTagFilterRelations(t *testing.T) {
 			t.Fatalf("got %q, want %q", g, want)
 		}
 	}
-	full := func(exec int64) string { return "t " + row(c1, p.ID, run, exec) }
+	full := func(exec int64) string { return "t " + row(c1, p.ID, run, exec, bug) }
+	const solo = "solo <nil> <nil> <nil> <nil> <nil>"
 
 	t.Run("OK", func(t *testing.T) {
 		var got []store.TagRow
 		result(t, tester.json("Tag.filter", map[string]any{}), &got)
-		want(got, full(execs[0]), full(execs[1]), "solo <nil> <nil> <nil> <nil>")
+		want(got, full(execs[0]), full(execs[1]), solo)
 		tester.viaXML(t, &got, "Tag.filter", map[string]any{"run": run})
 		want(got, full(execs[0]), full(execs[1]))
 		// Django reuses the filter's join for the values: only the matching
@@ -93,15 +107,17 @@ func TestTagFilterRelations(t *testing.T) {
 		want(got, full(execs[0]))
 		result(t, tester.json("Tag.filter", map[string]any{"case__summary": "one", "plan__name": "tagged plan", "plan": p.ID, "case": c1}), &got)
 		want(got, full(execs[0]), full(execs[1]))
+		result(t, tester.json("Tag.filter", map[string]any{"bugs__summary": "crash", "bugs": bug}), &got)
+		want(got, full(execs[0]), full(execs[1]))
 		result(t, tester.json("Tag.filter", map[string]any{"execution__isnull": true}), &got)
-		want(got, "solo <nil> <nil> <nil> <nil>")
+		want(got, solo)
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		tester.empty(t, "Tag.filter", map[string]any{"case": c2})
 		tester.empty(t, "Tag.filter", map[string]any{"run": run + 1})
 	})
 	t.Run("ErrBadInput", func(t *testing.T) {
-		tester.fault(t, CodeInternal, "Internal error: Cannot resolve keyword 'runs' into field. Choices are: case, execution, id, name, plan, run.",
+		tester.fault(t, CodeInternal, "Internal error: Cannot resolve keyword 'runs' into field. Choices are: bugs, case, execution, id, name, plan, run.",
 			"Tag.filter", map[string]any{"runs": run})
 		tester.fault(t, CodeInternal, "Internal error: Field 'run' expected a number but got 'x'.", "Tag.filter", map[string]any{"run": "x"})
 	})
@@ -186,10 +202,11 @@ func TestTestCaseRemoveExecutions(t *testing.T) {
 		et AS (INSERT INTO test_execution_tags (execution_id, tag_id) SELECT e, t.id FROM t, unnest($1::bigint[]) e),
 		ep AS (INSERT INTO test_execution_properties (execution_id, name, value) VALUES ($2, 'os', 'linux'), ($2, 'os', 'mac')),
 		l AS (INSERT INTO links (execution_id, url) VALUES ($2, 'https://ci.example.com/1')),
+		bx AS (INSERT INTO bug_executions (bug_id, execution_id) VALUES ($3, $2)),
 		cm AS (INSERT INTO comments (owner, object_id, comment)
 			SELECT 'testruns_testexecution', e, 'failed' FROM unnest($1::bigint[]) e)
 		INSERT INTO attachments (owner, object_id, filename, content, creator_id) VALUES ('testruns_testexecution', $2, 'log.txt', 'x', 1)`,
-		execs, execs[0])
+		execs, execs[0], mustBugSQL(t, conn, b.f.version, "crash"))
 	left := func() string {
 		return fmt.Sprint(count(t, conn, "SELECT count(*) FROM test_executions"), count(t, conn, "SELECT count(*) FROM comments"),
 			count(t, conn, "SELECT count(*) FROM attachments"), count(t, conn, "SELECT count(*) FROM links"))
@@ -201,7 +218,7 @@ func TestTestCaseRemoveExecutions(t *testing.T) {
 	}
 	var got []any
 	result(t, tester.json("TestCase.remove", map[string]any{"executions": execs[0]}), &got)
-	if fmt.Sprint(got) != "[11 map[attachments.Attachment:1 django_comments.Comment:2 linkreference.LinkReference:1 testcases.TestCase:1 "+
+	if fmt.Sprint(got) != "[12 map[attachments.Attachment:1 bugs.Bug_executions:1 django_comments.Comment:2 linkreference.LinkReference:1 testcases.TestCase:1 "+
 		"testruns.TestExecution:2 testruns.TestExecutionProperty:2 testruns.TestExecutionTag:2]]" {
 		t.Fatalf("remove: %v", got)
 	}

@@ -128,6 +128,7 @@ func tagFields() map[string]Field {
 		{"plan", "pt.plan_id", "test_plans", "name"},
 		{"run", "rt.run_id", "test_runs", "summary"},
 		{"execution", "et.execution_id", "", ""},
+		{"bugs", "bt.bug_id", "bugs", "summary"},
 	} {
 		f[r.name] = Field{Expr: r.id, Kind: IntField}
 		f[r.name+"__id"] = Field{Expr: r.id, Kind: IntField}
@@ -139,18 +140,18 @@ func tagFields() map[string]Field {
 }
 
 // tagSelect is Tag.filter's row query: one row per combination of the
-// tag's cases, plans, runs and executions (ids or null), as Kiwi. There is
-// no bugs table yet, so bugs is null.
+// tag's cases, plans, runs, executions and bugs (ids or null), as Kiwi.
 const tagSelect = `SELECT t.id, t.name, ct.case_id AS "case", pt.plan_id AS plan, rt.run_id AS run,
-	et.execution_id AS execution, NULL::bigint AS bugs
+	et.execution_id AS execution, bt.bug_id AS bugs
 FROM tags t
 LEFT JOIN test_case_tags ct ON ct.tag_id = t.id
 LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id
 LEFT JOIN test_run_tags rt ON rt.tag_id = t.id
-LEFT JOIN test_execution_tags et ON et.tag_id = t.id`
+LEFT JOIN test_execution_tags et ON et.tag_id = t.id
+LEFT JOIN bug_tags bt ON bt.tag_id = t.id`
 
 // FilterTags answers a Kiwi query dict over tags, by id, then by the
 // records.
 func (s *Store) FilterTags(ctx context.Context, query map[string]any) ([]TagRow, error) {
-	return filter[TagRow](ctx, s, tagEntity, tagSelect, query, "ORDER BY t.id, ct.case_id, pt.plan_id, rt.run_id, et.execution_id")
+	return filter[TagRow](ctx, s, tagEntity, tagSelect, query, "ORDER BY t.id, ct.case_id, pt.plan_id, rt.run_id, et.execution_id, bt.bug_id")
 }

@@ -49,9 +49,9 @@ func (s *Store) TestCaseHistory(ctx context.Context, caseID int64, query map[str
 
 // RemoveTestCases deletes the test cases a non-empty query matches, with
 // their links, properties, comments and attachments and their executions
-// (with the executions' properties, tags, links, comments and attachments),
-// writing a '-' history row for each case; it returns the total and the
-// count per model (S-Delete).
+// (with the executions' properties, tags, links, bug links, comments and
+// attachments), writing a '-' history row for each case; it returns the
+// total and the count per model (S-Delete).
 func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[string]any) (int64, map[string]int64, error) {
 	if len(query) == 0 {
 		return 0, nil, Errorf(Invalid, "TestCase.remove needs a non-empty query; an empty one would delete every test case.")
@@ -71,7 +71,7 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 		}
 		// The cases' executions go by cascade; their comments and
 		// attachments (no foreign key) are deleted with the cases'.
-		var plans, tags, comps, props, execs, execProps, execTags, links, comments, files, cases int64
+		var plans, tags, comps, props, execs, execProps, execTags, links, bugLinks, comments, files, cases int64
 		var execIDs []int64
 		err = tx.QueryRow(ctx, `WITH x AS (SELECT id FROM test_executions WHERE case_id = ANY($1) FOR UPDATE)
 			SELECT (SELECT count(*) FROM test_case_plans WHERE case_id = ANY($1)),
@@ -81,8 +81,9 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 			ARRAY(SELECT id FROM x),
 			(SELECT count(*) FROM test_execution_properties WHERE execution_id IN (SELECT id FROM x)),
 			(SELECT count(*) FROM test_execution_tags WHERE execution_id IN (SELECT id FROM x)),
-			(SELECT count(*) FROM links WHERE execution_id IN (SELECT id FROM x))`, ids).
-			Scan(&plans, &tags, &comps, &props, &execIDs, &execProps, &execTags, &links)
+			(SELECT count(*) FROM links WHERE execution_id IN (SELECT id FROM x)),
+			(SELECT count(*) FROM bug_executions WHERE execution_id IN (SELECT id FROM x))`, ids).
+			Scan(&plans, &tags, &comps, &props, &execIDs, &execProps, &execTags, &links, &bugLinks)
 		if err != nil {
 			return err
 		}
@@ -101,7 +102,7 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 			"testcases.TestCaseTag": tags, "testcases.TestCaseComponent": comps, "testcases.Property": props,
 			"django_comments.Comment": comments, "attachments.Attachment": files,
 			"testruns.TestExecution": execs, "testruns.TestExecutionProperty": execProps,
-			"testruns.TestExecutionTag": execTags, "linkreference.LinkReference": links} {
+			"testruns.TestExecutionTag": execTags, "linkreference.LinkReference": links, "bugs.Bug_executions": bugLinks} {
 			if n > 0 || model == "testcases.TestCase" {
 				counts[model] = n
 				total += n
