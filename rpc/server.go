@@ -78,7 +78,7 @@ func (s *Server) services() []service {
 		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
 		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
 		{"TestPlan", &TestPlan{s}, testPlanMethods},
-		{"TestRun", &TestRun{s}, testRunCaseMethods},
+		{"TestRun", &TestRun{s}, slices.Concat(testRunMethods, testRunLinkMethods, testRunCaseMethods)},
 		{"User", &User{s}, userMethods},
 		{"Version", &Version{s}, versionMethods},
 		{"system", &System{s}, systemMethods},

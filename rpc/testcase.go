@@ -103,14 +103,8 @@ func (t *TestCase) Update(r *http.Request, args *CaseUpdateArgs, reply *store.Te
 	if err := f.err(); err != nil {
 		return err
 	}
-	for _, k := range []string{"author", "default_tester", "reviewer"} {
-		if f.has(k) {
-			ref, err := userRef(args.Values[k])
-			if err != nil {
-				return err
-			}
-			v[k+"_id"] = ref
-		}
+	if err := f.userRefs(v, "author", "default_tester", "reviewer"); err != nil {
+		return err
 	}
 	var err error
 	*reply, err = t.s.store.UpdateTestCase(r.Context(), *stateOf(r).who, args.CaseID, v)
@@ -128,12 +122,7 @@ func (t *TestCase) Remove(r *http.Request, args *QueryArgs, reply *[]any) error 
 	if args.Query == nil {
 		return invalidParams("query is required")
 	}
-	total, counts, err := t.s.store.RemoveTestCases(r.Context(), *stateOf(r).who, args.Query)
-	if err != nil {
-		return err
-	}
-	*reply = []any{total, counts}
-	return nil
+	return setDeleted(reply)(t.s.store.RemoveTestCases(r.Context(), *stateOf(r).who, args.Query))
 }
 
 // Sortkeys answers TestCase.sortkeys.

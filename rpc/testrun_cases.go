@@ -6,9 +6,6 @@ import (
 	"github.com/tcms/tcms/store"
 )
 
-// TestRun is the TestRun namespace.
-type TestRun struct{ s *Server }
-
 var testRunCaseMethods = []Method{
 	{Name: "TestRun.add_case", Access: Perms, Perms: []string{"testruns.add_testexecution"}, Returns: "array",
 		Doc: "Adds a case to a run (run_id, case_id) and returns its executions as a list of {id, assignee, tested_by, case_text_version, start_date, stop_date, sortkey, run, case, status, build, tag, properties}. A case already in the run keeps its executions, which are returned. Otherwise the case must be confirmed (\"TC-<id> status is not confirmed\"), and it gets one IDLE execution per combination of its and the run's property values (one when there are none), sortkeys after the run's last, assigned to the case's or else the run's default tester, on the run's build. Concurrent calls for one case create one set of executions."},
@@ -42,11 +39,6 @@ type RunCasesArgs struct {
 func (t *TestRun) AddCases(r *http.Request, args *RunCasesArgs, reply *[]store.AddedExecution) (err error) {
 	*reply, err = t.s.store.AddCasesToRun(r.Context(), *stateOf(r).who, args.RunID, args.CaseIDs)
 	return err
-}
-
-// RunIDArgs name one run.
-type RunIDArgs struct {
-	RunID int64 `json:"run_id"`
 }
 
 // GetCases answers TestRun.get_cases.

@@ -284,6 +284,19 @@ func orNotFound(err error, model string) error {
 	return Errorf(NotFound, "%s matching query does not exist.", model)
 }
 
+// onlyRow returns the row a lookup by id found, or Kiwi's "does not
+// exist" error when it found none.
+func onlyRow[T any](rows []T, err error, model string) (T, error) {
+	if err == nil && len(rows) == 0 {
+		err = orNotFound(nil, model)
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return rows[0], nil
+}
+
 // nonNil turns a nil slice into an empty one, so replies say [] not null.
 func nonNil[T any](s []T) []T {
 	if s == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -95,4 +96,21 @@ type HistoryMeta struct {
 	HistoryChangeReason *string   `json:"history_change_reason"`
 	HistoryType         string    `json:"history_type"`
 	HistoryUserID       *int64    `json:"history_user_id"`
+}
+
+// recordedUpdate is the SQL of one statement that updates the row $1 of
+// table with the assignments set, writes a '~' history row whose change
+// reason lists the changed fields (record is the jsonb copy of a row,
+// user the placeholder of the history user), and selects out over the
+// updated row c. Without assignments it saves the row unchanged, which
+// still writes history.
+func recordedUpdate(table, owner string, record func(string) string, set []string, user int, out string) string {
+	if len(set) == 0 {
+		set = []string{"summary = summary"} // test cases and runs have one
+	}
+	return `WITH o AS (SELECT ` + record("x") + ` AS r FROM ` + table + ` x WHERE x.id = $1),
+	c AS (UPDATE ` + table + ` SET ` + strings.Join(set, ", ") + ` WHERE id = $1 RETURNING *),
+	n AS (SELECT c.id, ` + record("c") + ` AS r FROM c),
+	` + historyStep(owner, "n", "~", "n.r", user, "(SELECT "+changeReason("o.r", "n.r")+" FROM o)") + `
+	SELECT ` + out + ` FROM c`
 }

@@ -164,6 +164,33 @@ func (s *Store) Domain(ctx context.Context) (string, error) {
 	return string(v), translate(err, "Setting")
 }
 
+// lockMatching returns, in id order, the ids of the rows a query selects
+// from the entity's row source (from: "FROM t a JOIN ..."; the row alias
+// is a) and locks those rows until the transaction ends.
+func lockMatching(ctx context.Context, tx pgx.Tx, e *Entity, a, from string, query map[string]any) ([]int64, error) {
+	rows, err := Select[struct {
+		ID int64 `db:"id"`
+	}](ctx, tx, e, "SELECT "+a+".id "+from, query, "ORDER BY "+a+".id FOR UPDATE OF "+a)
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return ids, err
+}
+
+// deleted is S-Delete: the total and the per-model counts of a bulk
+// delete, keeping the models with rows deleted and always main.
+func deleted(main string, counts map[string]int64) (int64, map[string]int64) {
+	var total int64
+	for model, n := range counts {
+		if n == 0 && model != main {
+			delete(counts, model)
+		}
+		total += n
+	}
+	return total, counts
+}
+
 // deleteMatching deletes the rows of table whose id the query selects
 // from the entity's row source (from: " FROM t p JOIN ..."; the row alias
 // is p), in one statement.

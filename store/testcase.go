@@ -200,25 +200,13 @@ func (s *Store) FilterTestCases(ctx context.Context, query map[string]any) ([]Te
 // TestCaseByID returns one test case as S-TestCase-f.
 func (s *Store) TestCaseByID(ctx context.Context, id int64) (TestCaseRow, error) {
 	rows, err := s.FilterTestCases(ctx, map[string]any{"pk": id})
-	if err == nil && len(rows) == 0 {
-		err = orNotFound(nil, "TestCase")
-	}
-	if err != nil {
-		return TestCaseRow{}, err
-	}
-	return rows[0], nil
+	return onlyRow(rows, err, "TestCase")
 }
 
 // caseByID reads one test case inside a transaction.
 func caseByID(ctx context.Context, tx pgx.Tx, id int64) (caseRow, error) {
 	rows, err := Select[caseRow](ctx, tx, caseEntity, caseSelect, map[string]any{"pk": id}, "")
-	if err == nil && len(rows) == 0 {
-		err = orNotFound(nil, "TestCase")
-	}
-	if err != nil {
-		return caseRow{}, err
-	}
-	return rows[0], nil
+	return onlyRow(rows, err, "TestCase")
 }
 
 // CaseValues are column values of a test case, keyed by column name
@@ -318,32 +306,19 @@ func (s *Store) UpdateTestCase(ctx context.Context, by Principal, id int64, v Ca
 		if err := tx.QueryRow(ctx, "SELECT id FROM test_cases WHERE id = $1 FOR UPDATE", id).Scan(&id); err != nil {
 			return err
 		}
-		for k, x := range v {
-			if ref, ok := x.(UserRef); ok {
-				uid, err := resolveUserRef(ctx, tx, ref)
-				if err != nil {
-					return err
-				}
-				if uid == nil && k == "author_id" {
-					return Errorf(Invalid, "A user name or user ID is required.")
-				}
-				v[k] = uid
-			}
+		if err := resolveUserFields(ctx, tx, v, "author_id"); err != nil {
+			return err
 		}
 		cols, args, err := v.columns()
 		if err != nil {
 			return err
 		}
-		set := []string{"summary = summary"} // an update without values still saves
+		set := make([]string, len(cols))
 		for i, c := range cols {
-			set = append(set[:i], fmt.Sprintf("%s = $%d", c, i+2))
+			set[i] = fmt.Sprintf("%s = $%d", c, i+2)
 		}
-		user := len(cols) + 2
-		_, err = tx.Exec(ctx, `WITH o AS (SELECT `+caseRecord("tc")+` AS r FROM test_cases tc WHERE tc.id = $1),
-		c AS (UPDATE test_cases SET `+strings.Join(set, ", ")+` WHERE id = $1 RETURNING *),
-		n AS (SELECT c.id, `+caseRecord("c")+` AS r FROM c),
-		`+historyStep(caseOwner, "n", "~", "n.r", user, "(SELECT "+changeReason("o.r", "n.r")+" FROM o)")+`
-		SELECT 1`, append(append([]any{id}, args...), by.UserID)...)
+		_, err = tx.Exec(ctx, recordedUpdate("test_cases", caseOwner, caseRecord, set, len(cols)+2, "c.id"),
+			append(append([]any{id}, args...), by.UserID)...)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"time"
 
@@ -49,65 +50,43 @@ func (s *Store) TestCaseHistory(ctx context.Context, caseID int64, query map[str
 
 // RemoveTestCases deletes the test cases a non-empty query matches, with
 // their links, properties, comments and attachments and their executions
-// (with the executions' properties, tags, links, bug links, comments and
-// attachments), writing a '-' history row for each case; it returns the
-// total and the count per model (S-Delete).
+// (deleteExecutions), writing a '-' history row for each case and
+// execution; it returns the total and the count per model (S-Delete).
 func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[string]any) (int64, map[string]int64, error) {
 	if len(query) == 0 {
 		return 0, nil, Errorf(Invalid, "TestCase.remove needs a non-empty query; an empty one would delete every test case.")
 	}
-	counts := map[string]int64{}
+	var counts map[string]int64
 	var total int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rows, err := Select[struct {
-			ID int64 `db:"id"`
-		}](ctx, tx, caseEntity, "SELECT tc.id "+caseFrom, query, "ORDER BY tc.id FOR UPDATE OF tc")
+		ids, err := lockMatching(ctx, tx, caseEntity, "tc", caseFrom, query)
 		if err != nil {
 			return err
 		}
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-		}
-		// The cases' executions go by cascade; their comments and
-		// attachments (no foreign key) are deleted with the cases'.
-		var plans, tags, comps, props, execs, execProps, execTags, links, bugLinks, comments, files, cases int64
-		var execIDs []int64
-		err = tx.QueryRow(ctx, `WITH x AS (SELECT id FROM test_executions WHERE case_id = ANY($1) FOR UPDATE)
-			SELECT (SELECT count(*) FROM test_case_plans WHERE case_id = ANY($1)),
-			(SELECT count(*) FROM test_case_tags WHERE case_id = ANY($1)),
-			(SELECT count(*) FROM test_case_components WHERE case_id = ANY($1)),
-			(SELECT count(*) FROM test_case_properties WHERE case_id = ANY($1)),
-			ARRAY(SELECT id FROM x),
-			(SELECT count(*) FROM test_execution_properties WHERE execution_id IN (SELECT id FROM x)),
-			(SELECT count(*) FROM test_execution_tags WHERE execution_id IN (SELECT id FROM x)),
-			(SELECT count(*) FROM links WHERE execution_id IN (SELECT id FROM x)),
-			(SELECT count(*) FROM bug_executions WHERE execution_id IN (SELECT id FROM x))`, ids).
-			Scan(&plans, &tags, &comps, &props, &execIDs, &execProps, &execTags, &links, &bugLinks)
-		if err != nil {
+		// The cases' executions go first, as TestRun.remove takes them.
+		counts = map[string]int64{}
+		if err := deleteExecutions(ctx, tx, by, counts, "case_id = ANY($2)", ids); err != nil {
 			return err
 		}
-		execs = int64(len(execIDs))
-		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments
-				WHERE owner = $2 AND object_id = ANY($1) OR owner = $4 AND object_id = ANY($5) RETURNING 1),
-			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1) OR owner = $4 AND object_id = ANY($5) RETURNING 1),
+		var plans, tags, comps, props, comments, files, cases int64
+		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $2 AND object_id = ANY($1) RETURNING 1),
+			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1) RETURNING 1),
 			c AS (DELETE FROM test_cases WHERE id = ANY($1) RETURNING *),
 			`+historyStep(caseOwner, "c", "-", caseRecord("c"), 3, "NULL")+`
-			SELECT (SELECT count(*) FROM cm), (SELECT count(*) FROM at), (SELECT count(*) FROM c)`,
-			ids, caseOwner, by.UserID, TestExecutionOwner, execIDs).Scan(&comments, &files, &cases)
+			SELECT (SELECT count(*) FROM test_case_plans WHERE case_id = ANY($1)),
+				(SELECT count(*) FROM test_case_tags WHERE case_id = ANY($1)),
+				(SELECT count(*) FROM test_case_components WHERE case_id = ANY($1)),
+				(SELECT count(*) FROM test_case_properties WHERE case_id = ANY($1)),
+				(SELECT count(*) FROM cm), (SELECT count(*) FROM at), (SELECT count(*) FROM c)`,
+			ids, caseOwner, by.UserID).Scan(&plans, &tags, &comps, &props, &comments, &files, &cases)
 		if err != nil {
 			return err
 		}
-		for model, n := range map[string]int64{"testcases.TestCase": cases, "testcases.TestCasePlan": plans,
-			"testcases.TestCaseTag": tags, "testcases.TestCaseComponent": comps, "testcases.Property": props,
-			"django_comments.Comment": comments, "attachments.Attachment": files,
-			"testruns.TestExecution": execs, "testruns.TestExecutionProperty": execProps,
-			"testruns.TestExecutionTag": execTags, "linkreference.LinkReference": links, "bugs.Bug_executions": bugLinks} {
-			if n > 0 || model == "testcases.TestCase" {
-				counts[model] = n
-				total += n
-			}
-		}
+		counts["django_comments.Comment"] += comments
+		counts["attachments.Attachment"] += files
+		maps.Copy(counts, map[string]int64{"testcases.TestCase": cases, "testcases.TestCasePlan": plans,
+			"testcases.TestCaseTag": tags, "testcases.TestCaseComponent": comps, "testcases.Property": props})
+		total, counts = deleted("testcases.TestCase", counts)
 		return nil
 	})
 	if err != nil {

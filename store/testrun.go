@@ -1,0 +1,273 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// TestRun is S-TestRun: a run with its FKs as ids.
+type TestRun struct {
+	ID            int64      `json:"id" db:"id"`
+	StartDate     *time.Time `json:"start_date" db:"start_date"`
+	StopDate      *time.Time `json:"stop_date" db:"stop_date"`
+	PlannedStart  *time.Time `json:"planned_start" db:"planned_start"`
+	PlannedStop   *time.Time `json:"planned_stop" db:"planned_stop"`
+	Summary       string     `json:"summary" db:"summary"`
+	Notes         string     `json:"notes" db:"notes"`
+	Plan          int64      `json:"plan" db:"plan"`
+	Build         int64      `json:"build" db:"build"`
+	Manager       int64      `json:"manager" db:"manager"`
+	DefaultTester *int64     `json:"default_tester" db:"default_tester"`
+}
+
+// TestRunRow is S-TestRun-f, a TestRun.filter row: S-TestRun with the
+// names of its plan, build, version and users.
+type TestRunRow struct {
+	TestRun
+	PlanName              string  `json:"plan__name" db:"plan__name"`
+	BuildName             string  `json:"build__name" db:"build__name"`
+	BuildVersion          int64   `json:"build__version" db:"build__version"`
+	BuildVersionValue     string  `json:"build__version__value" db:"build__version__value"`
+	BuildVersionProduct   int64   `json:"build__version__product" db:"build__version__product"`
+	ManagerUsername       string  `json:"manager__username" db:"manager__username"`
+	DefaultTesterUsername *string `json:"default_tester__username" db:"default_tester__username"`
+}
+
+// runFields selects a TestRun from the test_runs row r (an alias or a
+// CTE name).
+func runFields(r string) string {
+	return fmt.Sprintf(`%[1]s.id, %[1]s.start_date, %[1]s.stop_date, %[1]s.planned_start, %[1]s.planned_stop,
+	%[1]s.summary, %[1]s.notes, %[1]s.plan_id AS plan, %[1]s.build_id AS build, %[1]s.manager_id AS manager,
+	%[1]s.default_tester_id AS default_tester`, r)
+}
+
+// runSelect reads S-TestRun-f rows; runFrom is its FROM clause, the joins
+// the filter fields use.
+var runSelect = "SELECT " + runFields("tr") + `, tp.name AS plan__name, b.name AS build__name,
+	b.version_id AS build__version, v.value AS build__version__value, v.product_id AS build__version__product,
+	m.username AS manager__username, dt.username AS default_tester__username
+` + runFrom
+
+const runFrom = `FROM test_runs tr
+JOIN test_plans tp ON tp.id = tr.plan_id
+JOIN builds b ON b.id = tr.build_id
+JOIN versions v ON v.id = b.version_id
+JOIN users m ON m.id = tr.manager_id
+LEFT JOIN users dt ON dt.id = tr.default_tester_id`
+
+// runEntity is what TestRun.filter may filter on: the run's columns, its
+// plan, build and users, and the reverse relations tag, cc and executions.
+var runEntity = entity(&Entity{Model: "TestRun", Fields: runFilterFields()})
+
+func runFilterFields() map[string]Field {
+	f := map[string]Field{
+		"id": {Expr: "tr.id", Kind: IntField}, "summary": {Expr: "tr.summary", Kind: TextField},
+		"notes": {Expr: "tr.notes", Kind: TextField},
+	}
+	for _, d := range []string{"start_date", "stop_date", "planned_start", "planned_stop"} {
+		f[d] = Field{Expr: "tr." + d, Kind: TimeField}
+	}
+	foreignKey(f, "plan", "tr.plan_id", map[string]Field{
+		"name": {Expr: "tp.name", Kind: TextField}, "product": {Expr: "tp.product_id", Kind: IntField},
+		"product_version": {Expr: "tp.product_version_id", Kind: IntField},
+	})
+	foreignKey(f, "build", "tr.build_id", map[string]Field{
+		"name": {Expr: "b.name", Kind: TextField}, "version": {Expr: "b.version_id", Kind: IntField},
+		"version__value": {Expr: "v.value", Kind: TextField}, "version__product": {Expr: "v.product_id", Kind: IntField},
+	})
+	foreignKey(f, "manager", "tr.manager_id", map[string]Field{"username": {Expr: "m.username", Kind: TextField}})
+	foreignKey(f, "default_tester", "tr.default_tester_id", map[string]Field{"username": {Expr: "dt.username", Kind: TextField}})
+	related(f, "tag", "tg.id", "SELECT 1 FROM test_run_tags rt JOIN tags tg ON tg.id = rt.tag_id WHERE rt.run_id = tr.id",
+		map[string]Field{"name": {Expr: "tg.name", Kind: TextField}})
+	related(f, "cc", "rc.user_id", "SELECT 1 FROM test_run_cc rc WHERE rc.run_id = tr.id", nil)
+	related(f, "executions", "ex.id", "SELECT 1 FROM test_executions ex WHERE ex.run_id = tr.id", map[string]Field{
+		"case": {Expr: "ex.case_id", Kind: IntField}, "status": {Expr: "ex.status_id", Kind: IntField},
+	})
+	return f
+}
+
+// FilterTestRuns answers TestRun.filter, by id, in one query.
+func (s *Store) FilterTestRuns(ctx context.Context, query map[string]any) ([]TestRunRow, error) {
+	return filter[TestRunRow](ctx, s, runEntity, runSelect, query, "ORDER BY tr.id")
+}
+
+// TestRunByID returns one run as S-TestRun-f.
+func (s *Store) TestRunByID(ctx context.Context, id int64) (TestRunRow, error) {
+	rows, err := s.FilterTestRuns(ctx, map[string]any{"pk": id})
+	return onlyRow(rows, err, "TestRun")
+}
+
+// RunValues are column values of a test run keyed by column name
+// (summary, plan_id, start_date as a *time.Time, ...). The user columns
+// manager_id and default_tester_id take an id or a UserRef.
+type RunValues map[string]any
+
+// runColumns are the columns RunValues may set, with their SQL types.
+var runColumns = map[string]string{
+	"summary": "text", "notes": "text", "plan_id": "bigint", "build_id": "bigint",
+	"manager_id": "bigint", "default_tester_id": "bigint",
+	"start_date": "timestamptz", "stop_date": "timestamptz", "planned_start": "timestamptz", "planned_stop": "timestamptz",
+}
+
+// columns checks v's keys against runColumns and returns them sorted, with
+// their typed placeholders numbered from $first and their values.
+func (v RunValues) columns(first int) (cols, marks []string, args []any, err error) {
+	cols = slices.Sorted(maps.Keys(v))
+	for i, c := range cols {
+		typ, ok := runColumns[c]
+		if !ok {
+			return nil, nil, nil, fmt.Errorf("test run: no column %q", c)
+		}
+		marks = append(marks, fmt.Sprintf("$%d::%s", first+i, typ))
+		args = append(args, v[c])
+	}
+	return cols, marks, args, nil
+}
+
+// resolveUserFields replaces the UserRef values of v by user ids (nil for
+// no user); a required column left without a user is refused.
+func resolveUserFields(ctx context.Context, tx pgx.Tx, v map[string]any, required string) error {
+	for k, x := range v {
+		if ref, ok := x.(UserRef); ok {
+			uid, err := resolveUserRef(ctx, tx, ref)
+			if err != nil {
+				return err
+			}
+			if uid == nil && k == required {
+				return Errorf(Invalid, "A user name or user ID is required.")
+			}
+			v[k] = uid
+		}
+	}
+	return nil
+}
+
+// RunChecks are the keys of TestRun.create that Kiwi validates but that
+// change nothing: case ids must be confirmed cases, product and
+// environment ids must exist.
+type RunChecks struct {
+	Cases, Environments []int64
+	Product             *int64
+}
+
+// check validates the keys, in one query and only when one is given.
+func (c RunChecks) check(ctx context.Context, tx pgx.Tx) error {
+	if len(c.Cases) == 0 && len(c.Environments) == 0 && c.Product == nil {
+		return nil
+	}
+	var badCases []int64
+	var product, environments bool
+	err := tx.QueryRow(ctx, `SELECT ARRAY(SELECT unnest($1::bigint[]) EXCEPT
+			SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id WHERE cs.is_confirmed),
+		$2::bigint IS NULL OR EXISTS (SELECT 1 FROM products WHERE id = $2),
+		NOT EXISTS (SELECT unnest($3::bigint[]) EXCEPT SELECT id FROM environments)`,
+		c.Cases, c.Product, c.Environments).Scan(&badCases, &product, &environments)
+	switch {
+	case err != nil:
+		return err
+	case len(badCases) > 0:
+		return Errorf(Invalid, "[('case', ['Select a valid choice. %d is not one of the available choices.'])]", slices.Min(badCases))
+	case !product:
+		return Errorf(Invalid, "[('product', ['%s'])]", msgInvalidChoice)
+	case !environments:
+		return Errorf(Invalid, "[('environment', ['%s'])]", msgInvalidChoice)
+	}
+	return nil
+}
+
+// CreateTestRun adds a run and its '+' history row in one statement and
+// returns it as S-TestRun. The build must be an active build of the
+// plan's version.
+func (s *Store) CreateTestRun(ctx context.Context, by Principal, v RunValues, checks RunChecks) (TestRun, error) {
+	v = maps.Clone(v)
+	var out TestRun
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := checks.check(ctx, tx); err != nil {
+			return err
+		}
+		if err := resolveUserFields(ctx, tx, v, "manager_id"); err != nil {
+			return err
+		}
+		cols, marks, args, err := v.columns(1)
+		if err != nil {
+			return err
+		}
+		user := len(cols) + 1
+		plan, build := marks[slices.Index(cols, "plan_id")], marks[slices.Index(cols, "build_id")]
+		rows, err := tx.Query(ctx, `WITH ok AS (SELECT 1 FROM test_plans p JOIN builds b ON b.version_id = p.product_version_id
+			WHERE p.id = `+plan+` AND b.id = `+build+` AND b.is_active),
+		r AS (INSERT INTO test_runs (`+strings.Join(cols, ", ")+`) SELECT `+strings.Join(marks, ", ")+` FROM ok RETURNING *),
+		`+historyStep(TestRunOwner, "r", "+", runRecord("r"), user, "NULL")+`
+		SELECT `+runFields("r")+` FROM r`, append(args, by.UserID)...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[TestRun])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return unfitBuild(ctx, tx, v["plan_id"])
+		}
+		return err
+	})
+	return out, translate(err, "TestRun")
+}
+
+// unfitBuild words the refusal of a run whose build is not an active build
+// of its plan's version: a missing plan is the plan's fault.
+func unfitBuild(ctx context.Context, tx pgx.Tx, plan any) error {
+	field := "build"
+	var found bool
+	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM test_plans WHERE id = $1::bigint)", plan).Scan(&found); err != nil {
+		return err
+	}
+	if !found {
+		field = "plan"
+	}
+	return Errorf(Invalid, "[('%s', ['%s'])]", field, msgInvalidChoice)
+}
+
+// UpdateTestRun sets the given columns of a run and writes a '~' history
+// row whose change reason lists the changed fields, in one statement; it
+// returns S-TestRun. Unless the plan is given, the build (given or
+// current) must be an active build of the plan's version.
+func (s *Store) UpdateTestRun(ctx context.Context, by Principal, id int64, v RunValues) (TestRun, error) {
+	v = maps.Clone(v)
+	var out TestRun
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var fit bool
+		err := tx.QueryRow(ctx, `SELECT coalesce(b.is_active AND b.version_id = p.product_version_id, false)
+			FROM test_runs r JOIN test_plans p ON p.id = r.plan_id LEFT JOIN builds b ON b.id = coalesce($2::bigint, r.build_id)
+			WHERE r.id = $1 FOR UPDATE OF r`, id, v["build_id"]).Scan(&fit)
+		if err != nil {
+			return err
+		}
+		if _, planGiven := v["plan_id"]; !fit && !planGiven {
+			return Errorf(Invalid, "[('build', ['%s'])]", msgInvalidChoice)
+		}
+		if err := resolveUserFields(ctx, tx, v, "manager_id"); err != nil {
+			return err
+		}
+		cols, marks, args, err := v.columns(2)
+		if err != nil {
+			return err
+		}
+		set := make([]string, len(cols))
+		for i, c := range cols {
+			set[i] = c + " = " + marks[i]
+		}
+		rows, err := tx.Query(ctx, recordedUpdate("test_runs", TestRunOwner, runRecord, set, len(cols)+2, runFields("c")),
+			append(append([]any{id}, args...), by.UserID)...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[TestRun])
+		return err
+	})
+	return out, translate(err, "TestRun")
+}

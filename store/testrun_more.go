@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"maps"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// AddRunTag tags a run by the tagIDs rule (tagging twice changes nothing)
+// and returns all its tags, S-TagList.
+func (s *Store) AddRunTag(ctx context.Context, by Principal, runID int64, name string) ([]Tag, error) {
+	return s.addTag(ctx, by, runLinks, runID, name)
+}
+
+// RemoveRunTag unlinks the tags of a name from a run and returns the tags
+// left; the run and a tag of that name must exist.
+func (s *Store) RemoveRunTag(ctx context.Context, runID int64, name string) ([]Tag, error) {
+	return s.removeTag(ctx, runLinks, runID, name, true)
+}
+
+// RunProperty is a name/value pair of a run, S-RunProperty(-f).
+type RunProperty struct {
+	ID    int64  `json:"id" db:"id"`
+	Run   int64  `json:"run" db:"run"`
+	Name  string `json:"name" db:"name"`
+	Value string `json:"value" db:"value"`
+}
+
+// AddRunProperty is get-or-create on (run, name, value): a duplicate
+// returns the existing row.
+func (s *Store) AddRunProperty(ctx context.Context, runID int64, name, value string) (RunProperty, error) {
+	p, err := s.addProperty(ctx, runLinks, runID, name, value)
+	return RunProperty{ID: p.ID, Run: p.Owner, Name: p.Name, Value: p.Value}, err
+}
+
+var runPropertyEntity = entity(&Entity{Model: "RunProperty", Fields: foreignKey(map[string]Field{
+	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
+	"value": {Expr: "p.value", Kind: TextField},
+}, "run", "p.run_id", map[string]Field{"summary": {Expr: "r.summary", Kind: TextField}})})
+
+// FilterRunProperties answers TestRun.properties, by run, name and value.
+func (s *Store) FilterRunProperties(ctx context.Context, query map[string]any) ([]RunProperty, error) {
+	return filter[RunProperty](ctx, s, runPropertyEntity,
+		"SELECT p.id, p.run_id AS run, p.name, p.value FROM test_run_properties p JOIN test_runs r ON r.id = p.run_id",
+		query, "ORDER BY p.run_id, p.name, p.value, p.id")
+}
+
+// ChangeRunCC adds the user (id, username or email) to a run's CC list,
+// or removes it; adding twice changes nothing. The run and the user must
+// exist.
+func (s *Store) ChangeRunCC(ctx context.Context, runID int64, user UserRef, add bool) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := runLinks.lock(ctx, tx, runID); err != nil {
+			return err
+		}
+		uid, err := resolveUserRef(ctx, tx, user)
+		if err != nil || uid == nil {
+			return orNotFound(err, "User")
+		}
+		sql := "INSERT INTO test_run_cc (run_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+		if !add {
+			sql = "DELETE FROM test_run_cc WHERE run_id = $1 AND user_id = $2"
+		}
+		_, err = tx.Exec(ctx, sql, runID, *uid)
+		return err
+	})
+	return translate(err, "TestRun")
+}
+
+// RunCC lists the email addresses of a run's CC list, by username.
+func (s *Store) RunCC(ctx context.Context, runID int64) ([]string, error) {
+	var out []string
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := runLinks.lock(ctx, tx, runID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, "SELECT u.email FROM test_run_cc rc JOIN users u ON u.id = rc.user_id WHERE rc.run_id = $1 ORDER BY u.username", runID)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	return nonNil(out), translate(err, "TestRun")
+}
+
+// RemoveTestRuns deletes the runs a non-empty query matches with their
+// executions, tags, CC, properties, links, comments and attachments,
+// writing a '-' history row for each run and execution; it returns the
+// total and the count per model (S-Delete).
+func (s *Store) RemoveTestRuns(ctx context.Context, by Principal, query map[string]any) (int64, map[string]int64, error) {
+	if len(query) == 0 {
+		return 0, nil, Errorf(Invalid, "TestRun.remove needs a non-empty query; an empty one would delete every test run.")
+	}
+	var counts map[string]int64
+	var total int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		runs, err := lockMatching(ctx, tx, runEntity, "tr", runFrom, query)
+		if err != nil {
+			return err
+		}
+		counts = map[string]int64{}
+		if err := deleteExecutions(ctx, tx, by, counts, "run_id = ANY($2)", runs); err != nil {
+			return err
+		}
+		var gone, runTags, cc, props, comments, files int64
+		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $3 AND object_id = ANY($1) RETURNING 1),
+			at AS (DELETE FROM attachments WHERE owner = $3 AND object_id = ANY($1) RETURNING 1),
+			r AS (DELETE FROM test_runs WHERE id = ANY($1) RETURNING *),
+			`+historyStep(TestRunOwner, "r", "-", runRecord("r"), 2, "NULL")+`
+			SELECT (SELECT count(*) FROM r),
+				(SELECT count(*) FROM test_run_tags WHERE run_id = ANY($1)),
+				(SELECT count(*) FROM test_run_cc WHERE run_id = ANY($1)),
+				(SELECT count(*) FROM test_run_properties WHERE run_id = ANY($1)),
+				(SELECT count(*) FROM cm), (SELECT count(*) FROM at)`,
+			runs, by.UserID, TestRunOwner).Scan(&gone, &runTags, &cc, &props, &comments, &files)
+		if err != nil {
+			return err
+		}
+		counts["django_comments.Comment"] += comments
+		counts["attachments.Attachment"] += files
+		maps.Copy(counts, map[string]int64{"testruns.TestRun": gone, "testruns.TestRunTag": runTags,
+			"testruns.TestRunCC": cc, "testruns.Property": props})
+		total, counts = deleted("testruns.TestRun", counts)
+		return nil
+	})
+	if err != nil {
+		return 0, nil, translate(err, "TestRun")
+	}
+	return total, counts, nil
+}
