@@ -105,3 +105,24 @@ func downloadType(content []byte) string {
 	}
 	return "application/octet-stream"
 }
+
+// attachTo is X.add_attachment for a record that must exist: a missing
+// one is worded as Kiwi's 404 ("No TestRun matches the given query.").
+func (s *Server) attachTo(r *http.Request, owner, model string, objectID int64, filename, b64content string) error {
+	if err := s.store.RecordExists(r.Context(), owner, objectID); err != nil {
+		if store.ErrorKind(err) == store.NotFound {
+			return store.Errorf(store.NotFound, "No %s matches the given query.", model)
+		}
+		return err
+	}
+	_, err := s.addAttachment(r, owner, objectID, filename, b64content)
+	return err
+}
+
+// recordAttachments is X.list_attachments for a record that must exist.
+func (s *Server) recordAttachments(r *http.Request, owner string, objectID int64) ([]store.Attachment, error) {
+	if err := s.store.RecordExists(r.Context(), owner, objectID); err != nil {
+		return nil, err
+	}
+	return s.listAttachments(r, owner, objectID)
+}

@@ -76,6 +76,7 @@ func (s *Server) services() []service {
 		{"Template", &Template{s}, templateMethods},
 		{"TestCase", &TestCase{s}, slices.Concat(testCaseMethods, testCaseLinkMethods)},
 		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
+		{"TestExecution", &TestExecution{s}, slices.Concat(testExecutionMethods, testExecutionLinkMethods)},
 		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
 		{"TestPlan", &TestPlan{s}, testPlanMethods},
 		{"TestRun", &TestRun{s}, slices.Concat(testRunMethods, testRunLinkMethods, testRunCaseMethods)},

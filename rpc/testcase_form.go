@@ -73,17 +73,26 @@ func (f *form) optText(key string, maxLen int) *string {
 	return nil
 }
 
-// link reads an optional URL with scheme http, https, ftp or ftps.
-func (f *form) link(key string) *string {
-	s := f.optText(key, 1024)
-	if s == nil {
-		return nil
+// webURL reads a URL with scheme http, https, ftp or ftps of at most
+// maxLen characters; "" when not given.
+func (f *form) webURL(key string, required bool, maxLen int) string {
+	s := f.text(key, required, maxLen)
+	if s == "" {
+		return ""
 	}
-	u, err := url.Parse(*s)
+	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || !strings.Contains(" http https ftp ftps ", " "+strings.ToLower(u.Scheme)+" ") {
 		f.fail(key, "Enter a valid URL.")
 	}
 	return s
+}
+
+// link reads an optional URL column: nil when absent, null or "".
+func (f *form) link(key string) *string {
+	if s := f.webURL(key, false, 1024); s != "" {
+		return &s
+	}
+	return nil
 }
 
 // caseValues reads the test case fields both create and update take, for

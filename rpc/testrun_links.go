@@ -108,22 +108,11 @@ type RunAttachmentArgs struct {
 // AddAttachment answers TestRun.add_attachment; a missing run is worded
 // as Kiwi's 404.
 func (t *TestRun) AddAttachment(r *http.Request, args *RunAttachmentArgs, _ *any) error {
-	if err := t.s.store.RecordExists(r.Context(), store.TestRunOwner, args.RunID); err != nil {
-		if store.ErrorKind(err) == store.NotFound {
-			return store.Errorf(store.NotFound, "No TestRun matches the given query.")
-		}
-		return err
-	}
-	_, err := t.s.addAttachment(r, store.TestRunOwner, args.RunID, args.Filename, args.B64Content)
-	return err
+	return t.s.attachTo(r, store.TestRunOwner, "TestRun", args.RunID, args.Filename, args.B64Content)
 }
 
 // ListAttachments answers TestRun.list_attachments.
-func (t *TestRun) ListAttachments(r *http.Request, args *RunIDArgs, reply *[]store.Attachment) error {
-	if err := t.s.store.RecordExists(r.Context(), store.TestRunOwner, args.RunID); err != nil {
-		return err
-	}
-	var err error
-	*reply, err = t.s.listAttachments(r, store.TestRunOwner, args.RunID)
+func (t *TestRun) ListAttachments(r *http.Request, args *RunIDArgs, reply *[]store.Attachment) (err error) {
+	*reply, err = t.s.recordAttachments(r, store.TestRunOwner, args.RunID)
 	return err
 }

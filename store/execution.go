@@ -13,6 +13,12 @@ import (
 // cannot serialise once an execution has tags; ids are our deliberate fix
 // (docs/compatibility.md).
 type Execution struct {
+	ExecutionCore
+	Tag []int64 `json:"tag" db:"tag"`
+}
+
+// ExecutionCore are the columns of a test execution every shape carries.
+type ExecutionCore struct {
 	ID              int64      `json:"id" db:"id"`
 	Assignee        *int64     `json:"assignee" db:"assignee"`
 	TestedBy        *int64     `json:"tested_by" db:"tested_by"`
@@ -24,7 +30,6 @@ type Execution struct {
 	Case            int64      `json:"case" db:"case"`
 	Status          int64      `json:"status" db:"status"`
 	Build           int64      `json:"build" db:"build"`
-	Tag             []int64    `json:"tag" db:"tag"`
 }
 
 // executionColumns selects an Execution from the test_executions row e

@@ -275,7 +275,9 @@ func (s *Store) CreateTestCase(ctx context.Context, by Principal, v CaseValues) 
 type UserRef struct{ Ref any }
 
 // resolveUserRef finds the user of a user field: nil for no user.
-func resolveUserRef(ctx context.Context, tx pgx.Tx, r UserRef) (*int64, error) {
+func resolveUserRef(ctx context.Context, tx interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, r UserRef) (*int64, error) {
 	if r.Ref == nil || r.Ref == "" {
 		return nil, nil
 	}

@@ -1,0 +1,171 @@
+package rpc
+
+import (
+	"net/http"
+
+	"github.com/tcms/tcms/store"
+)
+
+// TestExecution is the TestExecution namespace.
+type TestExecution struct{ s *Server }
+
+var testExecutionMethods = []Method{
+	{Name: "TestExecution.create", Access: Perms, Perms: []string{"testruns.add_testexecution"}, Returns: "struct",
+		Doc: "Creates a test execution from {case_text_version, run, case, status, build (required), assignee, tested_by (id, username or email), start_date, stop_date, sortkey}, with no defaults, and returns it; tag is the list of its tag ids."},
+	{Name: "TestExecution.filter", Access: Perms, Perms: []string{"testruns.view_testexecution"}, Returns: "array",
+		Doc: "Test executions matching the query (required; {} for all), by id, with FK names, status icon and colour, expected_duration (the case's setup + testing seconds) and actual_duration (stop - start seconds, or null). Filterable: see docs/filters.md (TestExecution), including run__plan, case__category__product, status__weight, tag__name."},
+	{Name: "TestExecution.update", Access: Perms, Perms: []string{"testruns.change_testexecution"}, Returns: "struct",
+		Doc: "Sets the given fields of an execution (execution_id, values: status, build, assignee, tested_by, start_date, stop_date, sortkey, case_text_version or \"latest\"); with a status, a missing tested_by becomes the caller and a missing build the run's current build. Dates are never set implicitly. Returns the execution with FK names."},
+	{Name: "TestExecution.bulk_update", Access: Perms, Perms: []string{"testruns.change_testexecution", "django_comments.add_comment"}, Returns: "array",
+		Doc: "Reports many executions at once (values_list: a list of {id, status, start_date, stop_date, comment}, at most 10,000), all or none, with TestExecution.update's rules for status; a comment is added as the caller. Returns the executions as update does, in the order given. Not in Kiwi TCMS."},
+	{Name: "TestExecution.history", Access: Perms, Perms: []string{"testruns.view_historicaltestexecution"}, Returns: "array",
+		Doc: "The changes of an execution (execution_id) as {history_user__username, history_change_reason, history_date}, newest first; the creation record has no change reason."},
+	{Name: "TestExecution.remove", Access: Perms, Perms: []string{"testruns.delete_testexecution"}, Returns: "nil",
+		Doc: "Deletes the executions a non-empty query matches (the keys of TestExecution.filter), with their links, properties, tags, comments and attachments."},
+}
+
+// ExecutionIDArgs names one test execution.
+type ExecutionIDArgs struct {
+	ExecutionID int64 `json:"execution_id"`
+}
+
+// ExecutionUpdateArgs are the parameters of TestExecution.update.
+type ExecutionUpdateArgs struct {
+	ExecutionID int64          `json:"execution_id"`
+	Values      map[string]any `json:"values"`
+}
+
+// BulkUpdateArgs are the parameters of TestExecution.bulk_update.
+type BulkUpdateArgs struct {
+	ValuesList []map[string]any `json:"values_list"`
+}
+
+// executionValues reads the fields of TestExecution.create (all, with
+// create) or update (those present).
+func (f *form) executionValues(create bool) store.ExecutionValues {
+	v := store.ExecutionValues{}
+	// In the order of Kiwi's form, for its error list.
+	switch x := f.v["case_text_version"]; {
+	case !create && x == store.LatestCaseText:
+		v["case_text_version"] = x
+	case create || f.has("case_text_version"):
+		if x == nil {
+			f.fail("case_text_version", msgRequired)
+		}
+		v["case_text_version"] = f.integer("case_text_version", 0)
+	}
+	for _, k := range []string{"run", "case", "status", "build"} {
+		if create || (k == "status" || k == "build") && f.has(k) {
+			// An update may leave build empty: a status fills it in.
+			if id := f.id(k, create || k == "status"); id != nil {
+				v[k+"_id"] = *id
+			} else {
+				v[k+"_id"] = nil
+			}
+		}
+	}
+	if f.has("sortkey") {
+		v["sortkey"] = nil
+		if f.v["sortkey"] != nil {
+			v["sortkey"] = f.integer("sortkey", 0)
+		}
+	}
+	for _, k := range []string{"start_date", "stop_date"} {
+		if f.has(k) {
+			v[k] = f.dateTime(k)
+		}
+	}
+	for _, k := range []string{"assignee", "tested_by"} {
+		if f.has(k) {
+			ref, err := userRef(f.v[k])
+			if err != nil {
+				f.fail(k, err.Error())
+			}
+			v[k+"_id"] = ref
+		}
+	}
+	if !create && v["build_id"] == nil && f.has("build") && !truthy(f.v["status"]) {
+		f.fail("build", msgRequired)
+	}
+	return v
+}
+
+// Create answers TestExecution.create.
+func (t *TestExecution) Create(r *http.Request, args *ValuesArgs, reply *store.Execution) error {
+	f := newForm(args.Values)
+	v := f.executionValues(true)
+	if err := f.err(); err != nil {
+		return err
+	}
+	var err error
+	*reply, err = t.s.store.CreateExecution(r.Context(), *stateOf(r).who, v)
+	return err
+}
+
+// Filter answers TestExecution.filter; the query is required.
+func (t *TestExecution) Filter(r *http.Request, args *QueryArgs, reply *[]store.ExecutionRow) (err error) {
+	if err := requiredQuery(args.Query); err != nil {
+		return err
+	}
+	*reply, err = t.s.store.FilterExecutions(r.Context(), args.Query)
+	return err
+}
+
+// Update answers TestExecution.update: absent keys keep their values.
+func (t *TestExecution) Update(r *http.Request, args *ExecutionUpdateArgs, reply *store.ExecutionUpdated) error {
+	f := newForm(args.Values)
+	v := f.executionValues(false)
+	if err := f.err(); err != nil {
+		return err
+	}
+	var err error
+	*reply, err = t.s.store.UpdateExecution(r.Context(), *stateOf(r).who, args.ExecutionID, v)
+	return err
+}
+
+// BulkUpdate answers TestExecution.bulk_update.
+func (t *TestExecution) BulkUpdate(r *http.Request, args *BulkUpdateArgs, reply *[]store.ExecutionUpdated) error {
+	if len(args.ValuesList) > store.MaxBulkResults {
+		return invalidParams("values_list has %d items; at most %d are allowed in one call", len(args.ValuesList), store.MaxBulkResults)
+	}
+	results := make([]store.ExecutionResult, len(args.ValuesList))
+	for i, item := range args.ValuesList {
+		f := newForm(item)
+		res := store.ExecutionResult{Status: f.id("status", false), Comment: f.text("comment", false, 3000),
+			StartDate: f.dateTime("start_date"), StopDate: f.dateTime("stop_date"),
+			SetStart: f.has("start_date"), SetStop: f.has("stop_date")}
+		if id := f.id("id", true); id != nil {
+			res.ID = *id
+		}
+		if err := f.err(); err != nil {
+			return store.Errorf(store.Invalid, "values_list item %d: %s", i, err)
+		}
+		results[i] = res
+	}
+	var err error
+	*reply, err = t.s.store.ReportExecutions(r.Context(), *stateOf(r).who, results)
+	return err
+}
+
+// History answers TestExecution.history.
+func (t *TestExecution) History(r *http.Request, args *ExecutionIDArgs, reply *[]store.ExecHistory) (err error) {
+	*reply, err = t.s.store.ExecutionHistory(r.Context(), args.ExecutionID)
+	return err
+}
+
+// Remove answers TestExecution.remove.
+func (t *TestExecution) Remove(r *http.Request, args *QueryArgs, _ *any) error {
+	if err := requiredQuery(args.Query); err != nil {
+		return err
+	}
+	return t.s.store.RemoveExecutions(r.Context(), *stateOf(r).who, args.Query)
+}
+
+// requiredQuery refuses a null query where Kiwi's signature has no
+// default (Kiwi answers with a TypeError, -32602).
+func requiredQuery(q map[string]any) error {
+	if q == nil {
+		return invalidParams("query is required")
+	}
+	return nil
+}

@@ -1,0 +1,271 @@
+package rpc
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store"
+)
+
+// execBed is a run on build b1 with one IDLE execution of a case, made
+// behind the server's back, and callers over both protocols.
+type execBed struct {
+	ts                         *testServer
+	conn                       *pgx.Conn
+	admin, tester              rpcCaller
+	adminID, testerID          int64
+	caseID, runID, execID      int64
+	build, otherBuild, product int64
+}
+
+func mustExecBed(t *testing.T) *execBed {
+	t.Helper()
+	ts := mustServer(t)
+	b := &execBed{ts: ts, conn: ts.mustDB(), admin: ts.callers(t, adminName, adminPass), tester: ts.callers(t, userName, userPass)}
+	b.caseID, b.product = mustCase(t, b.conn, "P")
+	err := b.conn.QueryRow(t.Context(), `SELECT (SELECT id FROM users WHERE username = 'admin'), (SELECT id FROM users WHERE username = 'tester')`).Scan(&b.adminID, &b.testerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.conn.QueryRow(t.Context(), `WITH v AS (INSERT INTO versions (value, product_id) VALUES ('1.0', $1) RETURNING id),
+	bs AS (INSERT INTO builds (name, version_id) SELECT n, v.id FROM v, unnest(ARRAY['b1', 'b2']) n RETURNING id, name),
+	p AS (INSERT INTO test_plans (name, product_version_id, author_id, product_id, type_id) SELECT 'plan', v.id, $2, $1, 1 FROM v RETURNING id),
+	r AS (INSERT INTO test_runs (summary, plan_id, build_id, manager_id) SELECT 'run', p.id, (SELECT id FROM bs WHERE name = 'b1'), $2 FROM p RETURNING id, build_id)
+	SELECT r.id, r.build_id, (SELECT id FROM bs WHERE name = 'b2') FROM r`, b.product, b.adminID).Scan(&b.runID, &b.build, &b.otherBuild)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.execID = b.mustExecution(t)
+	return b
+}
+
+// mustExecution adds an IDLE execution of the case to the run, on b1,
+// behind the server's back.
+func (b *execBed) mustExecution(t *testing.T) int64 {
+	t.Helper()
+	var id int64
+	err := b.conn.QueryRow(t.Context(), `INSERT INTO test_executions (run_id, case_id, case_text_version, status_id, build_id, sortkey)
+		VALUES ($1, $2, 1, 1, $3, 10) RETURNING id`, b.runID, b.caseID, b.build).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// snapshot is everything stored about an execution and what hangs on it,
+// to check that a refused call wrote nothing.
+func (b *execBed) snapshot(t *testing.T, id int64) string {
+	t.Helper()
+	var s string
+	err := b.conn.QueryRow(t.Context(), `SELECT concat_ws(' | ', (SELECT to_jsonb(e)::text FROM test_executions e WHERE id = $1),
+		(SELECT count(*) FROM history WHERE owner = 'testruns_testexecution' AND object_id = $1),
+		(SELECT count(*) FROM comments WHERE owner = 'testruns_testexecution' AND object_id = $1),
+		(SELECT count(*) FROM links WHERE execution_id = $1), (SELECT count(*) FROM test_execution_properties WHERE execution_id = $1),
+		(SELECT count(*) FROM test_execution_tags WHERE execution_id = $1), (SELECT count(*) FROM attachments WHERE object_id = $1))`, id).Scan(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+const (
+	missingExecution = "Internal error: TestExecution matching query does not exist."
+	badDate          = "Invalid date format. Expected YYYY-MM-DD [HH:MM:SS]."
+	choice           = "Internal error: Select a valid choice. That choice is not one of the available choices."
+)
+
+// keysUpdated are the keys of S-TestExecution-u.
+const keysUpdated = "assignee,assignee__username,build,build__name,case,case__summary,case_text_version,id,run,sortkey,start_date,status,status__name,stop_date,tag,tested_by,tested_by__username"
+
+func at(hour, minute int) time.Time { return time.Date(2026, 1, 6, hour, minute, 0, 0, time.UTC) }
+
+// isAt tells whether a wire datetime (naive over JSON-RPC, UTC from
+// kolo/xmlrpc) is at(hour, minute).
+func isAt(s *string, hour, minute int) bool {
+	return s != nil && strings.HasPrefix(*s, at(hour, minute).Format("2006-01-02T15:04:05"))
+}
+
+// wireExec is S-TestExecution-u with its datetimes as the wire text.
+type wireExec struct {
+	store.ExecutionUpdated
+	StartDate *string `json:"start_date"`
+	StopDate  *string `json:"stop_date"`
+}
+
+func TestTestExecutionUpdate(t *testing.T) {
+	b := mustExecBed(t)
+	ctx := t.Context()
+	var got wireExec
+
+	t.Run("OK", func(t *testing.T) {
+		// A status without tested_by and build: the caller and the run's
+		// current build, which changed since the execution was added.
+		mustExec(t, b.conn, "UPDATE test_runs SET build_id = $1 WHERE id = $2", b.otherBuild, b.runID)
+		r := b.tester.json("TestExecution.update", b.execID, map[string]any{"status": 4, "start_date": "2026-01-06 20:30:00", "stop_date": "2026-01-06T20:31:00"})
+		result(t, r, &got)
+		if keys := keysOf(t, r.Result); keys != keysUpdated {
+			t.Fatalf("S-TestExecution-u keys %s", keys)
+		}
+		if got.Status != 4 || got.StatusName != "PASSED" || *got.TestedBy != b.testerID || *got.TestedByUsername != userName ||
+			got.Build != b.otherBuild || got.BuildName != "b2" || got.CaseSummary != "a case" || !isAt(got.StartDate, 20, 30) ||
+			!isAt(got.StopDate, 20, 31) || got.Assignee != nil || got.Tag == nil || len(got.Tag) != 0 {
+			t.Fatalf("update: %s", r.Result)
+		}
+		// Explicit tested_by (by email) and build win, over XML-RPC.
+		b.tester.viaXML(t, &got, "TestExecution.update", b.execID, map[string]any{"status": "5", "tested_by": "admin@example.com", "build": b.build})
+		if got.StatusName != "FAILED" || *got.TestedBy != b.adminID || got.Build != b.build {
+			t.Fatalf("explicit tested_by and build: %+v", got)
+		}
+		// Dates are never set implicitly; null and "" clear them; without a
+		// status tested_by stays.
+		b.tester.viaJSON(t, &got, "TestExecution.update", b.execID, map[string]any{"status": 4})
+		if !isAt(got.StartDate, 20, 30) || *got.TestedBy != b.testerID {
+			t.Fatalf("status only: %+v", got)
+		}
+		b.tester.viaXML(t, &got, "TestExecution.update", b.execID, map[string]any{"start_date": nil, "stop_date": ""})
+		if got.StartDate != nil || got.StopDate != nil || *got.TestedBy != b.testerID || got.Status != 4 {
+			t.Fatalf("clearing dates: %+v", got)
+		}
+		b.tester.viaXML(t, &got, "TestExecution.update", b.execID, map[string]any{"stop_date": at(21, 0)})
+		if !isAt(got.StopDate, 21, 0) {
+			t.Fatalf("XML-RPC dateTime: %+v", got)
+		}
+		// case_text_version "latest" is the case's latest history row; a
+		// numeric string is a version.
+		var latest int64
+		b.conn.QueryRow(ctx, `INSERT INTO history (owner, object_id, history_type, record) VALUES ('testcases_testcase', $1, '~', '{}') RETURNING history_id`, b.caseID).Scan(&latest)
+		b.tester.viaJSON(t, &got, "TestExecution.update", b.execID, map[string]any{"case_text_version": "latest"})
+		if got.CaseTextVersion != latest {
+			t.Fatalf("latest: %d, want %d", got.CaseTextVersion, latest)
+		}
+		b.tester.viaJSON(t, &got, "TestExecution.update", b.execID, map[string]any{"case_text_version": "7", "assignee": userName, "sortkey": 5})
+		if got.CaseTextVersion != 7 || *got.Assignee != b.testerID || *got.AssigneeUsername != userName || *got.Sortkey != 5 {
+			t.Fatalf("case_text_version, assignee, sortkey: %+v", got)
+		}
+		b.tester.viaJSON(t, &got, "TestExecution.update", b.execID, map[string]any{"assignee": nil, "sortkey": nil, "ignored": 1})
+		if got.Assignee != nil || got.AssigneeUsername != nil || got.Sortkey != nil {
+			t.Fatalf("clearing assignee and sortkey: %+v", got)
+		}
+		// Each update wrote one history row, newest first, with the changes.
+		var hist []store.ExecHistory
+		b.tester.viaXML(t, &hist, "TestExecution.history", b.execID)
+		if len(hist) != 8 || *hist[0].HistoryUserUsername != userName || !strings.Contains(*hist[0].HistoryChangeReason, "--- assignee_id") ||
+			!strings.Contains(*hist[7].HistoryChangeReason, "+++ status_id\n@@ -1 +1 @@\n-1\n+4") {
+			t.Fatalf("history: %+v", hist)
+		}
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		before := b.snapshot(t, b.execID)
+		for _, c := range []struct {
+			values map[string]any
+			msg    string
+		}{
+			{map[string]any{"status": 4, "start_date": "10-10-2010"}, "Internal error: [('start_date', ['" + badDate + "'])]"},
+			{map[string]any{"status": 99999}, choice},
+			{map[string]any{"build": 99999}, choice},
+			{map[string]any{"build": nil}, "Internal error: [('build', ['This field is required.'])]"},
+			{map[string]any{"status": nil}, "Internal error: [('status', ['This field is required.'])]"},
+			{map[string]any{"case_text_version": "x"}, "Internal error: [('case_text_version', ['Enter a whole number.'])]"},
+			{map[string]any{"assignee": 99999}, `Internal error: Unknown user_id: "99999"`},
+			{map[string]any{"status": 4, "tested_by": "99999"}, `Internal error: Unknown user_id: "99999"`},
+			{map[string]any{"tested_by": "ghost"}, `Internal error: Unknown user: "ghost"`},
+		} {
+			b.tester.fault(t, CodeInternal, c.msg, "TestExecution.update", b.execID, c.values)
+		}
+		b.tester.fault(t, CodeInvalidParams, "Invalid parameters: ", "TestExecution.update", b.execID)
+		if after := b.snapshot(t, b.execID); after != before {
+			t.Fatalf("a refused update wrote:\n%s\n%s", before, after)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		b.tester.fault(t, CodeInternal, missingExecution, "TestExecution.update", 99999, map[string]any{"status": 4})
+		b.tester.fault(t, CodeInternal, missingExecution, "TestExecution.history", 99999)
+	})
+	t.Run("ErrPermission", func(t *testing.T) {
+		before := b.snapshot(t, b.execID)
+		nobody := b.ts.nobody(t)
+		nobody.refused(t, "testruns.change_testexecution", "TestExecution.update", b.execID, map[string]any{"status": 4})
+		nobody.refused(t, "testruns.view_historicaltestexecution", "TestExecution.history", b.execID)
+		if after := b.snapshot(t, b.execID); after != before {
+			t.Fatalf("a refused update wrote:\n%s\n%s", before, after)
+		}
+	})
+}
+
+func TestTestExecutionBulkUpdate(t *testing.T) {
+	b := mustExecBed(t)
+	e2, e3 := b.mustExecution(t), b.mustExecution(t)
+	mustExec(t, b.conn, "UPDATE test_runs SET build_id = $1 WHERE id = $2", b.otherBuild, b.runID)
+
+	t.Run("OK", func(t *testing.T) {
+		var got []wireExec
+		r := b.tester.json("TestExecution.bulk_update", []any{
+			map[string]any{"id": e3, "status": 4, "start_date": "2026-01-06 20:30:00", "stop_date": "2026-01-06 20:31:00", "comment": "passed"},
+			map[string]any{"id": b.execID, "status": "5", "comment": ""},
+			map[string]any{"id": itoa(e2), "stop_date": nil},
+		})
+		result(t, r, &got)
+		if len(got) != 3 || got[0].ID != e3 || got[1].ID != b.execID || got[2].ID != e2 {
+			t.Fatalf("bulk_update order: %s", r.Result)
+		}
+		if got[0].StatusName != "PASSED" || *got[0].TestedBy != b.testerID || got[0].Build != b.otherBuild || !isAt(got[0].StopDate, 20, 31) ||
+			got[1].StatusName != "FAILED" || got[1].StartDate != nil || got[2].StatusName != "IDLE" || got[2].TestedBy != nil || got[2].Build != b.build {
+			t.Fatalf("bulk_update: %s", r.Result)
+		}
+		var comments []store.CommentRow
+		b.tester.viaXML(t, &comments, "TestExecution.get_comments", e3)
+		if len(comments) != 1 || comments[0].Comment != "passed" || comments[0].UserName != userName || comments[0].ContentTypeID != 2 ||
+			count(t, b.conn, "SELECT count(*) FROM comments") != 1 {
+			t.Fatalf("comments: %+v", comments)
+		}
+		b.tester.viaXML(t, &got, "TestExecution.bulk_update", []any{map[string]any{"id": e2, "status": 8, "start_date": at(20, 0)}})
+		if len(got) != 1 || got[0].StatusName != "WAIVED" || !isAt(got[0].StartDate, 20, 0) {
+			t.Fatalf("XML-RPC bulk_update: %+v", got)
+		}
+		b.tester.viaJSON(t, &got, "TestExecution.bulk_update", []any{})
+		if got == nil || len(got) != 0 {
+			t.Fatalf("empty bulk_update: %+v", got)
+		}
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		before := b.snapshot(t, e2) + b.snapshot(t, e3)
+		item := map[string]any{"id": e3, "status": 4, "comment": "x"}
+		b.tester.fault(t, CodeInternal, "Internal error: TestExecution matching query does not exist: id 99999; nothing was changed.",
+			"TestExecution.bulk_update", []any{item, map[string]any{"id": 99999, "status": 4}})
+		b.tester.fault(t, CodeInternal, "Internal error: values_list item 1: [('start_date', ['"+badDate+"'])]",
+			"TestExecution.bulk_update", []any{item, map[string]any{"id": e2, "start_date": "10-10-2010"}})
+		b.tester.fault(t, CodeInternal, "Internal error: values_list item 0: [('id', ['This field is required.'])]",
+			"TestExecution.bulk_update", []any{map[string]any{"status": 4}})
+		b.tester.fault(t, CodeInternal, fmt.Sprintf("Internal error: TestExecution %d is listed twice.", e3), "TestExecution.bulk_update", []any{item, item})
+		b.tester.fault(t, CodeInternal, choice, "TestExecution.bulk_update", []any{item, map[string]any{"id": e2, "status": 99999}})
+		b.tester.fault(t, CodeInvalidParams, "Invalid parameters: values_list: item 1: expected a struct", "TestExecution.bulk_update", []any{item, 3})
+		many := make([]any, store.MaxBulkResults+1)
+		for i := range many {
+			many[i] = map[string]any{"id": i}
+		}
+		wantFault(t, b.tester.json("TestExecution.bulk_update", many), CodeInvalidParams, "Invalid parameters: values_list has 10001 items; at most 10000")
+		if after := b.snapshot(t, e2) + b.snapshot(t, e3); after != before {
+			t.Fatalf("a refused bulk update wrote:\n%s\n%s", before, after)
+		}
+	})
+	t.Run("ErrPermission", func(t *testing.T) {
+		before := b.snapshot(t, e2)
+		nobody := b.ts.nobody(t)
+		nobody.refused(t, "testruns.change_testexecution", "TestExecution.bulk_update", []any{map[string]any{"id": e2, "status": 4}})
+		// Reporting needs both labels.
+		if _, err := b.ts.Store.CreateUser(t.Context(), store.NewUser{Username: "half", Password: "half-pass-1", Groups: []string{}}); err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, b.conn, `INSERT INTO user_permissions (user_id, permission_id) SELECT u.id, p.id FROM users u, permissions p
+			WHERE u.username = 'half' AND p.app_label = 'testruns' AND p.codename = 'change_testexecution'`)
+		half := b.ts.callers(t, "half", "half-pass-1")
+		half.refused(t, "django_comments.add_comment", "TestExecution.bulk_update", []any{map[string]any{"id": e2, "status": 4}})
+		if after := b.snapshot(t, e2); after != before {
+			t.Fatalf("a refused bulk update wrote:\n%s\n%s", before, after)
+		}
+	})
+}

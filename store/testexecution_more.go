@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ExecHistory is S-ExecHistory: who changed an execution, when, and the
+// change reason (null for the creation record).
+type ExecHistory struct {
+	HistoryUserUsername *string   `json:"history_user__username" db:"history_user__username"`
+	HistoryChangeReason *string   `json:"history_change_reason" db:"history_change_reason"`
+	HistoryDate         time.Time `json:"history_date" db:"history_date"`
+}
+
+// ExecutionHistory lists an execution's history rows, newest first; a
+// missing execution is NotFound.
+func (s *Store) ExecutionHistory(ctx context.Context, id int64) ([]ExecHistory, error) {
+	var out []ExecHistory
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := executionLinks.lock(ctx, tx, id); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT hu.username AS history_user__username, h.history_change_reason, h.history_date
+			FROM history h LEFT JOIN users hu ON hu.id = h.history_user_id
+			WHERE h.owner = $1 AND h.object_id = $2 ORDER BY h.history_date DESC, h.history_id DESC`, TestExecutionOwner, id)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[ExecHistory])
+		return err
+	})
+	return out, translate(err, "TestExecution")
+}
+
+// RemoveExecutions deletes the executions a non-empty query matches, with
+// their comments and attachments (links, properties and tags cascade),
+// writing a '-' history row for each, in one statement.
+func (s *Store) RemoveExecutions(ctx context.Context, by Principal, query map[string]any) error {
+	if len(query) == 0 {
+		return Errorf(Invalid, "TestExecution.remove needs a non-empty query; an empty one would delete every test execution.")
+	}
+	cond, args, err := executionEntity.Where(query, 3)
+	if err != nil {
+		return err
+	}
+	_, err = s.pool.Exec(ctx, `WITH d AS (DELETE FROM test_executions WHERE id IN (SELECT e.id`+executionFrom+` WHERE `+cond+`) RETURNING *),
+	cm AS (DELETE FROM comments WHERE owner = $1 AND object_id IN (SELECT id FROM d)),
+	at AS (DELETE FROM attachments WHERE owner = $1 AND object_id IN (SELECT id FROM d)),
+	`+historyStep(TestExecutionOwner, "d", "-", executionRecord("d"), 2, "NULL")+`
+	SELECT 1`, append([]any{TestExecutionOwner, by.UserID}, args...)...)
+	return executionEntity.translate(err)
+}
+
+// Link is S-Link, a URL linked to an execution.
+type Link struct {
+	ID        int64  `json:"id" db:"id"`
+	Execution int64  `json:"execution" db:"execution"`
+	Name      string `json:"name" db:"name"`
+	URL       string `json:"url" db:"url"`
+	IsDefect  bool   `json:"is_defect" db:"is_defect"`
+}
+
+// LinkRow is S-Link-f, a link with its creation time.
+type LinkRow struct {
+	Link
+	CreatedOn time.Time `json:"created_on" db:"created_on"`
+}
+
+// AddLink links a URL to the execution l.Execution; a missing execution
+// is the form's choice error on execution.
+func (s *Store) AddLink(ctx context.Context, l Link) (Link, error) {
+	rows, err := s.pool.Query(ctx, `INSERT INTO links (execution_id, name, url, is_defect)
+		SELECT id, $2, $3, $4 FROM test_executions WHERE id = $1
+		RETURNING id, execution_id AS execution, name, url, is_defect`, l.Execution, l.Name, l.URL, l.IsDefect)
+	if err == nil {
+		l, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Link])
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Link{}, Errorf(Invalid, "[('execution', ['%s'])]", msgInvalidChoice)
+	}
+	return l, translate(err, "LinkReference")
+}
+
+var linkEntity = entity(&Entity{Model: "LinkReference", Fields: map[string]Field{
+	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
+	"url": {Expr: "p.url", Kind: TextField}, "is_defect": {Expr: "p.is_defect", Kind: BoolField},
+	"created_on": {Expr: "p.created_on", Kind: TimeField},
+	"execution":  {Expr: "p.execution_id", Kind: IntField}, "execution_id": {Expr: "p.execution_id", Kind: IntField},
+	"execution__run": {Expr: "e.run_id", Kind: IntField}, "execution__case": {Expr: "e.case_id", Kind: IntField},
+}})
+
+const linkFrom = " FROM links p JOIN test_executions e ON e.id = p.execution_id"
+
+// FilterLinks answers TestExecution.get_links, by id.
+func (s *Store) FilterLinks(ctx context.Context, query map[string]any) ([]LinkRow, error) {
+	return filter[LinkRow](ctx, s, linkEntity, `SELECT p.id, p.execution_id AS execution, p.name, p.url, p.is_defect, p.created_on`+linkFrom,
+		query, "ORDER BY p.id")
+}
+
+// RemoveLinks deletes the links a non-empty query matches; matching none
+// is fine.
+func (s *Store) RemoveLinks(ctx context.Context, query map[string]any) error {
+	if len(query) == 0 {
+		return Errorf(Invalid, "A non-empty query is required: {} would delete every link.")
+	}
+	return deleteMatching(ctx, s, linkEntity, "links", linkFrom, query)
+}
+
+// ExecutionProperty is S-ExecProperty, a name/value pair of an execution.
+type ExecutionProperty struct {
+	ID        int64  `json:"id" db:"id"`
+	Name      string `json:"name" db:"name"`
+	Value     string `json:"value" db:"value"`
+	Execution int64  `json:"execution" db:"execution"`
+}
+
+var executionPropertyEntity = entity(&Entity{Model: "TestExecutionProperty", Fields: map[string]Field{
+	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
+	"value":     {Expr: "p.value", Kind: TextField},
+	"execution": {Expr: "p.execution_id", Kind: IntField}, "execution_id": {Expr: "p.execution_id", Kind: IntField},
+	"execution__run": {Expr: "e.run_id", Kind: IntField}, "execution__case": {Expr: "e.case_id", Kind: IntField},
+}})
+
+// FilterExecutionProperties answers TestExecution.properties, by id.
+func (s *Store) FilterExecutionProperties(ctx context.Context, query map[string]any) ([]ExecutionProperty, error) {
+	return filter[ExecutionProperty](ctx, s, executionPropertyEntity, `SELECT p.id, p.name, p.value, p.execution_id AS execution
+		FROM test_execution_properties p JOIN test_executions e ON e.id = p.execution_id`, query, "ORDER BY p.id")
+}
+
+// AddExecutionProperty is get-or-create on (execution, name, value).
+func (s *Store) AddExecutionProperty(ctx context.Context, id int64, name, value string) (ExecutionProperty, error) {
+	p, err := s.addProperty(ctx, executionLinks, id, name, value)
+	return ExecutionProperty{ID: p.ID, Name: p.Name, Value: p.Value, Execution: p.Owner}, err
+}
+
+// AddExecutionTag tags an execution and returns all its tags.
+func (s *Store) AddExecutionTag(ctx context.Context, by Principal, id int64, name string) ([]Tag, error) {
+	return s.addTag(ctx, by, executionLinks, id, name)
+}
+
+// RemoveExecutionTag unlinks a tag from an execution, known or not, and
+// returns the tags left.
+func (s *Store) RemoveExecutionTag(ctx context.Context, id int64, name string) ([]Tag, error) {
+	return s.removeTag(ctx, executionLinks, id, name, false)
+}
