@@ -232,6 +232,9 @@ func TestTestCaseRemoveExecutions(t *testing.T) {
 	if got := left(); got != "0 0 0 0" {
 		t.Fatalf("left after removing case %d: %s", c2, got)
 	}
+	if n := count(t, conn, "SELECT count(*) FROM history WHERE owner = 'testruns_testexecution' AND history_type = '-'"); n != 3 {
+		t.Fatalf("%d deletion records of executions, want 3", n)
+	}
 	tester.fault(t, CodeInternal, "Internal error: Field 'executions' expected a number but got 'x'.", "TestCase.remove", map[string]any{"executions": "x"})
 }
 
