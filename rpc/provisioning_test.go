@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,10 +10,6 @@ import (
 // TestProvisioningDoc runs the example script of docs/provisioning.md, as
 // written there, against a real server, twice: it must be repeatable.
 func TestProvisioningDoc(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Fatal("python3 is needed for the provisioning test")
-	}
 	doc, err := os.ReadFile("../docs/provisioning.md")
 	if err != nil {
 		t.Fatal(err)
@@ -30,14 +25,10 @@ func TestProvisioningDoc(t *testing.T) {
 	}
 	ts := mustServer(t)
 	for run := 1; run <= 2; run++ {
-		cmd := exec.Command(python, path)
-		cmd.Env = append(os.Environ(), "TCMS_URL="+ts.URL, "TCMS_ADMIN_USERNAME="+adminName, "TCMS_ADMIN_PASSWORD="+adminPass)
-		out, err := cmd.CombinedOutput()
-		text := string(out)
-		if err != nil || !strings.HasSuffix(strings.TrimSpace(text), "provisioning: OK") ||
-			!strings.Contains(text, `refused as expected: -32098 Authentication failed when calling "Group.create": permission auth.add_group required`) ||
+		text := runPython(t, []string{"TCMS_URL=" + ts.URL, "TCMS_ADMIN_USERNAME=" + adminName, "TCMS_ADMIN_PASSWORD=" + adminPass}, "provisioning", path)
+		if !strings.Contains(text, `refused as expected: -32098 Authentication failed when calling "Group.create": permission auth.add_group required`) ||
 			!strings.Contains(text, "ci-bot holds 24 labels") {
-			t.Fatalf("run %d: %v\n%s", run, err, text)
+			t.Fatalf("run %d:\n%s", run, text)
 		}
 	}
 }

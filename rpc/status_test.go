@@ -67,7 +67,7 @@ func TestStatusLabelMethods(t *testing.T) {
 			{"PlanType.create", []any{map[string]any{"name": long}}, `[('name', ['Ensure this value has at most 64 characters (it has 65).'])]`},
 			{"PlanType.filter", []any{map[string]any{"nope": 1}}, `Cannot resolve keyword 'nope' into field. Choices are: description, id, name.`},
 			{"Tag.create", []any{map[string]any{"name": ""}}, `[('name', ['This field is required.'])]`},
-			{"Tag.filter", []any{map[string]any{"case": 1}}, `Cannot resolve keyword 'case' into field. Choices are: id, name.`},
+			{"Tag.filter", []any{map[string]any{"cases": 1}}, `Cannot resolve keyword 'cases' into field. Choices are: bugs, case, execution, id, name, plan, run.`},
 			{"Template.create", []any{map[string]any{"name": "x", "text": ""}}, `[('text', ['This field is required.'])]`},
 			{"Template.filter", []any{map[string]any{"id": "x"}}, `Field 'id' expected a number but got 'x'.`},
 			{"TestCaseStatus.create", []any{map[string]any{"is_confirmed": true}}, `[('name', ['This field is required.'])]`},

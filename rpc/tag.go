@@ -14,7 +14,7 @@ var tagMethods = []Method{
 	{Name: "Tag.create", Access: Perms, Perms: []string{"management.add_tag"}, Returns: "struct",
 		Doc: "Creates a tag from {name (max 255)} and returns {id, name}. Names are not unique, as in Kiwi."},
 	{Name: "Tag.filter", Access: Perms, Perms: []string{"management.view_tag"}, Returns: "array",
-		Doc: "Tags matching the query, by id, one row per combination of the case, plan, run, execution and bug (bugs) each labels, ids or null. Filterable: id, name."},
+		Doc: "Tags matching the query, by id, one row per combination of the case, plan, run, execution and bug (bugs) each labels, ids or null. Filterable: id, name, case, case__summary, plan, plan__name, run, run__summary, execution, bugs, bugs__summary; filtering on a relation keeps only its matching rows, as Kiwi."},
 }
 
 // Create answers Tag.create.

@@ -13,7 +13,7 @@ var testCaseMethods = []Method{
 	{Name: "TestCase.create", Access: Perms, Perms: []string{"testcases.add_testcase"}, Returns: "struct",
 		Doc: "Creates a test case from {summary, case_status, category, priority (required), author, default_tester (ids; author defaults to the caller), is_automated, script, arguments, extra_link, requirement, notes, text, setup_duration, testing_duration, create_date} and returns it, durations as timedelta text or \"None\"."},
 	{Name: "TestCase.filter", Access: Perms, Perms: []string{"testcases.view_testcase"}, Returns: "array",
-		Doc: "Test cases matching the query, by id, with FK names, history_date and durations in float seconds. Filterable: see docs/filters.md (TestCase), including plan, tag, tag__name, component, component__name, category__product."},
+		Doc: "Test cases matching the query, by id, with FK names, history_date and durations in float seconds. Filterable: see docs/filters.md (TestCase), including plan, tag, tag__name, component, component__name, category__product, executions, executions__run."},
 	{Name: "TestCase.get", Access: Perms, Perms: []string{"testcases.view_testcase"}, Getter: true, Returns: "struct",
 		Doc: "One test case by id, as TestCase.filter returns it. Also answers holders of an object grant of testcases.view_testcase on that case."},
 	{Name: "TestCase.update", Access: Perms, Perms: []string{"testcases.change_testcase"}, Returns: "struct",

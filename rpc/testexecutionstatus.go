@@ -21,7 +21,7 @@ var testExecutionStatusMethods = []Method{
 	{Name: "TestExecutionStatus.update", Access: Perms, Perms: []string{"testruns.change_testexecutionstatus"}, Returns: "struct",
 		Doc: "Sets the given name, weight, icon and color of a status and returns it; refused when no positive, neutral or negative status would remain."},
 	{Name: "TestExecutionStatus.remove", Access: Perms, Perms: []string{"testruns.delete_testexecutionstatus"}, Returns: "nil",
-		Doc: "Deletes a status; refused when it is the last positive, neutral or negative one (and, once executions exist, while an execution has it)."},
+		Doc: "Deletes a status; refused when it is the last positive, neutral or negative one and while an execution has it."},
 }
 
 // Filter answers TestExecutionStatus.filter.

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Execution is S-TestExecution: a test execution with its FKs as ids and
@@ -48,4 +51,32 @@ func executionRecord(r string) string {
 // sortkey counter.
 func runRecord(r string) string {
 	return fmt.Sprintf("(to_jsonb(%s) - 'last_sortkey')", r)
+}
+
+// deleteExecutions deletes the executions cond selects (a condition over
+// test_executions, its placeholders from $2), writing a '-' history row for
+// each and deleting their comments and attachments, in one statement. It
+// adds to counts (S-Delete models) the executions and what goes with them:
+// by cascade their properties, tags, links and bug links, and the comments
+// and attachments. The statement's snapshot still sees the rows the
+// cascades take, so it counts them.
+func deleteExecutions(ctx context.Context, tx pgx.Tx, by Principal, counts map[string]int64, cond string, args ...any) error {
+	var execs, props, tags, links, bugs, comments, files int64
+	err := tx.QueryRow(ctx, `WITH x AS (DELETE FROM test_executions WHERE `+cond+` RETURNING *),
+		`+historyStep(TestExecutionOwner, "x", "-", executionRecord("x"), 1, "NULL")+`,
+		cm AS (DELETE FROM comments WHERE owner = '`+TestExecutionOwner+`' AND object_id IN (SELECT id FROM x) RETURNING 1),
+		at AS (DELETE FROM attachments WHERE owner = '`+TestExecutionOwner+`' AND object_id IN (SELECT id FROM x) RETURNING 1)
+		SELECT (SELECT count(*) FROM x),
+			(SELECT count(*) FROM test_execution_properties WHERE execution_id IN (SELECT id FROM x)),
+			(SELECT count(*) FROM test_execution_tags WHERE execution_id IN (SELECT id FROM x)),
+			(SELECT count(*) FROM links WHERE execution_id IN (SELECT id FROM x)),
+			(SELECT count(*) FROM bug_executions WHERE execution_id IN (SELECT id FROM x)),
+			(SELECT count(*) FROM cm), (SELECT count(*) FROM at)`, append([]any{by.UserID}, args...)...).
+		Scan(&execs, &props, &tags, &links, &bugs, &comments, &files)
+	for model, n := range map[string]int64{"testruns.TestExecution": execs, "testruns.TestExecutionProperty": props,
+		"testruns.TestExecutionTag": tags, "linkreference.LinkReference": links, "bugs.Bug_executions": bugs,
+		"django_comments.Comment": comments, "attachments.Attachment": files} {
+		counts[model] += n
+	}
+	return err
 }

@@ -113,19 +113,45 @@ func tagsInOrder(names []string, ids map[string]int64) []int64 {
 	return out
 }
 
-var tagEntity = entity(&Entity{Model: "Tag", Fields: map[string]Field{
-	"id": {Expr: "t.id", Kind: IntField}, "name": {Expr: "t.name", Kind: TextField},
-}})
+// tagEntity's relations name the link rows of tagSelect's joins, not
+// EXISTS subqueries: as in Django, where values() reuses the joins of the
+// filter, {"run": 5} keeps the rows whose run is 5, with every
+// combination of the tag's other records.
+var tagEntity = entity(&Entity{Model: "Tag", Fields: tagFields()})
 
-// tagSelect is Tag.filter's row query. The labelled records' tables do not
-// exist yet; as each arrives, LEFT JOIN its link table (e.g. test_case_tags
-// tc ON tc.tag_id = t.id) here, select its record id in place of the NULL
-// (one row per combination, as Kiwi) and add the relation to tagEntity.
-const tagSelect = `SELECT t.id, t.name, NULL::bigint AS "case", NULL::bigint AS plan, NULL::bigint AS run,
-	NULL::bigint AS execution, NULL::bigint AS bugs
-FROM tags t`
+// tagFields: for each kind of record, its id from tagSelect's link row and
+// one text field of the record.
+func tagFields() map[string]Field {
+	f := map[string]Field{"id": {Expr: "t.id", Kind: IntField}, "name": {Expr: "t.name", Kind: TextField}}
+	for _, r := range []struct{ name, id, table, text string }{
+		{"case", "ct.case_id", "test_cases", "summary"},
+		{"plan", "pt.plan_id", "test_plans", "name"},
+		{"run", "rt.run_id", "test_runs", "summary"},
+		{"execution", "et.execution_id", "", ""},
+		{"bugs", "bt.bug_id", "bugs", "summary"},
+	} {
+		f[r.name] = Field{Expr: r.id, Kind: IntField}
+		f[r.name+"__id"] = Field{Expr: r.id, Kind: IntField}
+		if r.table != "" {
+			f[r.name+"__"+r.text] = Field{Expr: "(SELECT " + r.text + " FROM " + r.table + " WHERE id = " + r.id + ")", Kind: TextField}
+		}
+	}
+	return f
+}
 
-// FilterTags answers a Kiwi query dict over tags, by id.
+// tagSelect is Tag.filter's row query: one row per combination of the
+// tag's cases, plans, runs, executions and bugs (ids or null), as Kiwi.
+const tagSelect = `SELECT t.id, t.name, ct.case_id AS "case", pt.plan_id AS plan, rt.run_id AS run,
+	et.execution_id AS execution, bt.bug_id AS bugs
+FROM tags t
+LEFT JOIN test_case_tags ct ON ct.tag_id = t.id
+LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id
+LEFT JOIN test_run_tags rt ON rt.tag_id = t.id
+LEFT JOIN test_execution_tags et ON et.tag_id = t.id
+LEFT JOIN bug_tags bt ON bt.tag_id = t.id`
+
+// FilterTags answers a Kiwi query dict over tags, by id, then by the
+// records.
 func (s *Store) FilterTags(ctx context.Context, query map[string]any) ([]TagRow, error) {
-	return filter[TagRow](ctx, s, tagEntity, tagSelect, query, "ORDER BY t.id")
+	return filter[TagRow](ctx, s, tagEntity, tagSelect, query, "ORDER BY t.id, ct.case_id, pt.plan_id, rt.run_id, et.execution_id, bt.bug_id")
 }

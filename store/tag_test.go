@@ -112,6 +112,6 @@ func TestTagFilter(t *testing.T) {
 	if r := rows[0]; r.Case != nil || r.Plan != nil || r.Run != nil || r.Execution != nil || r.Bugs != nil {
 		t.Fatalf("a tag on nothing has null relations: %+v", r)
 	}
-	_, err = st.FilterTags(ctx, map[string]any{"case": 1})
-	wantError(t, err, store.Invalid, "Cannot resolve keyword 'case' into field. Choices are: id, name.")
+	_, err = st.FilterTags(ctx, map[string]any{"cases": 1})
+	wantError(t, err, store.Invalid, "Cannot resolve keyword 'cases' into field. Choices are: bugs, case, execution, id, name, plan, run.")
 }

@@ -152,6 +152,7 @@ const (
 	casePlansExists      = "SELECT 1 FROM test_case_plans tcp WHERE tcp.case_id = tc.id"
 	caseTagsExists       = "SELECT 1 FROM test_case_tags tct JOIN tags t ON t.id = tct.tag_id WHERE tct.case_id = tc.id"
 	caseComponentsExists = "SELECT 1 FROM test_case_components tcc JOIN components co ON co.id = tcc.component_id WHERE tcc.case_id = tc.id"
+	caseExecutionsExists = "SELECT 1 FROM test_executions te WHERE te.case_id = tc.id"
 )
 
 var caseEntity = entity(&Entity{Model: "TestCase", Fields: map[string]Field{
@@ -179,6 +180,10 @@ var caseEntity = entity(&Entity{Model: "TestCase", Fields: map[string]Field{
 	"tag__name":          {Expr: "t.name", Kind: TextField, Exists: caseTagsExists},
 	"component":          {Expr: "co.id", Kind: IntField, Exists: caseComponentsExists},
 	"component__name":    {Expr: "co.name", Kind: TextField, Exists: caseComponentsExists},
+	"executions":         {Expr: "te.id", Kind: IntField, Exists: caseExecutionsExists},
+	"executions__id":     {Expr: "te.id", Kind: IntField, Exists: caseExecutionsExists},
+	"executions__run":    {Expr: "te.run_id", Kind: IntField, Exists: caseExecutionsExists},
+	"executions__status": {Expr: "te.status_id", Kind: IntField, Exists: caseExecutionsExists},
 }})
 
 // FilterTestCases answers a Kiwi query dict over test cases, by id, in

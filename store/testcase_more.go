@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"time"
 
@@ -48,8 +49,9 @@ func (s *Store) TestCaseHistory(ctx context.Context, caseID int64, query map[str
 }
 
 // RemoveTestCases deletes the test cases a non-empty query matches, with
-// their links, properties, comments and attachments, writing a '-' history
-// row for each; it returns the total and the count per model (S-Delete).
+// their links, properties, comments and attachments and their executions
+// (deleteExecutions), writing a '-' history row for each case and
+// execution; it returns the total and the count per model (S-Delete).
 func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[string]any) (int64, map[string]int64, error) {
 	if len(query) == 0 {
 		return 0, nil, Errorf(Invalid, "TestCase.remove needs a non-empty query; an empty one would delete every test case.")
@@ -61,26 +63,30 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 		if err != nil {
 			return err
 		}
-		var plans, tags, comps, props, comments, files, cases int64
-		err = tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM test_case_plans WHERE case_id = ANY($1)),
-			(SELECT count(*) FROM test_case_tags WHERE case_id = ANY($1)),
-			(SELECT count(*) FROM test_case_components WHERE case_id = ANY($1)),
-			(SELECT count(*) FROM test_case_properties WHERE case_id = ANY($1))`, ids).Scan(&plans, &tags, &comps, &props)
-		if err != nil {
+		// The cases' executions go first, as TestRun.remove takes them.
+		counts = map[string]int64{}
+		if err := deleteExecutions(ctx, tx, by, counts, "case_id = ANY($2)", ids); err != nil {
 			return err
 		}
+		var plans, tags, comps, props, comments, files, cases int64
 		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $2 AND object_id = ANY($1) RETURNING 1),
 			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1) RETURNING 1),
 			c AS (DELETE FROM test_cases WHERE id = ANY($1) RETURNING *),
 			`+historyStep(caseOwner, "c", "-", caseRecord("c"), 3, "NULL")+`
-			SELECT (SELECT count(*) FROM cm), (SELECT count(*) FROM at), (SELECT count(*) FROM c)`,
-			ids, caseOwner, by.UserID).Scan(&comments, &files, &cases)
+			SELECT (SELECT count(*) FROM test_case_plans WHERE case_id = ANY($1)),
+				(SELECT count(*) FROM test_case_tags WHERE case_id = ANY($1)),
+				(SELECT count(*) FROM test_case_components WHERE case_id = ANY($1)),
+				(SELECT count(*) FROM test_case_properties WHERE case_id = ANY($1)),
+				(SELECT count(*) FROM cm), (SELECT count(*) FROM at), (SELECT count(*) FROM c)`,
+			ids, caseOwner, by.UserID).Scan(&plans, &tags, &comps, &props, &comments, &files, &cases)
 		if err != nil {
 			return err
 		}
-		total, counts = deleted("testcases.TestCase", map[string]int64{"testcases.TestCase": cases, "testcases.TestCasePlan": plans,
-			"testcases.TestCaseTag": tags, "testcases.TestCaseComponent": comps, "testcases.Property": props,
-			"django_comments.Comment": comments, "attachments.Attachment": files})
+		counts["django_comments.Comment"] += comments
+		counts["attachments.Attachment"] += files
+		maps.Copy(counts, map[string]int64{"testcases.TestCase": cases, "testcases.TestCasePlan": plans,
+			"testcases.TestCaseTag": tags, "testcases.TestCaseComponent": comps, "testcases.Property": props})
+		total, counts = deleted("testcases.TestCase", counts)
 		return nil
 	})
 	if err != nil {

@@ -36,22 +36,19 @@ func (s *Store) ExecutionHistory(ctx context.Context, id int64) ([]ExecHistory, 
 	return out, translate(err, "TestExecution")
 }
 
-// RemoveExecutions deletes the executions a non-empty query matches, with
-// their comments and attachments (links, properties and tags cascade),
-// writing a '-' history row for each, in one statement.
+// RemoveExecutions deletes the executions a non-empty query matches
+// (deleteExecutions), in one statement.
 func (s *Store) RemoveExecutions(ctx context.Context, by Principal, query map[string]any) error {
 	if len(query) == 0 {
 		return Errorf(Invalid, "TestExecution.remove needs a non-empty query; an empty one would delete every test execution.")
 	}
-	cond, args, err := executionEntity.Where(query, 3)
+	cond, args, err := executionEntity.Where(query, 2)
 	if err != nil {
 		return err
 	}
-	_, err = s.pool.Exec(ctx, `WITH d AS (DELETE FROM test_executions WHERE id IN (SELECT e.id`+executionFrom+` WHERE `+cond+`) RETURNING *),
-	cm AS (DELETE FROM comments WHERE owner = $1 AND object_id IN (SELECT id FROM d)),
-	at AS (DELETE FROM attachments WHERE owner = $1 AND object_id IN (SELECT id FROM d)),
-	`+historyStep(TestExecutionOwner, "d", "-", executionRecord("d"), 2, "NULL")+`
-	SELECT 1`, append([]any{TestExecutionOwner, by.UserID}, args...)...)
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		return deleteExecutions(ctx, tx, by, map[string]int64{}, "id IN (SELECT e.id"+executionFrom+" WHERE "+cond+")", args...)
+	})
 	return executionEntity.translate(err)
 }
 

@@ -90,6 +90,14 @@ func TestExecutionHotPathOneStatement(t *testing.T) {
 		t.Fatalf("%d comments, %d history rows", comments, history)
 	}
 	t.Logf("TestExecution.bulk_update reported 199 executions in one statement in %v", elapsed)
+
+	c.N.Store(0)
+	if _, err := st.AddComment(t.Context(), by, store.TestExecutionOwner, execs[0], store.NewComment{Text: "passed"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.N.Load() != 1 || c.TxControl.Load() != 0 {
+		t.Fatalf("TestExecution.add_comment sent %d statements and %d transaction controls, want 1 and 0", c.N.Load(), c.TxControl.Load())
+	}
 }
 
 func TestReportExecutionsAllOrNothing(t *testing.T) {

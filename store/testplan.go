@@ -152,6 +152,8 @@ func testPlanFields() map[string]Field {
 		map[string]Field{"name": {Expr: "tg.name", Kind: TextField}})
 	related(f, "cases", "cp.case_id", "SELECT 1 FROM test_case_plans cp JOIN test_cases tc ON tc.id = cp.case_id WHERE cp.plan_id = tp.id",
 		map[string]Field{"summary": {Expr: "tc.summary", Kind: TextField}})
+	related(f, "run", "r.id", "SELECT 1 FROM test_runs r WHERE r.plan_id = tp.id",
+		map[string]Field{"summary": {Expr: "r.summary", Kind: TextField}})
 	return f
 }
 

@@ -193,14 +193,11 @@ func (s *Store) RunCases(ctx context.Context, runID int64) ([]RunCase, error) {
 	return out, translate(err, "TestRun")
 }
 
-// RemoveCaseFromRun deletes every execution of a case in a run, with their
-// comments and attachments, writing a '-' history row for each, in one
-// statement. Unknown ids change nothing.
+// RemoveCaseFromRun deletes every execution of a case in a run
+// (deleteExecutions). Unknown ids change nothing.
 func (s *Store) RemoveCaseFromRun(ctx context.Context, by Principal, runID, caseID int64) error {
-	_, err := s.pool.Exec(ctx, `WITH ins AS (DELETE FROM test_executions WHERE run_id = $1 AND case_id = $2 RETURNING *),
-		cm AS (DELETE FROM comments WHERE owner = $4 AND object_id IN (SELECT id FROM ins)),
-		at AS (DELETE FROM attachments WHERE owner = $4 AND object_id IN (SELECT id FROM ins)),
-		`+historyStep(TestExecutionOwner, "ins", "-", executionRecord("ins"), 3, "NULL")+`
-		SELECT 1`, runID, caseID, by.UserID, TestExecutionOwner)
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		return deleteExecutions(ctx, tx, by, map[string]int64{}, "run_id = $2 AND case_id = $3", runID, caseID)
+	})
 	return translate(err, "TestRun")
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -99,38 +100,29 @@ func (s *Store) RemoveTestRuns(ctx context.Context, by Principal, query map[stri
 		if err != nil {
 			return err
 		}
-		// The statement's snapshot still sees the rows it deletes, so it
-		// counts what the cascades take.
-		var execs, runTags, cc, props, execProps, execTags, links, comments, files int64
-		err = tx.QueryRow(ctx, `WITH x AS (DELETE FROM test_executions WHERE run_id = ANY($1) RETURNING *),
-			`+historyStep(TestExecutionOwner, "x", "-", executionRecord("x"), 4, "NULL")+`,
-			cm AS (DELETE FROM comments WHERE owner = $2 AND object_id = ANY($1)
-				OR owner = $3 AND object_id IN (SELECT id FROM x) RETURNING 1),
-			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1)
-				OR owner = $3 AND object_id IN (SELECT id FROM x) RETURNING 1)
-			SELECT (SELECT count(*) FROM x),
+		counts = map[string]int64{}
+		if err := deleteExecutions(ctx, tx, by, counts, "run_id = ANY($2)", runs); err != nil {
+			return err
+		}
+		var gone, runTags, cc, props, comments, files int64
+		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $3 AND object_id = ANY($1) RETURNING 1),
+			at AS (DELETE FROM attachments WHERE owner = $3 AND object_id = ANY($1) RETURNING 1),
+			r AS (DELETE FROM test_runs WHERE id = ANY($1) RETURNING *),
+			`+historyStep(TestRunOwner, "r", "-", runRecord("r"), 2, "NULL")+`
+			SELECT (SELECT count(*) FROM r),
 				(SELECT count(*) FROM test_run_tags WHERE run_id = ANY($1)),
 				(SELECT count(*) FROM test_run_cc WHERE run_id = ANY($1)),
 				(SELECT count(*) FROM test_run_properties WHERE run_id = ANY($1)),
-				(SELECT count(*) FROM test_execution_properties WHERE execution_id IN (SELECT id FROM x)),
-				(SELECT count(*) FROM test_execution_tags WHERE execution_id IN (SELECT id FROM x)),
-				(SELECT count(*) FROM links WHERE execution_id IN (SELECT id FROM x)),
 				(SELECT count(*) FROM cm), (SELECT count(*) FROM at)`,
-			runs, TestRunOwner, TestExecutionOwner, by.UserID).Scan(&execs, &runTags, &cc, &props, &execProps, &execTags, &links, &comments, &files)
+			runs, by.UserID, TestRunOwner).Scan(&gone, &runTags, &cc, &props, &comments, &files)
 		if err != nil {
 			return err
 		}
-		var gone int64
-		err = tx.QueryRow(ctx, `WITH r AS (DELETE FROM test_runs WHERE id = ANY($1) RETURNING *),
-			`+historyStep(TestRunOwner, "r", "-", runRecord("r"), 2, "NULL")+`
-			SELECT count(*) FROM r`, runs, by.UserID).Scan(&gone)
-		if err != nil {
-			return err
-		}
-		total, counts = deleted("testruns.TestRun", map[string]int64{"testruns.TestRun": gone, "testruns.TestExecution": execs,
-			"testruns.TestRunTag": runTags, "testruns.TestRunCC": cc, "testruns.Property": props,
-			"testruns.TestExecutionProperty": execProps, "testruns.TestExecutionTag": execTags,
-			"linkreference.LinkReference": links, "django_comments.Comment": comments, "attachments.Attachment": files})
+		counts["django_comments.Comment"] += comments
+		counts["attachments.Attachment"] += files
+		maps.Copy(counts, map[string]int64{"testruns.TestRun": gone, "testruns.TestRunTag": runTags,
+			"testruns.TestRunCC": cc, "testruns.Property": props})
+		total, counts = deleted("testruns.TestRun", counts)
 		return nil
 	})
 	if err != nil {

@@ -10,56 +10,6 @@ import (
 	"time"
 )
 
-const commentAdd = `-- name: CommentAdd :one
-INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment, submit_date)
-SELECT $1::text, $2::bigint, u.id, left(u.username, 50), u.email, $3::text,
-    coalesce($4::timestamptz, now())
-FROM users u WHERE u.id = $5
-RETURNING id, user_id, user_name, user_email, comment, submit_date, is_public, is_removed
-`
-
-type CommentAddParams struct {
-	Owner      string
-	ObjectID   int64
-	Comment    string
-	SubmitDate *time.Time
-	UserID     int64
-}
-
-type CommentAddRow struct {
-	ID         int64
-	UserID     *int64
-	UserName   string
-	UserEmail  string
-	Comment    string
-	SubmitDate time.Time
-	IsPublic   bool
-	IsRemoved  bool
-}
-
-// CommentAdd stores a comment on a record as the user, with the user's name and email; no row means the user does not exist. A null submit_date means now.
-func (q *Queries) CommentAdd(ctx context.Context, arg CommentAddParams) (CommentAddRow, error) {
-	row := q.db.QueryRow(ctx, commentAdd,
-		arg.Owner,
-		arg.ObjectID,
-		arg.Comment,
-		arg.SubmitDate,
-		arg.UserID,
-	)
-	var i CommentAddRow
-	err := row.Scan(
-		&i.ID,
-		&i.UserID,
-		&i.UserName,
-		&i.UserEmail,
-		&i.Comment,
-		&i.SubmitDate,
-		&i.IsPublic,
-		&i.IsRemoved,
-	)
-	return i, err
-}
-
 const commentList = `-- name: CommentList :many
 SELECT id, object_id, user_id, user_name, user_email, comment, submit_date, is_public, is_removed
 FROM comments
