@@ -118,8 +118,8 @@ func TestBugDetails(t *testing.T) {
 		t.Fatalf("details of a closed bug without comments: %v", d)
 	}
 	for _, other := range []string{
-		kiwiSite + "/bugs/99999/",                  // no such bug
-		kiwiSite + "/bugs/",                        // no id
+		kiwiSite + "/bugs/99999/",              // no such bug
+		kiwiSite + "/bugs/",                    // no id
 		"https://github.com/org/repo/issues/1", // an external tracker: no outbound call
 		"https://tcms.example.com.evil.example/bugs/" + itoa(b.bug) + "/",
 		"https://unknown.example/1",
