@@ -58,6 +58,7 @@ func (s *Server) services() []service {
 	return []service{
 		{"Attachment", &Attachment{s}, attachmentMethods},
 		{"Auth", &Auth{s}, authMethods},
+		{"Bug", &Bug{s}, slices.Concat(bugMethods, bugLinkMethods)},
 		{"BugTracker", &BugTracker{s}, bugTrackerMethods},
 		{"Build", &Build{s}, buildMethods},
 		{"Category", &Category{s}, categoryMethods},
