@@ -26,41 +26,43 @@ type jsonCall struct {
 
 func (jsonProtocol) serve(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
 	calls, batch, fault := parseJSONCall(body)
-	var out bytes.Buffer
-	enc := encoder{buf: &out, escape: s.cfg.EscapeHTML}
+	out, done := replyWriter(w)
+	defer done()
+	enc := encoder{buf: out, escape: s.cfg.EscapeHTML}
 	if fault != nil {
+		w.Header().Set("Content-Type", "application/json")
 		writeJSONResponse(&enc, nil, nil, fault)
-	} else {
-		if batch {
-			out.WriteByte('[')
-		}
-		n := 0
-		for _, jc := range calls {
-			if jc.fault == nil {
-				s.dispatch(r, &jc.call)
-				if f, ok := jc.call.err.(*Fault); ok {
-					jc.fault = f
-				}
-			}
-			if jc.id == nil {
-				continue
-			}
-			if n > 0 {
-				out.WriteByte(',')
-			}
-			n++
-			writeJSONResponse(&enc, jc.id, jc.call.reply, jc.fault)
-		}
-		if n == 0 {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		if batch {
-			out.WriteByte(']')
-		}
+		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write(out.Bytes())
+	n := 0
+	for _, jc := range calls {
+		if jc.fault == nil {
+			s.dispatch(r, &jc.call)
+			if f, ok := jc.call.err.(*Fault); ok {
+				jc.fault = f
+			}
+		}
+		if jc.id == nil {
+			continue
+		}
+		switch {
+		case n > 0:
+			out.WriteByte(',')
+		case batch:
+			w.Header().Set("Content-Type", "application/json")
+			out.WriteByte('[')
+		default:
+			w.Header().Set("Content-Type", "application/json")
+		}
+		n++
+		writeJSONResponse(&enc, jc.id, jc.call.reply, jc.fault)
+	}
+	switch {
+	case n == 0:
+		w.WriteHeader(http.StatusNoContent)
+	case batch:
+		out.WriteByte(']')
+	}
 }
 
 // writeJSONResponse writes one response object, keys in Kiwi's order.

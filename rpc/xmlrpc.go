@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"bytes"
 	"net/http"
 )
 
@@ -21,8 +20,10 @@ func (xmlProtocol) serve(s *Server, w http.ResponseWriter, r *http.Request, body
 		s.dispatch(r, c)
 		err = c.err
 	}
-	var out bytes.Buffer
-	enc := encoder{buf: &out, xml: true, escape: s.cfg.EscapeHTML}
+	w.Header().Set("Content-Type", "application/xml")
+	out, done := replyWriter(w)
+	defer done()
+	enc := encoder{buf: out, xml: true, escape: s.cfg.EscapeHTML}
 	out.WriteString("<?xml version=\"1.0\"?>\n<methodResponse>")
 	if f, ok := err.(*Fault); ok {
 		out.WriteString("<fault>")
@@ -34,8 +35,6 @@ func (xmlProtocol) serve(s *Server, w http.ResponseWriter, r *http.Request, body
 		out.WriteString("</param></params>")
 	}
 	out.WriteString("</methodResponse>\n")
-	w.Header().Set("Content-Type", "application/xml")
-	w.Write(out.Bytes())
 }
 
 // faultStruct is the XML-RPC fault value, also used inside multicall

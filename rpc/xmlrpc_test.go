@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"bufio"
 	"bytes"
 	"strings"
 	"testing"
@@ -120,8 +121,9 @@ func TestEncodeValues(t *testing.T) {
 	}
 	for _, c := range cases {
 		var b bytes.Buffer
-		enc := encoder{buf: &b, xml: c.xml, escape: c.escape}
+		enc := encoder{buf: bufio.NewWriter(&b), xml: c.xml, escape: c.escape}
 		enc.encode(v)
+		enc.buf.Flush()
 		if !strings.HasPrefix(b.String(), c.want) {
 			t.Errorf("xml=%v escape=%v\nwant %s\n got %s", c.xml, c.escape, c.want, b.String())
 		}
@@ -130,8 +132,9 @@ func TestEncodeValues(t *testing.T) {
 
 func TestEncodeJSONStrings(t *testing.T) {
 	var b bytes.Buffer
-	enc := encoder{buf: &b}
+	enc := encoder{buf: bufio.NewWriter(&b)}
 	enc.encode(map[string]any{"b": "q\"\\\n\x01\u2028é\xff", "a": []any{nil, int64(1)}})
+	enc.buf.Flush()
 	want := `{"a":[null,1],"b":"q\"\\\n\u0001\u2028é\ufffd"}`
 	if b.String() != want {
 		t.Fatalf("want %s\n got %s", want, b.String())

@@ -110,7 +110,7 @@ func (e *Entity) Where(query map[string]any, first int) (cond string, args []any
 
 // Select runs selectSQL + " WHERE " + cond + " " + tail, with the condition
 // of query numbered from $1, and collects the rows into T by column name
-// (pgx.RowToStructByName: `db:"col"` tags). tail orders the rows, e.g.
+// (`db:"col"` tags, see collectByName). tail orders the rows, e.g.
 // "ORDER BY u.id". It never returns a nil slice.
 func Select[T any](ctx context.Context, q interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
@@ -123,12 +123,9 @@ func Select[T any](ctx context.Context, q interface {
 	if err != nil {
 		return nil, e.translate(err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[T])
+	out, err := collectByName[T](rows)
 	if err != nil {
 		return nil, e.translate(err)
-	}
-	if out == nil {
-		out = []T{}
 	}
 	return out, nil
 }

@@ -332,7 +332,7 @@ func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []Ex
 	if err != nil {
 		return nil, translate(err, "TestExecution")
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ExecutionUpdated])
+	out, err := collectByName[ExecutionUpdated](rows)
 	if err != nil {
 		return nil, translate(err, "TestExecution")
 	}

@@ -105,7 +105,7 @@ func (s *Store) AddCasesToRun(ctx context.Context, by Principal, runID int64, ca
 		if err != nil {
 			return nil, translate(err, "TestRun")
 		}
-		got, err := pgx.CollectRows(rows, pgx.RowToStructByName[addedRow])
+		got, err := collectByName[addedRow](rows)
 		if err != nil {
 			return nil, translate(err, "TestRun")
 		}
@@ -189,7 +189,7 @@ func (s *Store) RunCases(ctx context.Context, runID int64) ([]RunCase, error) {
 	if err != nil {
 		return nil, translate(err, "TestRun")
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[RunCase])
+	out, err := collectByName[RunCase](rows)
 	return out, translate(err, "TestRun")
 }
 
