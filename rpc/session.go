@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -18,10 +19,48 @@ const sessionCookie = "sessionid"
 // sessions issues and checks session tokens: HS256 JWTs whose ID is a
 // session row, so that a session can be ended before it expires.
 type sessions struct {
-	store  *store.Store
-	secret []byte
-	ttl    time.Duration
-	limit  *limiter // password checks per client address
+	store    *store.Store
+	secret   []byte
+	ttl      time.Duration
+	limit    *limiter   // password checks per client address
+	verified tokenCache // tokens whose signature was checked
+}
+
+// tokenCache remembers the session id and expiry of tokens whose
+// signature checked out, so that a client replaying its token on every
+// call costs one map lookup instead of an HMAC and a JSON decode. The
+// session itself is still checked on every call (store.SessionPrincipal,
+// cached and invalidated by the store).
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]verifiedToken
+}
+
+type verifiedToken struct {
+	id  string
+	exp time.Time
+}
+
+// maxVerifiedTokens bounds the cache; when full it starts over.
+const maxVerifiedTokens = 10000
+
+func (c *tokenCache) get(token string, now time.Time) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[token]
+	if !ok || !now.Before(v.exp) {
+		return "", false
+	}
+	return v.id, true
+}
+
+func (c *tokenCache) put(token, id string, exp time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxVerifiedTokens {
+		c.m = make(map[string]verifiedToken)
+	}
+	c.m[token] = verifiedToken{id, exp}
 }
 
 // issue starts a session for the user and returns its token and id.
@@ -46,16 +85,21 @@ var jwtParser = jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithE
 
 // principal checks a token and returns its live session's principal.
 func (m *sessions) principal(ctx context.Context, token string) (*store.Principal, string) {
-	var claims jwt.RegisteredClaims
-	_, err := jwtParser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return m.secret, nil })
-	if err != nil || claims.ID == "" {
-		return nil, ""
+	id, ok := m.verified.get(token, time.Now())
+	if !ok {
+		var claims jwt.RegisteredClaims
+		_, err := jwtParser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return m.secret, nil })
+		if err != nil || claims.ID == "" {
+			return nil, ""
+		}
+		id = claims.ID
+		m.verified.put(token, id, claims.ExpiresAt.Time)
 	}
-	p, err := m.store.SessionPrincipal(ctx, claims.ID)
+	p, err := m.store.SessionPrincipal(ctx, id)
 	if err != nil {
 		return nil, ""
 	}
-	return &p, claims.ID
+	return &p, id
 }
 
 // tooManyLogins is why a caller whose Basic credentials were not checked
