@@ -39,7 +39,7 @@ type Config struct {
 	// SendMail delivers one message (headers and body) to an address;
 	// nil: messages are logged instead (Tenant.invite).
 	SendMail func(to, msg string) error
-	Logger       *slog.Logger
+	Logger   *slog.Logger
 }
 
 // DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB attachment in
