@@ -42,7 +42,10 @@ export PGBIN PG_DRY_RUN
 
 GOFILES = $$(find . \( -name '.?*' -o -path ./bin \) -prune -o -name '*.go' -print)
 
-.PHONY: help run test build lint generate docs fuzz stop clean-data db-url pg-run pg-test
+# What `make bench` runs (docs/performance.md): tcms-bench flags, then runs.
+BENCH_ARGS ?= -cpuprofile write:1:100 write:8:30 read
+
+.PHONY: help run test bench build lint generate docs fuzz stop clean-data db-url pg-run pg-test
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## /{printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +62,12 @@ test: $(if $(TEST_DATABASE_URL),,pg-test) lint ## gofmt, vet, sqlc diff, tests a
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -run 'Concurrent' ./...
 	@$(MAKE) --no-print-directory fuzz
+
+bench: pg-run ## measure: write and read scenarios, pgbench, RSS, a CPU profile (BENCH_ARGS)
+	@$(PG) start $(RUN_DATA) $(RUN_SOCK) $(RUN_PORT) pgbench
+	$(GO) build -o bin/tcms ./cmd/tcms
+	$(GO) build -o bin/tcms-bench ./cmd/tcms-bench
+	@RUN_SOCK=$(RUN_SOCK) RUN_PORT=$(RUN_PORT) BENCH_ARGS='$(BENCH_ARGS)' bash scripts/bench.sh
 
 build: ## build bin/tcms
 	$(GO) build -o bin/tcms ./cmd/tcms

@@ -7,6 +7,7 @@ SELECT u.id AS user_id, g.id AS group_id, p.id AS permission_id,
         WHEN 'TestPlan' THEN EXISTS (SELECT 1 FROM test_plans o WHERE o.id = @object_id::bigint)
 
         WHEN 'TestCase' THEN EXISTS (SELECT 1 FROM test_cases o WHERE o.id = @object_id::bigint)
+        WHEN 'Bug' THEN EXISTS (SELECT 1 FROM bugs o WHERE o.id = @object_id::bigint)
         ELSE true
     END)::boolean AS object_exists
 FROM (SELECT 1) AS one

@@ -95,11 +95,16 @@ func TestObjectPermission(t *testing.T) {
 			t.Fatal(err)
 		}
 		var g map[string]any
-		values := map[string]any{"group": "qa", "permission": "bugs.view_bug", "object_type": "Bug", "object_id": 3}
+		bug := mustBugRow(t, conn, "P")
+		values := map[string]any{"group": "qa", "permission": "bugs.view_bug", "object_type": "Bug", "object_id": bug}
+		missing := map[string]any{"group": "qa", "permission": "bugs.view_bug", "object_type": "Bug", "object_id": bug + 1}
+		if err := c.Call("ObjectPermission.grant", []any{missing}, &g); err == nil || err.Error() != "Fault(-32603): Internal error: object_id: Bug "+itoa(bug+1)+" does not exist." {
+			t.Fatalf("grant on a missing bug: %v", err)
+		}
 		if err := c.Call("ObjectPermission.grant", []any{values}, &g); err != nil {
 			t.Fatal(err)
 		}
-		if g["group__name"] != "qa" || g["user"] != nil || g["permission"] != "bugs.view_bug" || g["object_id"] != int64(3) {
+		if g["group__name"] != "qa" || g["user"] != nil || g["permission"] != "bugs.view_bug" || g["object_id"] != bug {
 			t.Fatalf("got %v", g)
 		}
 		var list []map[string]any

@@ -39,6 +39,7 @@ type Config struct {
 	// SendMail delivers one message (headers and body) to an address;
 	// nil: messages are logged instead (Tenant.invite).
 	SendMail func(to, msg string) error
+	Pprof    bool // serve Go's profiles under /debug/pprof/ to superusers
 	Logger   *slog.Logger
 }
 
@@ -63,6 +64,7 @@ func (s *Server) services() []service {
 	return []service{
 		{"Attachment", &Attachment{s}, attachmentMethods},
 		{"Auth", &Auth{s}, authMethods},
+		{"Bug", &Bug{s}, slices.Concat(bugMethods, bugLinkMethods)},
 		{"BugTracker", &BugTracker{s}, bugTrackerMethods},
 		{"Build", &Build{s}, buildMethods},
 		{"Category", &Category{s}, categoryMethods},
@@ -145,6 +147,9 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("GET /readyz", s.serveReady)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
+	if cfg.Pprof {
+		s.mux.Handle("/debug/pprof/", s.pprofHandler())
+	}
 	return s, nil
 }
 

@@ -15,7 +15,7 @@ var testExecutionLinkMethods = []Method{
 	{Name: "TestExecution.get_comments", Access: Perms, Perms: []string{"django_comments.view_comment"}, Returns: "array",
 		Doc: "The comments of an execution (execution_id), by id; object_pk is a string."},
 	{Name: "TestExecution.add_link", Access: Perms, Perms: []string{"linkreference.add_linkreference"}, Returns: "struct",
-		Doc: "Links a URL to an execution (values: execution or execution_id, url (required, http(s)/ftp, at most 200), name (at most 64), is_defect; update_tracker) and returns {id, execution, name, url, is_defect}."},
+		Doc: "Links a URL to an execution (values: execution or execution_id, url (required, http(s)/ftp, at most 200), name (at most 64), is_defect; update_tracker) and returns {id, execution, name, url, is_defect}. A URL under the base_url of a bug tracker of type tcms.issuetracker.kiwitcms.KiwiTCMS also links the execution to the bug its trailing number names; external trackers are not contacted."},
 	{Name: "TestExecution.get_links", Access: Perms, Perms: []string{"linkreference.view_linkreference"}, Returns: "array",
 		Doc: "Links matching the query (required), by id, as {id, name, url, execution, created_on, is_defect}. Filterable: id, name, url, is_defect, created_on, execution, execution_id, execution__run, execution__case."},
 	{Name: "TestExecution.remove_link", Access: Perms, Perms: []string{"linkreference.delete_linkreference"}, Returns: "nil",
@@ -70,14 +70,17 @@ func (t *TestExecution) GetComments(r *http.Request, args *ExecutionIDArgs, repl
 	return err
 }
 
-// AddLinkArgs are the parameters of TestExecution.add_link.
+// AddLinkArgs are the parameters of TestExecution.add_link. UpdateTracker
+// would let an external tracker hear of a defect link; this server makes
+// no outbound calls, so it changes nothing (docs/bugs.md).
 type AddLinkArgs struct {
 	Values        map[string]any `json:"values"`
 	UpdateTracker bool           `json:"update_tracker" rpc:"optional"`
 }
 
 // AddLink answers TestExecution.add_link; the legacy key execution_id
-// stands for execution.
+// stands for execution. A URL of the built-in bug tracker also links the
+// execution to that bug (store.AddLink).
 func (t *TestExecution) AddLink(r *http.Request, args *AddLinkArgs, reply *store.Link) error {
 	v := maps.Clone(args.Values)
 	if _, ok := v["execution"]; !ok && v != nil {
@@ -92,16 +95,8 @@ func (t *TestExecution) AddLink(r *http.Request, args *AddLinkArgs, reply *store
 		return err
 	}
 	var err error
-	if *reply, err = t.s.store.AddLink(r.Context(), l); err != nil {
-		return err
-	}
-	return t.s.linkAdded(r, *reply, args.UpdateTracker)
-}
-
-// linkAdded is where a new link reaches the bug tracker its URL belongs
-// to (contract 5.10, 5.14): issue 7. Until then links stay local.
-func (s *Server) linkAdded(*http.Request, store.Link, bool) error {
-	return nil
+	*reply, err = t.s.store.AddLink(r.Context(), l)
+	return err
 }
 
 // GetLinks answers TestExecution.get_links.

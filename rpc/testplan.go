@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"cmp"
 	"net/http"
 
 	"github.com/tcms/tcms/store"
@@ -109,10 +108,10 @@ func (t *TestPlan) Update(r *http.Request, args *PlanUpdateArgs, reply *store.Te
 // Tree answers TestPlan.tree; URLs name the domain set with tcms
 // set-domain, or the request's host when none is set.
 func (t *TestPlan) Tree(r *http.Request, args *PlanIDArgs, reply *[]store.PlanTreeNode) error {
-	domain, err := t.s.store.Domain(r.Context())
+	domain, err := t.s.domain(r)
 	if err != nil {
 		return err
 	}
-	*reply, err = t.s.store.TestPlanTree(r.Context(), args.PlanID, cmp.Or(domain, r.Host))
+	*reply, err = t.s.store.TestPlanTree(r.Context(), args.PlanID, domain)
 	return err
 }

@@ -30,11 +30,11 @@ type record struct {
 
 // records maps owners to their records. The content_type ids are fixed
 // here, not in the database, so they never change: 1 testcases_testcase,
-// 2 testruns_testexecution, 4 testruns_testrun; 3 bugs_bug is reserved for
-// the bugs table.
+// 2 testruns_testexecution, 3 bugs_bug, 4 testruns_testrun.
 var records = map[string]record{
 	TestCaseOwner:      {model: "TestCase", table: "test_cases", contentType: 1},
 	TestExecutionOwner: {model: "TestExecution", table: "test_executions", contentType: 2},
+	BugOwner:           {model: "Bug", table: "bugs", contentType: 3},
 	TestRunOwner:       {model: "TestRun", table: "test_runs", contentType: 4},
 }
 

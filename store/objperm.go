@@ -128,9 +128,8 @@ func (g ObjectGrantSpec) resolve(ctx context.Context, q *db.Queries) (db.ObjectG
 // GrantObject gives a user or group a label on one record and returns the
 // grant; granting an existing grant returns it unchanged. A caller who is
 // not a superuser may grant only labels it holds unbound (no escalation).
-// A User or TestCase must exist; plans, runs and bugs are checked for
-// existence once their tables exist (ObjectGrantResolve), and until then
-// any positive id is accepted.
+// A User, TestPlan, TestCase or Bug must exist (ObjectGrantResolve); for
+// runs any positive id is accepted until they are checked there too.
 func (s *Store) GrantObject(ctx context.Context, by Principal, g ObjectGrantSpec) (ObjectGrant, error) {
 	if err := g.check(); err != nil {
 		return ObjectGrant{}, err

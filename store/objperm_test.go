@@ -195,6 +195,10 @@ func TestObjectGrants(t *testing.T) {
 	admin := store.Principal{UserID: MustCreateUser(t, st, "admin").ID, IsSuperuser: true}
 	alice := MustCreatePlainUser(t, st, "alice")
 	MustTestCases(t, conn, 2)
+	MustExec(t, conn, `WITH v AS (INSERT INTO versions (value, product_id) SELECT 'v', id FROM products RETURNING id, product_id),
+		b AS (INSERT INTO builds (name, version_id) SELECT 'b', id FROM v RETURNING id, version_id)
+	INSERT INTO bugs (summary, reporter_id, product_id, version_id, build_id)
+	SELECT 'bug 1', (SELECT min(id) FROM users), v.product_id, v.id, b.id FROM v JOIN b ON b.version_id = v.id`)
 	qa := mustGroup(t, conn, "qa")
 	var ids []int64
 	for _, spec := range []store.ObjectGrantSpec{

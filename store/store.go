@@ -8,6 +8,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -34,7 +36,7 @@ type Store struct {
 // in-memory session and credential caches coherent with other processes.
 // It does not migrate.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
-	cfg, err := pgxpool.ParseConfig(databaseURL)
+	cfg, err := poolConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -57,6 +59,29 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	s.cancel = cancel
 	go s.listen(lctx, conn)
 	return s, nil
+}
+
+// poolConfig reads a database URL, with two defaults of ours where the
+// URL says nothing (pool_max_conns, plan_cache_mode):
+//   - up to 4 connections per CPU, at least 8, so that concurrent CI
+//     jobs do not queue for a connection while PostgreSQL idles;
+//   - generic plans for prepared statements. Every statement we send is
+//     prepared once per connection; PostgreSQL would otherwise plan the
+//     hot-path statements (CTEs of several steps) anew on each call, which
+//     costs more than running them (about 1 ms against 0.3 ms for
+//     TestRun.add_case, docs/performance.md).
+func poolConfig(databaseURL string) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
+	}
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	}
+	return cfg, nil
 }
 
 // Close stops the listener and closes every connection.

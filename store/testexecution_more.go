@@ -67,15 +67,23 @@ type LinkRow struct {
 	CreatedOn time.Time `json:"created_on" db:"created_on"`
 }
 
-// AddLink links a URL to the execution l.Execution; a missing execution
-// is the form's choice error on execution.
+// AddLink links a URL to the execution l.Execution and, in the same
+// transaction, runs the action of the bug tracker the URL belongs to
+// (linkToTracker). A missing execution is the form's choice error on
+// execution.
 func (s *Store) AddLink(ctx context.Context, l Link) (Link, error) {
-	rows, err := s.pool.Query(ctx, `INSERT INTO links (execution_id, name, url, is_defect)
-		SELECT id, $2, $3, $4 FROM test_executions WHERE id = $1
-		RETURNING id, execution_id AS execution, name, url, is_defect`, l.Execution, l.Name, l.URL, l.IsDefect)
-	if err == nil {
-		l, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Link])
-	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `INSERT INTO links (execution_id, name, url, is_defect)
+			SELECT id, $2, $3, $4 FROM test_executions WHERE id = $1
+			RETURNING id, execution_id AS execution, name, url, is_defect`, l.Execution, l.Name, l.URL, l.IsDefect)
+		if err == nil {
+			l, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Link])
+		}
+		if err != nil {
+			return err
+		}
+		return linkToTracker(ctx, tx, l)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Link{}, Errorf(Invalid, "[('execution', ['%s'])]", msgInvalidChoice)
 	}

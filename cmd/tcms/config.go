@@ -26,6 +26,7 @@ type config struct {
 	EncryptionKey []byte // TCMS_ENCRYPTION_KEY decoded; nil: the key stored by initial-setup
 	SessionTTL    time.Duration
 	EscapeHTML    bool
+	Pprof         bool // serve /debug/pprof/ to superusers
 	LogLevel      slog.Level
 	MaxBodyBytes  int64
 	DefaultGroups []string
@@ -56,6 +57,9 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 	}
 	if c.EscapeHTML, err = strconv.ParseBool(or(getenv("TCMS_ESCAPE_HTML"), "false")); err != nil {
 		return c, fmt.Errorf("TCMS_ESCAPE_HTML: want true or false, got %q", getenv("TCMS_ESCAPE_HTML"))
+	}
+	if c.Pprof, err = strconv.ParseBool(or(getenv("TCMS_PPROF"), "false")); err != nil {
+		return c, fmt.Errorf("TCMS_PPROF: want true or false, got %q", getenv("TCMS_PPROF"))
 	}
 	if err = c.LogLevel.UnmarshalText([]byte(or(getenv("TCMS_LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("TCMS_LOG_LEVEL: want debug, info, warn or error, got %q", getenv("TCMS_LOG_LEVEL"))

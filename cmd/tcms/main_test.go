@@ -71,6 +71,7 @@ func TestConfigErrors(t *testing.T) {
 		"TCMS_LOGIN_MAX_FAILURES":             {"DATABASE_URL": "x", "TCMS_LOGIN_MAX_FAILURES": "-1"},
 		"TCMS_LOGIN_LOCKOUT":                  {"DATABASE_URL": "x", "TCMS_LOGIN_LOCKOUT": "0s"},
 		"TCMS_LOGIN_RATE":                     {"DATABASE_URL": "x", "TCMS_LOGIN_RATE": "many"},
+		"TCMS_PPROF":                          {"DATABASE_URL": "x", "TCMS_PPROF": "please"},
 	}
 	for want, vars := range cases {
 		if _, err := loadConfig("serve", nil, env(vars)); err == nil || !strings.Contains(err.Error(), want) {

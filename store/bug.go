@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// BugOwner names bugs as the owner of comments and attachments.
+const BugOwner = "bugs_bug"
+
+// BugFields is S-Bug-c, a bug of the built-in tracker with its FKs as
+// ids; status true means open.
+type BugFields struct {
+	ID        int64     `json:"id" db:"id"`
+	Summary   string    `json:"summary" db:"summary"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+	Status    bool      `json:"status" db:"status"`
+	Reporter  int64     `json:"reporter" db:"reporter"`
+	Assignee  *int64    `json:"assignee" db:"assignee"`
+	Product   int64     `json:"product" db:"product"`
+	Version   int64     `json:"version" db:"version"`
+	Build     int64     `json:"build" db:"build"`
+	Severity  *int64    `json:"severity" db:"severity"`
+}
+
+// Bug is S-Bug: BugFields with the ids of the bug's executions and tags.
+type Bug struct {
+	BugFields
+	Executions []int64 `json:"executions" db:"executions"`
+	Tags       []int64 `json:"tags" db:"tags"`
+}
+
+// BugRow is S-Bug-f, a Bug.filter row: the id under the key "pk" and the
+// names of the bug's FKs.
+type BugRow struct {
+	PK               int64     `json:"pk" db:"pk"`
+	Summary          string    `json:"summary" db:"summary"`
+	CreatedAt        time.Time `json:"created_at" db:"created_at"`
+	ProductName      string    `json:"product__name" db:"product__name"`
+	VersionValue     string    `json:"version__value" db:"version__value"`
+	BuildName        string    `json:"build__name" db:"build__name"`
+	ReporterUsername string    `json:"reporter__username" db:"reporter__username"`
+	AssigneeUsername *string   `json:"assignee__username" db:"assignee__username"`
+	SeverityName     *string   `json:"severity__name" db:"severity__name"`
+	SeverityColor    *string   `json:"severity__color" db:"severity__color"`
+	SeverityIcon     *string   `json:"severity__icon" db:"severity__icon"`
+}
+
+// bugColumns selects BugFields from the bugs row bg; bugListColumns adds
+// the executions and tags of Bug.
+const (
+	bugColumns = `bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id AS reporter, bg.assignee_id AS assignee,
+	bg.product_id AS product, bg.version_id AS version, bg.build_id AS build, bg.severity_id AS severity`
+	bugListColumns = `,
+	ARRAY(SELECT be.execution_id FROM bug_executions be WHERE be.bug_id = bg.id ORDER BY be.execution_id) AS executions,
+	ARRAY(SELECT bt.tag_id FROM bug_tags bt WHERE bt.bug_id = bg.id ORDER BY bt.tag_id) AS tags`
+)
+
+// bugFrom is the row source of bugEntity, Bug.filter and
+// Bug.filter_canonical.
+const bugFrom = ` FROM bugs bg
+JOIN products p ON p.id = bg.product_id
+JOIN versions v ON v.id = bg.version_id
+JOIN builds b ON b.id = bg.build_id
+JOIN users rp ON rp.id = bg.reporter_id
+LEFT JOIN users asg ON asg.id = bg.assignee_id
+LEFT JOIN severities sv ON sv.id = bg.severity_id`
+
+const bugRowSelect = `SELECT bg.id AS pk, bg.summary, bg.created_at, p.name AS product__name, v.value AS version__value,
+	b.name AS build__name, rp.username AS reporter__username, asg.username AS assignee__username,
+	sv.name AS severity__name, sv.color AS severity__color, sv.icon AS severity__icon` + bugFrom
+
+// bugEntity is what Bug.filter, filter_canonical and remove may filter
+// on: the bug's columns, its FKs with their names, and its executions and
+// tags.
+var bugEntity = entity(&Entity{Model: "Bug", Fields: bugFilterFields()})
+
+func bugFilterFields() map[string]Field {
+	f := map[string]Field{
+		"id": {Expr: "bg.id", Kind: IntField}, "summary": {Expr: "bg.summary", Kind: TextField},
+		"created_at": {Expr: "bg.created_at", Kind: TimeField}, "status": {Expr: "bg.status", Kind: BoolField},
+	}
+	foreignKey(f, "reporter", "bg.reporter_id", map[string]Field{"username": {Expr: "rp.username", Kind: TextField}})
+	foreignKey(f, "assignee", "bg.assignee_id", map[string]Field{"username": {Expr: "asg.username", Kind: TextField}})
+	foreignKey(f, "product", "bg.product_id", map[string]Field{"name": {Expr: "p.name", Kind: TextField}})
+	foreignKey(f, "version", "bg.version_id", map[string]Field{"value": {Expr: "v.value", Kind: TextField}})
+	foreignKey(f, "build", "bg.build_id", map[string]Field{"name": {Expr: "b.name", Kind: TextField}})
+	foreignKey(f, "severity", "bg.severity_id", map[string]Field{
+		"name": {Expr: "sv.name", Kind: TextField}, "weight": {Expr: "sv.weight", Kind: IntField},
+	})
+	related(f, "executions", "ex.id", "SELECT 1 FROM bug_executions be JOIN test_executions ex ON ex.id = be.execution_id WHERE be.bug_id = bg.id",
+		map[string]Field{"run": {Expr: "ex.run_id", Kind: IntField}, "case": {Expr: "ex.case_id", Kind: IntField}})
+	related(f, "tags", "tg.id", "SELECT 1 FROM bug_tags bt JOIN tags tg ON tg.id = bt.tag_id WHERE bt.bug_id = bg.id",
+		map[string]Field{"name": {Expr: "tg.name", Kind: TextField}})
+	return f
+}
+
+// FilterBugs answers Bug.filter, by id.
+func (s *Store) FilterBugs(ctx context.Context, query map[string]any) ([]BugRow, error) {
+	return filter[BugRow](ctx, s, bugEntity, bugRowSelect, query, "ORDER BY bg.id")
+}
+
+// FilterBugsCanonical answers Bug.filter_canonical, by id.
+func (s *Store) FilterBugsCanonical(ctx context.Context, query map[string]any) ([]BugFields, error) {
+	return filter[BugFields](ctx, s, bugEntity, "SELECT "+bugColumns+bugFrom, query, "ORDER BY bg.id")
+}
+
+// BugByID returns one bug as S-Bug, with its executions and tags.
+func (s *Store) BugByID(ctx context.Context, id int64) (Bug, error) {
+	rows, err := filter[Bug](ctx, s, bugEntity, "SELECT "+bugColumns+bugListColumns+bugFrom, map[string]any{"pk": id}, "")
+	return onlyRow(rows, err, "Bug")
+}
+
+// NewBug holds the fields of Bug.create, validated by the caller. A nil
+// Reporter is the caller; a nil CreatedAt is now.
+type NewBug struct {
+	Summary                 string
+	Product, Version, Build int64
+	Severity, Reporter      *int64
+	Assignee                UserRef
+	Status                  bool
+	CreatedAt               *time.Time
+}
+
+// CreateBug adds a bug and returns it as S-Bug (no executions or tags
+// yet). An unknown product, version, build, severity or reporter is the
+// form's choice error on that field.
+func (s *Store) CreateBug(ctx context.Context, by Principal, n NewBug) (Bug, error) {
+	reporter := by.UserID
+	if n.Reporter != nil && *n.Reporter != 0 {
+		reporter = *n.Reporter
+	}
+	var out Bug
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		assignee, err := resolveUserRef(ctx, tx, n.Assignee)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `WITH bg AS (INSERT INTO bugs (summary, status, reporter_id, assignee_id, product_id, version_id, build_id, severity_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now())) RETURNING *)
+			SELECT `+bugColumns+`, '{}'::bigint[] AS executions, '{}'::bigint[] AS tags FROM bg`,
+			n.Summary, n.Status, reporter, assignee, n.Product, n.Version, n.Build, n.Severity, n.CreatedAt)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Bug])
+		return err
+	})
+	return out, bugError(err)
+}
+
+// bugError words a violated FK of bugs as Kiwi's form does, naming the
+// field: bugs_product_id_fkey is product.
+func bugError(err error) error {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "23503" && strings.HasPrefix(pg.ConstraintName, "bugs_") {
+		field := strings.TrimSuffix(strings.TrimPrefix(pg.ConstraintName, "bugs_"), "_id_fkey")
+		return Errorf(Invalid, "[('%s', ['%s'])]", field, msgInvalidChoice)
+	}
+	return translate(err, "Bug")
+}
+
+// bugLinks are the tag operations of bugs; bugs have no properties.
+var bugLinks = linked{model: "Bug", table: "bugs", tagTable: "bug_tags", column: "bug_id"}
+
+// AddBugTag tags a bug by the tagIDs rule; tagging twice changes nothing.
+func (s *Store) AddBugTag(ctx context.Context, by Principal, bugID int64, name string) error {
+	_, err := s.addTag(ctx, by, bugLinks, bugID, name)
+	return err
+}
+
+// RemoveBugTag unlinks the tags of a name from a bug; the bug and a tag of
+// that name must exist.
+func (s *Store) RemoveBugTag(ctx context.Context, bugID int64, name string) error {
+	_, err := s.removeTag(ctx, bugLinks, bugID, name, true)
+	return err
+}
+
+// AddBugExecution links an execution to a bug; both must exist, and
+// linking twice changes nothing.
+func (s *Store) AddBugExecution(ctx context.Context, bugID, executionID int64) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := bugLinks.lock(ctx, tx, bugID); err != nil {
+			return err
+		}
+		if err := executionLinks.lock(ctx, tx, executionID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO bug_executions (bug_id, execution_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", bugID, executionID)
+		return err
+	})
+	return translate(err, "Bug")
+}
+
+// RemoveBugs deletes the bugs a non-empty query matches, with their
+// comments and attachments; their links to executions and tags go with
+// them.
+func (s *Store) RemoveBugs(ctx context.Context, query map[string]any) error {
+	if len(query) == 0 {
+		return Errorf(Invalid, "Bug.remove needs a non-empty query; an empty one would delete every bug.")
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		ids, err := lockMatching(ctx, tx, bugEntity, "bg", bugFrom, query)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $2 AND object_id = ANY($1)),
+			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1))
+			DELETE FROM bugs WHERE id = ANY($1)`, ids, BugOwner)
+		return err
+	})
+	return bugEntity.translate(err)
+}
