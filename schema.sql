@@ -2,6 +2,15 @@
 -- statement must be idempotent: CREATE ... IF NOT EXISTS now, and later
 -- upgrades append ALTER TABLE ... ADD COLUMN IF NOT EXISTS below the table
 -- they change. sqlc reads the same file to type the queries.
+--
+-- Two parts (docs/tenants.md). The shared part, down to the TENANT PART
+-- marker, lives in the public schema only: accounts, permissions and the
+-- tenants themselves. The tenant part is applied to public (the public
+-- tenant) and to every tenant schema, with search_path "<tenant>, public":
+-- it names no schema, so its references to users and permissions resolve
+-- to the shared tables.
+
+-- SHARED PART
 
 CREATE TABLE IF NOT EXISTS users (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -88,6 +97,53 @@ CREATE TABLE IF NOT EXISTS user_permissions (
     permission_id bigint NOT NULL REFERENCES permissions ON DELETE CASCADE,
     PRIMARY KEY (user_id, permission_id)
 );
+
+-- Tenants (issue 9): organisations, each with its own schema holding the
+-- tenant part below. The public tenant has no row here.
+CREATE TABLE IF NOT EXISTS tenants (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    schema_name       varchar(63) NOT NULL CONSTRAINT tenants_schema_name_key UNIQUE,
+    name              varchar(100) NOT NULL,
+    organization      varchar(100) NOT NULL DEFAULT '',
+    owner_id          bigint NOT NULL REFERENCES users ON DELETE RESTRICT,
+    publicly_readable boolean NOT NULL DEFAULT false,
+    paid_until        timestamptz,
+    created_on        timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT tenants_schema_name_check CHECK (schema_name ~ '^[a-z][a-z0-9_]{0,62}$'
+        AND schema_name NOT IN ('public', 'information_schema') AND schema_name NOT LIKE 'pg\_%')
+);
+COMMENT ON TABLE tenants IS 'Organisations served from their own PostgreSQL schema, named schema_name.';
+COMMENT ON COLUMN tenants.publicly_readable IS 'Anonymous and unauthorised callers may call view methods.';
+COMMENT ON COLUMN tenants.paid_until IS 'After this time every call is refused; NULL: never expires.';
+
+CREATE TABLE IF NOT EXISTS tenant_domains (
+    domain    varchar(253) PRIMARY KEY,
+    tenant_id bigint NOT NULL REFERENCES tenants ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS tenant_domains_tenant_id_idx ON tenant_domains (tenant_id);
+COMMENT ON TABLE tenant_domains IS 'Extra host names of a tenant, besides <schema>.<TCMS_TENANTS_DOMAIN>.';
+
+CREATE TABLE IF NOT EXISTS tenant_authorized_users (
+    tenant_id bigint NOT NULL REFERENCES tenants ON DELETE CASCADE,
+    user_id   bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    PRIMARY KEY (tenant_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS tenant_authorized_users_user_id_idx ON tenant_authorized_users (user_id);
+COMMENT ON TABLE tenant_authorized_users IS 'Users who may work in a tenant; the owner is one.';
+
+CREATE TABLE IF NOT EXISTS invitations (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant_id     bigint NOT NULL REFERENCES tenants ON DELETE CASCADE,
+    user_id       bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    email         varchar(254) NOT NULL,
+    invited_by_id bigint REFERENCES users ON DELETE SET NULL,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    expires_at    timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS invitations_tenant_id_idx ON invitations (tenant_id);
+COMMENT ON TABLE invitations IS 'Tenant.invite: who was invited where, until when.';
+
+-- TENANT PART
 
 -- Object-level grants: a label on one record, to a user or to a group.
 -- Only single-record getters honour them (docs/permissions.md).
@@ -529,3 +585,24 @@ CREATE TABLE IF NOT EXISTS bug_tags (
     PRIMARY KEY (bug_id, tag_id)
 );
 CREATE INDEX IF NOT EXISTS bug_tags_tag_id_idx ON bug_tags (tag_id);
+
+-- Tenant groups (issue 9): inside a tenant, a user's permissions come from
+-- these, not from the shared groups. Administrator and Tester always exist.
+CREATE TABLE IF NOT EXISTS tenant_groups (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name varchar(150) NOT NULL CONSTRAINT tenant_groups_name_key UNIQUE
+);
+INSERT INTO tenant_groups (name) VALUES ('Administrator'), ('Tester') ON CONFLICT (name) DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS tenant_group_permissions (
+    group_id      bigint NOT NULL REFERENCES tenant_groups ON DELETE CASCADE,
+    permission_id bigint NOT NULL REFERENCES permissions ON DELETE CASCADE,
+    PRIMARY KEY (group_id, permission_id)
+);
+
+CREATE TABLE IF NOT EXISTS tenant_group_users (
+    group_id bigint NOT NULL REFERENCES tenant_groups ON DELETE CASCADE,
+    user_id  bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS tenant_group_users_user_id_idx ON tenant_group_users (user_id);

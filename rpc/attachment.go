@@ -51,23 +51,39 @@ func (s *Server) listAttachments(r *http.Request, owner string, objectID int64) 
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return s.store.ListAttachments(r.Context(), owner, objectID, scheme+"://"+r.Host)
+	base := scheme + "://" + r.Host
+	if t := r.PathValue("tenant"); t != "" {
+		base += "/t/" + t // reached by path prefix: so are the files
+	}
+	return s.store.ListAttachments(r.Context(), owner, objectID, base)
 }
+
+// attachmentDownload is how the download endpoint is admitted: as a
+// method that needs attachments.view_attachment.
+var attachmentDownload = Method{Name: "attachment download", Access: Perms, Perms: []string{"attachments.view_attachment"}}
 
 // serveAttachment answers GET /uploads/attachments/<owner>/<id>/<file> for
 // callers holding attachments.view_attachment, always as a download that
 // no browser renders.
+
 func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 	who, _, _ := s.sessions.identify(r)
-	if who == nil {
+	reader, err := s.admit(r.Context(), who, &attachmentDownload)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusForbidden)
+		return
+	}
+	if !reader && who == nil {
 		w.Header().Set("WWW-Authenticate", `Basic realm="tcms"`)
 		http.Error(w, "Authentication required.", http.StatusUnauthorized)
 		return
 	}
-	missing, err := s.store.MissingPermission(r.Context(), *who, []string{"attachments.view_attachment"})
-	if err != nil || missing != "" {
-		http.Error(w, "Permission attachments.view_attachment required.", http.StatusForbidden)
-		return
+	if !reader {
+		missing, err := s.store.MissingPermission(r.Context(), *who, attachmentDownload.Perms)
+		if err != nil || missing != "" {
+			http.Error(w, "Permission attachments.view_attachment required.", http.StatusForbidden)
+			return
+		}
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {

@@ -33,8 +33,14 @@ type Config struct {
 	MaxBodyBytes int64         // request body limit
 	LoginRate    int           // password checks per minute per client address; <= 0: DefaultLoginRate
 	Version      string        // what KiwiTCMS.version answers
-	Pprof        bool          // serve Go's profiles under /debug/pprof/ to superusers
-	Logger       *slog.Logger
+	// TenantsDomain turns on tenants: <schema>.<TenantsDomain> and the
+	// /t/<schema>/ prefix pick one (docs/tenants.md). "": public only.
+	TenantsDomain string
+	// SendMail delivers one message (headers and body) to an address;
+	// nil: messages are logged instead (Tenant.invite).
+	SendMail func(to, msg string) error
+	Pprof    bool // serve Go's profiles under /debug/pprof/ to superusers
+	Logger   *slog.Logger
 }
 
 // DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB attachment in
@@ -76,6 +82,8 @@ func (s *Server) services() []service {
 		{"Severity", &Severity{s}, severityMethods},
 		{"Tag", &Tag{s}, tagMethods},
 		{"Template", &Template{s}, templateMethods},
+		{"Tenant", &Tenant{s}, tenantMethods},
+		{"TenantGroup", &TenantGroup{s}, tenantGroupMethods},
 		{"TestCase", &TestCase{s}, slices.Concat(testCaseMethods, testCaseLinkMethods)},
 		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
 		{"TestExecution", &TestExecution{s}, slices.Concat(testExecutionMethods, testExecutionLinkMethods)},
@@ -126,11 +134,18 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.methods.names())
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("/xml-rpc/", func(w http.ResponseWriter, r *http.Request) { s.serveRPC(w, r, xmlProtocol{}) })
-	s.mux.HandleFunc("/json-rpc/{$}", func(w http.ResponseWriter, r *http.Request) { s.serveRPC(w, r, jsonProtocol{}) })
+	xmlRPC := s.routed(func(w http.ResponseWriter, r *http.Request) { s.serveRPC(w, r, xmlProtocol{}) })
+	jsonRPC := s.routed(func(w http.ResponseWriter, r *http.Request) { s.serveRPC(w, r, jsonProtocol{}) })
+	s.mux.HandleFunc("/xml-rpc/", xmlRPC)
+	s.mux.HandleFunc("/json-rpc/{$}", jsonRPC)
+	s.mux.HandleFunc("GET /uploads/attachments/{owner}/{id}/{file}", s.routed(s.serveAttachment))
+	if cfg.TenantsDomain != "" {
+		s.mux.HandleFunc("/t/{tenant}/xml-rpc/", xmlRPC)
+		s.mux.HandleFunc("/t/{tenant}/json-rpc/{$}", jsonRPC)
+		s.mux.HandleFunc("GET /t/{tenant}/uploads/attachments/{owner}/{id}/{file}", s.routed(s.serveAttachment))
+	}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("GET /readyz", s.serveReady)
-	s.mux.HandleFunc("GET /uploads/attachments/{owner}/{id}/{file}", s.serveAttachment)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
 	if cfg.Pprof {
 		s.mux.Handle("/debug/pprof/", s.pprofHandler())
@@ -246,13 +261,21 @@ func (callCodec) NewRequest(r *http.Request) gorpc.CodecRequest {
 }
 
 // Method resolves the wire name and is the single permission check point:
-// nothing is decoded or run for a caller who may not call the method.
+// nothing is decoded or run for a caller who may not call the method. The
+// tenant's admission comes first (admit).
 func (c *call) Method() (string, error) {
 	m := c.srv.methods[c.name]
 	if m == nil {
 		return "", noMethod(c.name)
 	}
 	c.method = m
+	reader, err := c.srv.admit(c.ctx, c.who, m)
+	if err != nil {
+		return "", err
+	}
+	if reader {
+		return m.goName, nil
+	}
 	check, err := c.srv.authorize(c.ctx, c.who, c.why, m)
 	if err != nil {
 		return "", err
@@ -396,6 +419,7 @@ func (s *Server) observe(ctx context.Context, c *call, code int, d time.Duration
 	s.log.LogAttrs(ctx, slog.LevelInfo, "rpc",
 		slog.String("method", name),
 		slog.String("user", user),
+		slog.String("tenant", store.TenantOf(ctx)),
 		slog.Float64("ms", float64(d.Microseconds())/1000),
 		slog.Int("code", code))
 }

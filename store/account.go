@@ -94,9 +94,12 @@ var userEntity = entity(&Entity{Model: "User", Fields: map[string]Field{
 
 const userGroupsExists = "SELECT 1 FROM user_groups ug JOIN groups g ON g.id = ug.group_id WHERE ug.user_id = u.id"
 
-const userSelect = "SELECT u.id, u.username, u.email, u.first_name, u.last_name, u.is_active, u.is_staff, u.is_superuser FROM users u"
+// userSelect is the users a query dict may match: inside a tenant only
+// its authorised users.
+const userSelect = "SELECT u.id, u.username, u.email, u.first_name, u.last_name, u.is_active, u.is_staff, u.is_superuser FROM (SELECT * FROM users u WHERE " + tenantUser + ") u"
 
-// FilterUsers answers a Kiwi query dict over users, by id.
+// FilterUsers answers a Kiwi query dict over users, by id; inside a tenant
+// over its authorised users only.
 func (s *Store) FilterUsers(ctx context.Context, query map[string]any) ([]User, error) {
 	return filter[User](ctx, s, userEntity, userSelect, query, "ORDER BY u.id")
 }

@@ -108,4 +108,9 @@ var uniqueFields = map[string]string{
 	"categories_product_id_name_key": "Product and Name",
 	"components_product_id_name_key": "Product and Name",
 	"priorities_value_key":           "Value",
+
+	// tenants
+	"tenants_schema_name_key": "Schema name",
+	"tenant_domains_pkey":     "Domain",
+	"tenant_groups_name_key":  "Name",
 }

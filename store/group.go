@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tcms/tcms/store/internal/db"
 )
 
@@ -196,8 +198,14 @@ func (s *Store) mayGrant(ctx context.Context, by Principal, labels []string) err
 // changeGrants runs fn in a transaction that tells every process to drop
 // its cached permission sets on commit.
 func (s *Store) changeGrants(ctx context.Context, model string, fn func(q *db.Queries) error) error {
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		if err := fn(q); err != nil {
+	return s.changeGrantsTx(ctx, model, func(_ pgx.Tx, q *db.Queries) error { return fn(q) })
+}
+
+// changeGrantsTx is changeGrants for code that also runs SQL of its own.
+func (s *Store) changeGrantsTx(ctx context.Context, model string, fn func(tx pgx.Tx, q *db.Queries) error) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if err := fn(tx, q); err != nil {
 			return err
 		}
 		return q.AuthNotify(ctx, permsPayload)

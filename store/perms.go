@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tcms/tcms/store/internal/db"
 )
 
@@ -20,14 +22,16 @@ const permsTTL = 10 * time.Minute
 // RefreshPermissions makes the permissions table match the code's
 // catalogue, adding missing labels and removing stale ones with their
 // grants, and resets Administrator to every label and Tester to its
-// default set. It returns how many stale labels went.
+// default set, in public and in every tenant. It returns how many stale
+// labels went.
 func (s *Store) RefreshPermissions(ctx context.Context) (removed int64, err error) {
 	labels := Catalogue()
 	names := make([]string, len(catalogue))
 	for i, p := range catalogue {
 		names[i] = p.Name
 	}
-	err = s.withTx(ctx, func(q *db.Queries) error {
+	err = s.inTx(WithTenant(ctx, ""), func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
 		if err := q.PermissionSync(ctx, db.PermissionSyncParams{Labels: labels, Names: names}); err != nil {
 			return err
 		}
@@ -36,6 +40,18 @@ func (s *Store) RefreshPermissions(ctx context.Context) (removed int64, err erro
 		}
 		for group, set := range map[string][]string{AdministratorGroup: labels, TesterGroup: testerLabels()} {
 			if err := q.GroupResetPermissions(ctx, db.GroupResetPermissionsParams{GroupName: group, Labels: set}); err != nil {
+				return err
+			}
+		}
+		schemas, err := q.TenantSchemas(ctx)
+		if err != nil {
+			return err
+		}
+		for _, schema := range schemas {
+			if err := inSchema(ctx, tx, schema, ""); err != nil {
+				return err
+			}
+			if err := resetTenantGroups(ctx, q); err != nil {
 				return err
 			}
 		}
@@ -49,18 +65,20 @@ func (s *Store) RefreshPermissions(ctx context.Context) (removed int64, err erro
 }
 
 // MissingPermission returns the first of labels the principal lacks, or ""
-// when it holds them all. An active superuser holds every label. The
-// user's set is cached until a grant, group or user change is notified.
+// when it holds them all. An active superuser holds every label. Inside a
+// tenant (the context's) the labels come from the user's tenant groups,
+// not the shared ones. The user's set is cached per (tenant, user) until a
+// grant, group or user change is notified.
 func (s *Store) MissingPermission(ctx context.Context, who Principal, labels []string) (string, error) {
 	if who.IsSuperuser || len(labels) == 0 {
 		return "", nil
 	}
-	set, err := s.permissions(ctx, who.UserID)
+	p, err := s.permissions(ctx, who.UserID)
 	if err != nil {
 		return "", err
 	}
 	for _, l := range labels {
-		if _, ok := set[l]; !ok {
+		if _, ok := p.set[l]; !ok {
 			return l, nil
 		}
 	}
@@ -69,33 +87,48 @@ func (s *Store) MissingPermission(ctx context.Context, who Principal, labels []s
 
 type permSet map[string]struct{}
 
-type cachedPerms struct {
-	set     permSet
-	expires time.Time
+// permKey keys cached permission sets: a user's labels differ per tenant.
+type permKey struct {
+	tenant string
+	user   int64
 }
 
-// permissions returns a user's effective labels, from the cache when it can.
-func (s *Store) permissions(ctx context.Context, userID int64) (permSet, error) {
+type cachedPerms struct {
+	set        permSet
+	authorized bool // may work in the tenant; always true in public
+	expires    time.Time
+}
+
+// permissions returns a user's effective labels in the context's tenant,
+// and whether it is authorised there, from the cache when it can.
+func (s *Store) permissions(ctx context.Context, userID int64) (cachedPerms, error) {
 	c := s.cache
 	now := time.Now()
+	key := permKey{TenantOf(ctx), userID}
 	c.mu.Lock()
-	e, ok := c.perms[userID]
+	e, ok := c.perms[key]
 	gen := c.gen
 	c.mu.Unlock()
 	if ok && now.Before(e.expires) {
-		return e.set, nil
+		return e, nil
 	}
+	e = cachedPerms{authorized: key.tenant == "", expires: now.Add(permsTTL)}
 	var labels []string
 	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		labels, err = q.UserEffectivePermissions(ctx, userID)
+		if key.tenant == "" {
+			labels, err = q.UserEffectivePermissions(ctx, userID)
+			return err
+		}
+		row, err := q.TenantUserAccess(ctx, userID)
+		labels, e.authorized = row.Labels, row.Authorized
 		return err
 	})
 	if err != nil {
-		return nil, translate(err, "Permission")
+		return cachedPerms{}, translate(err, "Permission")
 	}
-	set := make(permSet, len(labels))
+	e.set = make(permSet, len(labels))
 	for _, l := range labels {
-		set[l] = struct{}{}
+		e.set[l] = struct{}{}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -103,9 +136,9 @@ func (s *Store) permissions(ctx context.Context, userID int64) (permSet, error) 
 		if len(c.perms) >= maxCached {
 			clear(c.perms)
 		}
-		c.perms[userID] = cachedPerms{set: set, expires: now.Add(permsTTL)}
+		c.perms[key] = e
 	}
-	return set, nil
+	return e, nil
 }
 
 // PermissionSource is one label a user holds and where it comes from:

@@ -149,7 +149,7 @@ func newSessionKey() string {
 
 // authChannel carries cache invalidations between processes. Payloads are
 // "s:<session id>" (session ended), "t:<token id>" (API token revoked),
-// "u:<user id>" (user changed) and "p" (grants or groups changed).
+// "u:<user id>" (user changed) and "p" (grants, groups or tenants changed).
 const authChannel = "tcms_auth"
 
 func sessionPayload(id string) string { return "s:" + id }
@@ -169,7 +169,8 @@ type authCache struct {
 	hmacKey  []byte // per process, so the cache keys mean nothing elsewhere
 	sessions map[string]cached
 	basic    map[[sha256.Size]byte]cached
-	perms    map[int64]cachedPerms // effective permission sets by user id
+	perms    map[permKey]cachedPerms // effective permission sets by tenant and user
+	tenants  map[string]cachedTenant // TenantFor answers
 	tokens   map[[sha256.Size]byte]cached
 }
 
@@ -181,7 +182,8 @@ type cached struct {
 
 func newAuthCache() *authCache {
 	c := &authCache{hmacKey: make([]byte, 32), sessions: map[string]cached{},
-		basic: map[[sha256.Size]byte]cached{}, tokens: map[[sha256.Size]byte]cached{}, perms: map[int64]cachedPerms{}}
+		basic: map[[sha256.Size]byte]cached{}, tokens: map[[sha256.Size]byte]cached{}, perms: map[permKey]cachedPerms{},
+		tenants: map[string]cachedTenant{}}
 	rand.Read(c.hmacKey)
 	return c
 }
@@ -234,6 +236,7 @@ func (c *authCache) apply(payload string) {
 	}
 	if payload == permsPayload {
 		clear(c.perms)
+		clear(c.tenants)
 		return
 	}
 	if v, ok := strings.CutPrefix(payload, "t:"); ok {
@@ -246,7 +249,7 @@ func (c *authCache) apply(payload string) {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 			maps.DeleteFunc(c.sessions, func(_ string, e cached) bool { return e.p.UserID == id })
 			maps.DeleteFunc(c.basic, func(_ [sha256.Size]byte, e cached) bool { return e.p.UserID == id })
-			delete(c.perms, id)
+			maps.DeleteFunc(c.perms, func(k permKey, _ cachedPerms) bool { return k.user == id })
 			maps.DeleteFunc(c.tokens, func(_ [sha256.Size]byte, e cached) bool { return e.p.UserID == id })
 			return
 		}
@@ -258,6 +261,7 @@ func (c *authCache) clear() {
 	clear(c.sessions)
 	clear(c.basic)
 	clear(c.perms)
+	clear(c.tenants)
 	clear(c.tokens)
 }
 

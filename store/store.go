@@ -40,6 +40,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	scopeConnections(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -99,17 +100,32 @@ func (s *Store) Ping(ctx context.Context) error {
 // concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog.
 const migrateLock = 0x7463_6d73 // "tcms"
 
-// Migrate applies schemaSQL, the idempotent schema.sql, in one transaction.
-// Running it against an up-to-date database changes nothing.
+// Migrate applies schemaSQL, the idempotent schema.sql, in one transaction:
+// its shared part to public, its tenant part to public (the public tenant)
+// and to every tenant's schema. Running it against an up-to-date database
+// changes nothing.
 func (s *Store) Migrate(ctx context.Context, schemaSQL string) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	shared, tenant := splitSchema(schemaSQL)
+	err := pgx.BeginFunc(WithTenant(ctx, ""), s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
 			return err
 		}
 		// Without arguments pgx uses the simple protocol, which runs a
 		// multi-statement script.
-		_, err := tx.Exec(ctx, schemaSQL)
-		return err
+		if _, err := tx.Exec(ctx, shared+tenant); err != nil {
+			return err
+		}
+		rows, _ := tx.Query(ctx, "SELECT schema_name FROM tenants ORDER BY id")
+		schemas, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, schema := range schemas {
+			if err := inSchema(ctx, tx, schema, tenant); err != nil {
+				return fmt.Errorf("tenant %s: %w", schema, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)

@@ -274,7 +274,8 @@ func (s *Store) CreateTestCase(ctx context.Context, by Principal, v CaseValues) 
 // email; nil or "" is no user.
 type UserRef struct{ Ref any }
 
-// resolveUserRef finds the user of a user field: nil for no user.
+// resolveUserRef finds the user of a user field: nil for no user. Inside a
+// tenant only its authorised users can be named; others are unknown.
 func resolveUserRef(ctx context.Context, tx interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
 }, r UserRef) (*int64, error) {
@@ -286,8 +287,8 @@ func resolveUserRef(ctx context.Context, tx interface {
 		return nil, err
 	}
 	var id int64
-	err = tx.QueryRow(ctx, `SELECT id FROM users WHERE id = ANY($1::bigint[]) OR username = ANY($2::text[]) OR email = ANY($2::text[])
-		ORDER BY username = ANY($2::text[]) DESC, id LIMIT 1`, ids, names).Scan(&id)
+	err = tx.QueryRow(ctx, `SELECT id FROM users u WHERE (id = ANY($1::bigint[]) OR username = ANY($2::text[]) OR email = ANY($2::text[]))
+		AND `+tenantUser+` ORDER BY username = ANY($2::text[]) DESC, id LIMIT 1`, ids, names).Scan(&id)
 	switch {
 	case err == pgx.ErrNoRows && len(ids) > 0:
 		return nil, Errorf(Invalid, "Unknown user_id: \"%v\"", r.Ref)

@@ -30,10 +30,13 @@ type config struct {
 	LogLevel      slog.Level
 	MaxBodyBytes  int64
 	DefaultGroups []string
-	Args          []string      // what follows the flags
-	LoginMaxFails int           // wrong passwords in a row that lock a user; 0: never
-	LoginLockout  time.Duration // how long a lockout lasts
-	LoginRate     int           // password checks per minute per client address
+	Args          []string        // what follows the flags
+	LoginMaxFails int             // wrong passwords in a row that lock a user; 0: never
+	LoginLockout  time.Duration   // how long a lockout lasts
+	LoginRate     int             // password checks per minute per client address
+	TenantsDomain string          // TCMS_TENANTS_DOMAIN: turns on tenant routing
+	SMTP          smtpConfig      // TCMS_SMTP_*: where mail goes; no host: mail is logged
+	Tenant        store.NewTenant // create-tenant flags; Owner is a username
 }
 
 func loadConfig(command string, args []string, getenv func(string) string) (config, error) {
@@ -73,6 +76,15 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 	}
 	if c.LoginRate, err = strconv.Atoi(or(getenv("TCMS_LOGIN_RATE"), strconv.Itoa(rpc.DefaultLoginRate))); err != nil || c.LoginRate <= 0 {
 		return c, fmt.Errorf("TCMS_LOGIN_RATE: want a positive number per minute, got %q", getenv("TCMS_LOGIN_RATE"))
+	}
+	c.TenantsDomain = strings.ToLower(strings.TrimSpace(getenv("TCMS_TENANTS_DOMAIN")))
+	c.SMTP = smtpConfig{Host: getenv("TCMS_SMTP_HOST"), Port: or(getenv("TCMS_SMTP_PORT"), "587"),
+		Username: getenv("TCMS_SMTP_USERNAME"), Password: getenv("TCMS_SMTP_PASSWORD"), From: getenv("TCMS_SMTP_FROM")}
+	if c.SMTP.Host != "" && c.SMTP.From == "" {
+		return c, fmt.Errorf("TCMS_SMTP_FROM: set the sender address when TCMS_SMTP_HOST is set")
+	}
+	if command == "create-tenant" {
+		tenantFlags(fs, &c.Tenant)
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err

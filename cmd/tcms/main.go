@@ -19,12 +19,14 @@ const usage = `Usage: tcms <command> [flags]
 
 Commands:
   serve            serve the RPC API (TCMS_ADDR, default 127.0.0.1:8080)
-  migrate          create or upgrade the database schema in place
+  migrate          create or upgrade the database schema in place, every tenant's too
   initial-setup    prepare a new installation: secret key, first superuser
   createsuperuser  create a superuser: -username U -email E (password from
                    TCMS_ADMIN_PASSWORD, -password, or the first line of stdin)
   refresh-permissions  sync the permission table with the code; reset the
                    Administrator and Tester groups
+  create-tenant    create a tenant: -schema s -name n -owner username [-domain d]
+                   [-organization o] [-publicly-readable]
   set-domain       store the public domain used in absolute URLs: set-domain tcms.example.com
   docs [filters]   print the API reference (docs/api.md), or the generated part
                    of docs/filters.md
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 		return createSuperuser(ctx, cfg, stdout)
 	case "refresh-permissions":
 		return withStore(ctx, cfg, func(st *store.Store) error { return refreshPermissions(ctx, st, stdout) })
+	case "create-tenant":
+		return createTenant(ctx, cfg, stdout)
 	case "set-domain":
 		return setDomain(ctx, cfg, stdout)
 	case "serve":

@@ -54,6 +54,7 @@ func (m *Main) Run(ctx context.Context) error {
 	h, err := rpc.New(rpc.Config{
 		Store: st, Secret: secret, SessionTTL: m.cfg.SessionTTL, EscapeHTML: m.cfg.EscapeHTML,
 		MaxBodyBytes: m.cfg.MaxBodyBytes, LoginRate: m.cfg.LoginRate, Version: Version, Logger: log,
+		TenantsDomain: m.cfg.TenantsDomain, SendMail: m.cfg.SMTP.sender(),
 		Pprof: m.cfg.Pprof,
 	})
 	if err != nil {

@@ -148,6 +148,17 @@ type History struct {
 	Record              []byte
 }
 
+// Tenant.invite: who was invited where, until when.
+type Invitation struct {
+	ID          int64
+	TenantID    int64
+	UserID      int64
+	Email       string
+	InvitedByID *int64
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
 type Link struct {
 	ID          int64
 	ExecutionID int64
@@ -230,6 +241,47 @@ type Template struct {
 	ID   int64
 	Name string
 	Text string
+}
+
+// Organisations served from their own PostgreSQL schema, named schema_name.
+type Tenant struct {
+	ID           int64
+	SchemaName   string
+	Name         string
+	Organization string
+	OwnerID      int64
+	// Anonymous and unauthorised callers may call view methods.
+	PubliclyReadable bool
+	// After this time every call is refused; NULL: never expires.
+	PaidUntil *time.Time
+	CreatedOn time.Time
+}
+
+// Users who may work in a tenant; the owner is one.
+type TenantAuthorizedUser struct {
+	TenantID int64
+	UserID   int64
+}
+
+// Extra host names of a tenant, besides <schema>.<TCMS_TENANTS_DOMAIN>.
+type TenantDomain struct {
+	Domain   string
+	TenantID int64
+}
+
+type TenantGroup struct {
+	ID   int64
+	Name string
+}
+
+type TenantGroupPermission struct {
+	GroupID      int64
+	PermissionID int64
+}
+
+type TenantGroupUser struct {
+	GroupID int64
+	UserID  int64
 }
 
 type TestCase struct {

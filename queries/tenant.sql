@@ -1,0 +1,102 @@
+-- name: TenantCreate :one
+-- TenantCreate adds a tenant row and authorises its owner.
+WITH t AS (
+    INSERT INTO tenants (schema_name, name, organization, owner_id, publicly_readable, paid_until)
+    VALUES (@schema_name, @name, @organization, @owner_id, @publicly_readable, sqlc.narg(paid_until))
+    RETURNING *
+), a AS (INSERT INTO tenant_authorized_users (tenant_id, user_id) SELECT id, owner_id FROM t)
+SELECT id FROM t;
+
+-- name: TenantAddDomain :exec
+-- TenantAddDomain gives a tenant an extra host name.
+INSERT INTO tenant_domains (domain, tenant_id) VALUES (@domain, @tenant_id);
+
+-- name: TenantLookup :one
+-- TenantLookup finds the tenant named by schema, or owning the host name.
+SELECT t.id, t.schema_name, t.name, t.organization, t.owner_id, t.publicly_readable, t.paid_until, t.created_on
+FROM tenants t
+WHERE t.schema_name = @schema_name OR t.id = (SELECT d.tenant_id FROM tenant_domains d WHERE d.domain = @domain)
+ORDER BY t.schema_name = @schema_name DESC LIMIT 1;
+
+-- name: TenantSchemas :many
+-- TenantSchemas lists every tenant's schema, oldest first.
+SELECT schema_name FROM tenants ORDER BY id;
+
+-- name: TenantDelete :one
+-- TenantDelete removes a tenant row (domains, authorisations and invitations go with it).
+DELETE FROM tenants WHERE schema_name = @schema_name RETURNING schema_name;
+
+-- name: TenantAuthorize :exec
+-- TenantAuthorize lets users work in the tenant of the current search_path.
+INSERT INTO tenant_authorized_users (tenant_id, user_id)
+SELECT t.id, unnest(@user_ids::bigint[]) FROM tenants t WHERE t.schema_name = current_schema()
+ON CONFLICT DO NOTHING;
+
+-- name: TenantUnauthorize :exec
+-- TenantUnauthorize takes users out of the tenant of the current search_path and out of its groups.
+WITH g AS (DELETE FROM tenant_group_users WHERE user_id = ANY (@user_ids::bigint[]))
+DELETE FROM tenant_authorized_users a USING tenants t
+WHERE t.id = a.tenant_id AND t.schema_name = current_schema() AND a.user_id = ANY (@user_ids::bigint[]);
+
+-- name: TenantUserAccess :one
+-- TenantUserAccess says whether an active user is authorised for the tenant of the current search_path, and lists the labels its tenant groups give it.
+SELECT EXISTS (
+        SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
+        JOIN users u ON u.id = a.user_id AND u.is_active
+        WHERE t.schema_name = current_schema() AND a.user_id = @user_id
+    ) AS authorized,
+    ARRAY(
+        SELECT DISTINCT p.app_label || '.' || p.codename
+        FROM tenant_group_users gu JOIN tenant_group_permissions gp ON gp.group_id = gu.group_id
+        JOIN permissions p ON p.id = gp.permission_id
+        WHERE gu.user_id = @user_id
+    )::text[] AS labels;
+
+-- name: TenantGroupResetPermissions :exec
+-- TenantGroupResetPermissions makes a tenant group hold exactly the given labels.
+WITH g AS (SELECT id FROM tenant_groups WHERE tenant_groups.name = @group_name::text),
+want AS (SELECT id FROM permissions WHERE app_label || '.' || codename = ANY (@labels::text[])),
+gone AS (
+    DELETE FROM tenant_group_permissions
+    WHERE group_id = (SELECT id FROM g) AND permission_id NOT IN (SELECT id FROM want)
+)
+INSERT INTO tenant_group_permissions (group_id, permission_id)
+SELECT g.id, want.id FROM g, want
+ON CONFLICT DO NOTHING;
+
+-- name: TenantGroupJoinByName :exec
+-- TenantGroupJoinByName makes users members of the named tenant groups that exist.
+INSERT INTO tenant_group_users (group_id, user_id)
+SELECT g.id, u FROM tenant_groups g, unnest(@user_ids::bigint[]) u WHERE g.name = ANY (@names::text[])
+ON CONFLICT DO NOTHING;
+
+-- name: TenantGroupCreate :one
+-- TenantGroupCreate adds a tenant group.
+INSERT INTO tenant_groups (name) VALUES (@name) RETURNING id, name;
+
+-- name: TenantGroupGrant :exec
+-- TenantGroupGrant gives a tenant group permissions; held ones stay.
+INSERT INTO tenant_group_permissions (group_id, permission_id)
+SELECT @group_id, unnest(@permission_ids::bigint[]) ON CONFLICT DO NOTHING;
+
+-- name: TenantGroupRevoke :exec
+-- TenantGroupRevoke takes permissions from a tenant group.
+DELETE FROM tenant_group_permissions WHERE group_id = @group_id AND permission_id = ANY (@permission_ids::bigint[]);
+
+-- name: TenantGroupAddUsers :execrows
+-- TenantGroupAddUsers makes authorised users members of a tenant group; it adds nobody when the group does not exist.
+INSERT INTO tenant_group_users (group_id, user_id)
+SELECT g.id, unnest(@user_ids::bigint[]) FROM tenant_groups g WHERE g.id = @group_id ON CONFLICT DO NOTHING;
+
+-- name: TenantGroupRemoveUsers :exec
+-- TenantGroupRemoveUsers takes users out of a tenant group.
+DELETE FROM tenant_group_users WHERE group_id = @group_id AND user_id = ANY (@user_ids::bigint[]);
+
+-- name: TenantGroupExists :one
+-- TenantGroupExists says whether a tenant group exists.
+SELECT EXISTS (SELECT 1 FROM tenant_groups WHERE id = @id);
+
+-- name: InvitationCreate :exec
+-- InvitationCreate records that an address was invited to the tenant of the current search_path.
+INSERT INTO invitations (tenant_id, user_id, email, invited_by_id, expires_at)
+SELECT t.id, @user_id, @email, @invited_by_id, @expires_at FROM tenants t WHERE t.schema_name = current_schema();

@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// errNotInTenant refuses tenant methods called at the public address.
+var errNotInTenant = Errorf(Invalid, "This method works inside a tenant: call it at the tenant's address (<schema>.<domain> or the /t/<schema>/ prefix).")
+
+// inTenant runs fn in a transaction of the context's tenant that tells
+// every process to drop its cached permission sets on commit.
+func (s *Store) inTenant(ctx context.Context, model string, fn func(tx pgx.Tx, q *db.Queries) error) error {
+	if TenantOf(ctx) == "" {
+		return errNotInTenant
+	}
+	return s.changeGrantsTx(ctx, model, fn)
+}
+
+// tenantUserIDs resolves users by id or username, refusing any not
+// authorised for the transaction's tenant.
+func tenantUserIDs(ctx context.Context, tx pgx.Tx, q *db.Queries, refs []any) ([]int64, error) {
+	ids, err := resolveUsers(ctx, q, refs)
+	if err != nil {
+		return nil, err
+	}
+	var outsider *string
+	err = tx.QueryRow(ctx, `SELECT min(username) FROM users u WHERE id = ANY($1) AND NOT `+tenantUser, ids).Scan(&outsider)
+	if err == nil && outsider != nil {
+		err = Errorf(Invalid, "User %q is not authorised for this tenant.", *outsider)
+	}
+	return ids, err
+}
+
+// SetTenantUsers authorises (add) users for the context's tenant, who
+// then join its groups named in DEFAULT_GROUPS, or takes the
+// authorisation and tenant group memberships away. The owner stays.
+func (s *Store) SetTenantUsers(ctx context.Context, users []any, add bool) error {
+	return s.inTenant(ctx, "Tenant", func(tx pgx.Tx, q *db.Queries) error {
+		ids, err := resolveUsers(ctx, q, users)
+		if err != nil {
+			return err
+		}
+		if add {
+			if err := q.TenantAuthorize(ctx, ids); err != nil {
+				return err
+			}
+			return q.TenantGroupJoinByName(ctx, db.TenantGroupJoinByNameParams{UserIds: ids, Names: s.defaultGroups})
+		}
+		var owner bool
+		err = tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM tenants WHERE schema_name = current_schema() AND owner_id = ANY($1))", ids).Scan(&owner)
+		if err == nil && owner {
+			err = Errorf(Invalid, "The tenant's owner cannot be removed from it.")
+		}
+		if err != nil {
+			return err
+		}
+		return q.TenantUnauthorize(ctx, ids)
+	})
+}
+
+// RemoveTenant deletes a tenant and drops its schema with all its data.
+func (s *Store) RemoveTenant(ctx context.Context, schema string) error {
+	return s.changeGrantsTx(WithTenant(ctx, ""), "Tenant", func(tx pgx.Tx, q *db.Queries) error {
+		name, err := q.TenantDelete(ctx, schema)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{name}.Sanitize()+" CASCADE")
+		return err
+	})
+}
+
+// TenantGroup is a group of the current tenant, as TenantGroup.filter
+// shows it.
+type TenantGroup struct {
+	ID          int64    `json:"id" db:"id"`
+	Name        string   `json:"name" db:"name"`
+	Permissions []string `json:"permissions" db:"permissions"`
+	Users       []int64  `json:"users" db:"users"`
+}
+
+var tenantGroupEntity = entity(&Entity{Model: "TenantGroup", Fields: map[string]Field{
+	"id": {Expr: "g.id", Kind: IntField}, "name": {Expr: "g.name", Kind: TextField},
+	"users":       {Expr: "gu.user_id", Kind: IntField, Exists: "SELECT 1 FROM tenant_group_users gu WHERE gu.group_id = g.id"},
+	"permissions": {Expr: "p.app_label || '.' || p.codename", Kind: TextField, Exists: "SELECT 1 FROM tenant_group_permissions gp JOIN permissions p ON p.id = gp.permission_id WHERE gp.group_id = g.id"},
+}})
+
+// FilterTenantGroups answers a Kiwi query dict over the context's tenant
+// groups, with their labels and member ids.
+func (s *Store) FilterTenantGroups(ctx context.Context, query map[string]any) ([]TenantGroup, error) {
+	if TenantOf(ctx) == "" {
+		return nil, errNotInTenant
+	}
+	return filter[TenantGroup](ctx, s, tenantGroupEntity, `SELECT g.id, g.name,
+		ARRAY(SELECT p.app_label || '.' || p.codename FROM tenant_group_permissions gp JOIN permissions p ON p.id = gp.permission_id
+			WHERE gp.group_id = g.id ORDER BY 1)::text[] AS permissions,
+		ARRAY(SELECT gu.user_id FROM tenant_group_users gu WHERE gu.group_id = g.id ORDER BY 1)::bigint[] AS users
+		FROM tenant_groups g`, query, "ORDER BY g.id")
+}
+
+// CreateTenantGroup adds a group to the context's tenant.
+func (s *Store) CreateTenantGroup(ctx context.Context, name string) (TenantGroup, error) {
+	var g TenantGroup
+	err := s.inTenant(ctx, "TenantGroup", func(_ pgx.Tx, q *db.Queries) error {
+		row, err := q.TenantGroupCreate(ctx, name)
+		g = TenantGroup{ID: row.ID, Name: row.Name, Permissions: []string{}, Users: []int64{}}
+		return err
+	})
+	return g, err
+}
+
+// SetTenantGroupPermissions grants or revokes labels of a tenant group; a
+// non-superuser grants only labels it holds in the tenant.
+func (s *Store) SetTenantGroupPermissions(ctx context.Context, by Principal, groupID int64, labels []string, grant bool) error {
+	if grant {
+		if err := s.mayGrant(ctx, by, labels); err != nil {
+			return err
+		}
+	}
+	return s.inTenant(ctx, "TenantGroup", func(_ pgx.Tx, q *db.Queries) error {
+		if err := tenantGroupExists(ctx, q, groupID); err != nil {
+			return err
+		}
+		ids, err := permissionIDs(ctx, q, labels)
+		if err != nil {
+			return err
+		}
+		if grant {
+			return q.TenantGroupGrant(ctx, db.TenantGroupGrantParams{GroupID: groupID, PermissionIds: ids})
+		}
+		return q.TenantGroupRevoke(ctx, db.TenantGroupRevokeParams{GroupID: groupID, PermissionIds: ids})
+	})
+}
+
+// SetTenantGroupUsers adds (add) users authorised for the tenant to a
+// tenant group, or takes users out of it.
+func (s *Store) SetTenantGroupUsers(ctx context.Context, groupID int64, users []any, add bool) error {
+	return s.inTenant(ctx, "TenantGroup", func(tx pgx.Tx, q *db.Queries) error {
+		if err := tenantGroupExists(ctx, q, groupID); err != nil {
+			return err
+		}
+		ids, err := tenantUserIDs(ctx, tx, q, users)
+		if err != nil {
+			return err
+		}
+		if add {
+			_, err = q.TenantGroupAddUsers(ctx, db.TenantGroupAddUsersParams{GroupID: groupID, UserIds: ids})
+			return err
+		}
+		return q.TenantGroupRemoveUsers(ctx, db.TenantGroupRemoveUsersParams{GroupID: groupID, UserIds: ids})
+	})
+}
+
+func tenantGroupExists(ctx context.Context, q *db.Queries, id int64) error {
+	ok, err := q.TenantGroupExists(ctx, id)
+	if err == nil && !ok {
+		err = Errorf(NotFound, "TenantGroup matching query does not exist.")
+	}
+	return err
+}
+
+// Invited is one address Tenant.invite handled.
+type Invited struct {
+	Email   string
+	UserID  int64
+	Created bool // a new account, without a usable password
+}
+
+// InviteToTenant authorises the users with the given addresses for the
+// context's tenant, creating inactive-password accounts for unknown
+// ones (username: the address), and records each invitation until
+// expires. Addresses that are not valid are returned in errored.
+func (s *Store) InviteToTenant(ctx context.Context, by Principal, emails []string, expires time.Time) (invited []Invited, errored []string, err error) {
+	err = s.inTenant(ctx, "Tenant", func(tx pgx.Tx, q *db.Queries) error {
+		invited, errored = nil, nil
+		for _, e := range emails {
+			e = strings.TrimSpace(e)
+			if !validEmail(e) {
+				errored = append(errored, e)
+				continue
+			}
+			inv := Invited{Email: e}
+			err := tx.QueryRow(ctx, "SELECT id FROM users WHERE lower(email) = lower($1) ORDER BY id LIMIT 1", e).Scan(&inv.UserID)
+			if err == pgx.ErrNoRows {
+				inv.Created = true
+				err = tx.QueryRow(ctx, "INSERT INTO users (username, email, password) VALUES ($1, $1, $2) RETURNING id", e, unusablePassword).Scan(&inv.UserID)
+			}
+			if err != nil {
+				return err
+			}
+			if err := q.TenantAuthorize(ctx, []int64{inv.UserID}); err != nil {
+				return err
+			}
+			if err := q.TenantGroupJoinByName(ctx, db.TenantGroupJoinByNameParams{UserIds: []int64{inv.UserID}, Names: s.defaultGroups}); err != nil {
+				return err
+			}
+			if err := q.InvitationCreate(ctx, db.InvitationCreateParams{UserID: inv.UserID, Email: e, InvitedByID: nonZero(by.UserID), ExpiresAt: expires}); err != nil {
+				return err
+			}
+			invited = append(invited, inv)
+		}
+		return nil
+	})
+	return invited, errored, err
+}
