@@ -31,7 +31,8 @@ func mustTenantBed(t *testing.T, edit func(*Config)) tenantBed {
 		}
 	}
 	b := tenantBed{testServer: ts, admin: ts.at("/t/public", adminName, adminPass)}
-	for schema, owner := range map[string]string{"a": "alice", "b": "bob"} {
+	for _, so := range [][2]string{{"a", "alice"}, {"b", "bob"}} { // in order: ids 1 and 2
+		schema, owner := so[0], so[1]
 		var tn map[string]any
 		result(t, b.admin("Tenant.create", map[string]any{"schema_name": schema, "name": "Org " + schema, "owner": owner}), &tn)
 		if tn["schema_name"] != schema || tn["owner__username"] != owner {
