@@ -2,7 +2,9 @@ package rpc
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
+	stdjson "encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -126,7 +128,15 @@ func (e *encoder) value(v reflect.Value, depth int) {
 	case reflect.Struct:
 		e.open("<value><struct>", "{")
 		for i, f := range structFields(v.Type()) {
-			e.member(i, f.name)
+			switch {
+			case e.xml:
+				e.buf.WriteString(f.xmlKey)
+			case i > 0:
+				e.buf.WriteByte(',')
+				fallthrough
+			default:
+				e.buf.WriteString(f.jsonKey)
+			}
 			e.value(v.FieldByIndex(f.index), depth+1)
 			e.open("</member>", "")
 		}
@@ -216,7 +226,8 @@ func (e *encoder) time(t time.Time) {
 	if t.Nanosecond() >= int(time.Millisecond) {
 		layout = `"2006-01-02T15:04:05.000"`
 	}
-	e.buf.WriteString(t.Format(layout))
+	var text [32]byte
+	e.buf.Write(t.AppendFormat(text[:0], layout))
 }
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#x27;")
@@ -286,8 +297,9 @@ func writeJSONString(b *bufio.Writer, s string) {
 }
 
 type encField struct {
-	name  string
-	index []int
+	index   []int
+	jsonKey string // "name":
+	xmlKey  string // <member><name>name</name>
 }
 
 var fieldCache sync.Map // reflect.Type -> []encField
@@ -310,7 +322,11 @@ func structFields(t reflect.Type) []encField {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, encField{name: name, index: f.Index})
+		var key bytes.Buffer
+		xml.EscapeText(&key, []byte(name))
+		json, _ := stdjson.Marshal(name)
+		out = append(out, encField{index: f.Index,
+			jsonKey: string(json) + ":", xmlKey: "<member><name>" + key.String() + "</name>"})
 	}
 	fieldCache.Store(t, out)
 	return out

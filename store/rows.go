@@ -20,17 +20,22 @@ func collectByName[T any](rows pgx.Rows) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []T{}
+	// Each row is scanned into one scratch value, cleared first (so that
+	// pointer fields get fresh values, never the last row's), then copied
+	// out: the scan targets are worked out once, not per row.
+	var row, zero T
+	v := reflect.ValueOf(&row).Elem()
 	targets := make([]any, len(index))
+	for i, ix := range index {
+		targets[i] = v.FieldByIndex(ix).Addr().Interface()
+	}
+	out := []T{}
 	for rows.Next() {
-		out = append(out, *new(T))
-		v := reflect.ValueOf(&out[len(out)-1]).Elem()
-		for i, ix := range index {
-			targets[i] = v.FieldByIndex(ix).Addr().Interface()
-		}
+		row = zero
 		if err := rows.Scan(targets...); err != nil {
 			return nil, err
 		}
+		out = append(out, row)
 	}
 	return out, rows.Err()
 }
