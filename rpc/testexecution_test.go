@@ -44,12 +44,14 @@ func mustExecBed(t *testing.T) *execBed {
 }
 
 // mustExecution adds an IDLE execution of the case to the run, on b1,
-// behind the server's back.
+// with its creation history row, behind the server's back.
 func (b *execBed) mustExecution(t *testing.T) int64 {
 	t.Helper()
 	var id int64
-	err := b.conn.QueryRow(t.Context(), `INSERT INTO test_executions (run_id, case_id, case_text_version, status_id, build_id, sortkey)
-		VALUES ($1, $2, 1, 1, $3, 10) RETURNING id`, b.runID, b.caseID, b.build).Scan(&id)
+	err := b.conn.QueryRow(t.Context(), `WITH e AS (INSERT INTO test_executions (run_id, case_id, case_text_version, status_id, build_id, sortkey)
+			VALUES ($1, $2, 1, 1, $3, 10) RETURNING *),
+		h AS (INSERT INTO history (owner, object_id, history_type, record) SELECT 'testruns_testexecution', e.id, '+', to_jsonb(e) - 'slot' FROM e)
+		SELECT id FROM e`, b.runID, b.caseID, b.build).Scan(&id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,11 +152,12 @@ func TestTestExecutionUpdate(t *testing.T) {
 		if got.Assignee != nil || got.AssigneeUsername != nil || got.Sortkey != nil {
 			t.Fatalf("clearing assignee and sortkey: %+v", got)
 		}
-		// Each update wrote one history row, newest first, with the changes.
+		// Each update wrote one history row, newest first, with the changes;
+		// the last is the creation row.
 		var hist []store.ExecHistory
 		b.tester.viaXML(t, &hist, "TestExecution.history", b.execID)
-		if len(hist) != 8 || *hist[0].HistoryUserUsername != userName || !strings.Contains(*hist[0].HistoryChangeReason, "--- assignee_id") ||
-			!strings.Contains(*hist[7].HistoryChangeReason, "+++ status_id\n@@ -1 +1 @@\n-1\n+4") {
+		if len(hist) != 9 || *hist[0].HistoryUserUsername != userName || !strings.Contains(*hist[0].HistoryChangeReason, "--- assignee_id") ||
+			!strings.Contains(*hist[7].HistoryChangeReason, "+++ status_id\n@@ -1 +1 @@\n-1\n+4") || hist[8].HistoryChangeReason != nil {
 			t.Fatalf("history: %+v", hist)
 		}
 	})

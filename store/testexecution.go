@@ -260,14 +260,13 @@ func (s *Store) UpdateExecution(ctx context.Context, by Principal, id int64, v E
 	for i, c := range cols {
 		set = append(set[:i], c+" = "+exprs[i])
 	}
-	// The FOR UPDATE subquery reads the row as it is when locked, so the
-	// change reason compares with what this update replaces.
+	// The history row's change reason is left to ExecutionHistory, which
+	// compares each record with the one before it: the hot path only copies
+	// the row.
 	rows, err := s.pool.Query(ctx, `WITH u AS (UPDATE test_executions e SET `+strings.Join(set, ", ")+`
-		FROM (SELECT x.id, x.run_id, `+executionRecord("x")+` AS rec FROM test_executions x WHERE x.id = $1 FOR UPDATE) o
-		JOIN test_runs r ON r.id = o.run_id
-		WHERE e.id = o.id
-		RETURNING e.*, `+executionRecord("e")+` AS new_rec, o.rec AS old_rec),
-	`+historyStep(TestExecutionOwner, "u", "~", "u.new_rec", 2, changeReason("u.old_rec", "u.new_rec"))+`
+		FROM test_runs r WHERE e.id = $1 AND r.id = e.run_id
+		RETURNING e.*, `+executionRecord("e")+` AS new_rec),
+	`+historyStep(TestExecutionOwner, "u", "~", "u.new_rec", 2, "NULL")+`
 	`+selectUpdated(""), args...)
 	if err != nil {
 		return ExecutionUpdated{}, execError(err, given)
@@ -315,7 +314,7 @@ func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []Ex
 	rows, err := s.pool.Query(ctx, `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[],
 			$4::timestamptz[], $5::boolean[], $6::timestamptz[], $7::text[])
 		WITH ORDINALITY AS v(id, status, set_start, start_date, set_stop, stop_date, comment, ord)),
-	o AS (SELECT x.id, x.run_id, `+executionRecord("x")+` AS rec FROM test_executions x WHERE x.id = ANY($1) ORDER BY x.id FOR UPDATE),
+	o AS (SELECT x.id, x.run_id FROM test_executions x WHERE x.id = ANY($1) ORDER BY x.id FOR UPDATE),
 	u AS (UPDATE test_executions e SET status_id = coalesce(v.status, e.status_id),
 			tested_by_id = CASE WHEN v.status IS NULL THEN e.tested_by_id ELSE $8::bigint END,
 			build_id = CASE WHEN v.status IS NULL THEN e.build_id ELSE r.build_id END,
@@ -323,11 +322,11 @@ func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []Ex
 			stop_date = CASE WHEN v.set_stop THEN v.stop_date ELSE e.stop_date END
 		FROM v JOIN o ON o.id = v.id JOIN test_runs r ON r.id = o.run_id
 		WHERE e.id = v.id AND (SELECT count(*) FROM o) = cardinality($1::bigint[])
-		RETURNING e.*, `+executionRecord("e")+` AS new_rec, o.rec AS old_rec, v.ord, v.comment),
+		RETURNING e.*, `+executionRecord("e")+` AS new_rec, v.ord, v.comment),
 	cm AS (INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment)
 		SELECT '`+TestExecutionOwner+`', u.id, us.id, left(us.username, 50), us.email, u.comment
 		FROM u JOIN users us ON us.id = $8::bigint WHERE u.comment <> ''),
-	`+historyStep(TestExecutionOwner, "u", "~", "u.new_rec", 8, changeReason("u.old_rec", "u.new_rec"))+`
+	`+historyStep(TestExecutionOwner, "u", "~", "u.new_rec", 8, "NULL")+`
 	`+selectUpdated("ORDER BY u.ord"), ids, statuses, setStart, starts, setStop, stops, comments, by.UserID)
 	if err != nil {
 		return nil, translate(err, "TestExecution")

@@ -24,9 +24,16 @@ func (s *Store) ExecutionHistory(ctx context.Context, id int64) ([]ExecHistory, 
 		if err := executionLinks.lock(ctx, tx, id); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT hu.username AS history_user__username, h.history_change_reason, h.history_date
-			FROM history h LEFT JOIN users hu ON hu.id = h.history_user_id
-			WHERE h.owner = $1 AND h.object_id = $2 ORDER BY h.history_date DESC, h.history_id DESC`, TestExecutionOwner, id)
+		// Updates store no change reason (they are the CI hot path): it is
+		// the difference between a record and the one before it.
+		rows, err := tx.Query(ctx, `SELECT hu.username AS history_user__username,
+			CASE WHEN h.history_type = '~' AND h.history_change_reason IS NULL
+				THEN `+changeReason("h.prev", "h.record")+` ELSE h.history_change_reason END AS history_change_reason,
+			h.history_date
+			FROM (SELECT x.*, lag(x.record) OVER (ORDER BY x.history_id) AS prev FROM history x
+				WHERE x.owner = $1 AND x.object_id = $2) h
+			LEFT JOIN users hu ON hu.id = h.history_user_id
+			ORDER BY h.history_date DESC, h.history_id DESC`, TestExecutionOwner, id)
 		if err != nil {
 			return err
 		}
