@@ -166,6 +166,9 @@ func (s *Store) CreateTenant(ctx context.Context, t NewTenant) (Tenant, error) {
 				return err
 			}
 		}
+		if err := dropTombstone(ctx, tx, t.SchemaName); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{t.SchemaName}.Sanitize()); err != nil {
 			return err
 		}

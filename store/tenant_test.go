@@ -65,6 +65,44 @@ func TestPreparedStatementsFollowTenant(t *testing.T) {
 	}
 }
 
+// TestRemovedTenantNeverFallsThrough keeps a connection set to a tenant
+// while the tenant is removed: what it runs next must fail, not reach the
+// public tenant's tables, and a new tenant of the same name starts empty.
+func TestRemovedTenantNeverFallsThrough(t *testing.T) {
+	t.Parallel()
+	_, _, u := MustOpen(t)
+	st, err := store.Open(t.Context(), u+"&pool_max_conns=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	owner := MustCreateUser(t, st, "owner")
+	MustTenant(t, st, "gone", owner.ID)
+	gone := store.WithTenant(t.Context(), "gone")
+	for ctx, name := range map[context.Context]string{gone: "in-gone", t.Context(): "in-public"} {
+		if _, err := st.CreateClassification(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	classificationNames(t, st, gone) // the one connection now serves "gone"
+	if err := st.RemoveTenant(t.Context(), "gone"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.FilterClassifications(gone, map[string]any{}); err == nil {
+		t.Fatalf("a removed tenant answered %v", got)
+	}
+	if _, err := st.CreateClassification(gone, "written-after-removal"); err == nil {
+		t.Fatal("a write to a removed tenant succeeded")
+	}
+	if got := classificationNames(t, st, t.Context()); !slices.Equal(got, []string{"in-public"}) {
+		t.Fatalf("public tenant: %v", got)
+	}
+	MustTenant(t, st, "gone", owner.ID)
+	if got := classificationNames(t, st, gone); len(got) != 0 {
+		t.Fatalf("a new tenant of the removed one's name: %v", got)
+	}
+}
+
 func TestTenantSchema(t *testing.T) {
 	t.Parallel()
 	st, conn, _ := MustOpen(t)

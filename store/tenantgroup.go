@@ -65,15 +65,52 @@ func (s *Store) SetTenantUsers(ctx context.Context, users []any, add bool) error
 }
 
 // RemoveTenant deletes a tenant and drops its schema with all its data.
+//
+// In its place it leaves a tombstone: a schema of the same name holding a
+// table without columns for every table the tenant had. A request that
+// was routed to the tenant just before (or a connection still set to it)
+// would otherwise find nothing in the schema and fall through to the
+// public tenant's tables, which search_path names next; with the
+// tombstone every such statement fails instead. Creating a tenant of the
+// same name later replaces the tombstone.
 func (s *Store) RemoveTenant(ctx context.Context, schema string) error {
 	return s.changeGrantsTx(WithTenant(ctx, ""), "Tenant", func(tx pgx.Tx, q *db.Queries) error {
 		name, err := q.TenantDelete(ctx, schema)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{name}.Sanitize()+" CASCADE")
+		rows, err := tx.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", name)
+		if err != nil {
+			return err
+		}
+		tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		id := pgx.Identifier{name}.Sanitize()
+		script := "DROP SCHEMA " + id + " CASCADE; CREATE SCHEMA " + id + "; COMMENT ON SCHEMA " + id + " IS '" + tombstone + "';"
+		for _, t := range tables {
+			script += " CREATE TABLE " + pgx.Identifier{name, t}.Sanitize() + " ();"
+		}
+		_, err = tx.Exec(ctx, script)
 		return err
 	})
+}
+
+// tombstone marks the schema a removed tenant leaves behind.
+const tombstone = "tcms: removed tenant"
+
+// dropTombstone removes the tombstone of an earlier tenant of the name,
+// if there is one; any other schema of the name stays (and creating the
+// tenant then fails).
+func dropTombstone(ctx context.Context, tx pgx.Tx, schema string) error {
+	var dead bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1
+		AND obj_description(oid, 'pg_namespace') = $2)`, schema, tombstone).Scan(&dead)
+	if err == nil && dead {
+		_, err = tx.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+	}
+	return err
 }
 
 // TenantGroup is a group of the current tenant, as TenantGroup.filter
