@@ -109,6 +109,11 @@ func TestTenantIsolation(t *testing.T) {
 		wantFault(t, b.aliceA("TestRun.create", f.runValues("by carol", "manager", "carol")), -32603, `Internal error: Unknown user: "carol"`)
 		wantFault(t, b.aliceA("TestRun.update", f.run, map[string]any{"default_tester": "tester"}), -32603, `Internal error: Unknown user: "tester"`)
 		result(t, b.aliceA("TestRun.create", f.runValues("by bob", "manager", "bob")), new(any))
+		// Users 1 admin, 2 tester, then the bed's alice 3, bob 4, carol 5.
+		comp := map[string]any{"name": "owned", "product": f.product, "initial_owner": 5}
+		wantFault(t, b.aliceA("Component.create", comp), -32603, "Internal error: Select a valid choice.")
+		comp["initial_owner"] = 3
+		result(t, b.aliceA("Component.create", comp), new(any))
 		var users []store.User
 		result(t, b.aliceA("User.filter", map[string]any{"is_active": true}), &users)
 		var names []string

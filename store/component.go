@@ -56,6 +56,9 @@ type Priority struct {
 
 // CreateComponent adds a component; the pair (product, name) is unique.
 func (s *Store) CreateComponent(ctx context.Context, c NewComponent) (Component, error) {
+	if err := s.ownerAllowed(ctx, c.InitialOwnerID); err != nil {
+		return Component{}, err
+	}
 	row, err := one(ctx, s, "Component", func(q *db.Queries) (db.Component, error) {
 		return q.ComponentCreate(ctx, db.ComponentCreateParams(c))
 	})
@@ -64,11 +67,29 @@ func (s *Store) CreateComponent(ctx context.Context, c NewComponent) (Component,
 
 // UpdateComponent sets the fields of a component the patch gives.
 func (s *Store) UpdateComponent(ctx context.Context, id int64, p ComponentPatch) (Component, error) {
+	if err := s.ownerAllowed(ctx, p.InitialOwnerID); err != nil {
+		return Component{}, err
+	}
 	row, err := one(ctx, s, "Component", func(q *db.Queries) (db.Component, error) {
 		return q.ComponentUpdate(ctx, db.ComponentUpdateParams{ID: id, Name: p.Name, ProductID: p.ProductID,
 			SetOwner: p.SetOwner, InitialOwnerID: p.InitialOwnerID, Description: p.Description})
 	})
 	return Component(row), err
+}
+
+// ownerAllowed refuses, as an unknown choice, an initial owner who is not
+// a user of the request's tenant (every user is, in the public tenant).
+func (s *Store) ownerAllowed(ctx context.Context, owner *int64) error {
+	if owner == nil {
+		return nil
+	}
+	if _, err := resolveUserRef(ctx, s.pool, UserRef{Ref: *owner}); err != nil {
+		if ErrorKind(err) == Invalid {
+			return Errorf(Invalid, "Select a valid choice. That choice is not one of the available choices.")
+		}
+		return err
+	}
+	return nil
 }
 
 // CreateCategory adds a category; the pair (product, name) is unique.
