@@ -139,6 +139,13 @@ func TestTenantIsolation(t *testing.T) {
 			t.Fatalf("admin in b: %d plans", n)
 		}
 	})
+	t.Run("ObjectGrantsToUsersOnly", func(t *testing.T) {
+		grant := map[string]any{"group": "Tester", "permission": "testplans.view_testplan", "object_type": "TestPlan", "object_id": f.plan}
+		wantFault(t, b.aliceA("ObjectPermission.grant", grant), -32603, "Internal error: Inside a tenant, grant objects to users")
+		delete(grant, "group")
+		grant["user"] = "bob"
+		result(t, b.aliceA("ObjectPermission.grant", grant), new(any))
+	})
 	t.Run("TenantGroupsGivePermissions", func(t *testing.T) {
 		// bob joined a's Tester group when authorised; without it he holds
 		// nothing in a, whatever his public groups say.

@@ -134,6 +134,11 @@ func (s *Store) GrantObject(ctx context.Context, by Principal, g ObjectGrantSpec
 	if err := g.check(); err != nil {
 		return ObjectGrant{}, err
 	}
+	if TenantOf(ctx) != "" && (g.GroupID != 0 || g.GroupName != "") {
+		// Grants name the shared groups, whose members get no labels
+		// inside a tenant: such a grant would silently grant nothing.
+		return ObjectGrant{}, Errorf(Invalid, "Inside a tenant, grant objects to users: tenant groups cannot hold object grants.")
+	}
 	missing, err := s.MissingPermission(ctx, by, []string{g.Permission})
 	if err != nil {
 		return ObjectGrant{}, err
