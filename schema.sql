@@ -98,6 +98,27 @@ CREATE TABLE IF NOT EXISTS user_permissions (
     PRIMARY KEY (user_id, permission_id)
 );
 
+-- Which default labels each default group has been given (issue 15), so that
+-- an upgrade adds only labels new in that version and never undoes an
+-- administrator's grant or removal.
+CREATE TABLE IF NOT EXISTS group_default_grants (
+    group_id bigint NOT NULL REFERENCES groups ON DELETE CASCADE,
+    label    text NOT NULL,
+    PRIMARY KEY (group_id, label)
+);
+COMMENT ON TABLE group_default_grants IS 'Default labels a default group has already received from migrate or refresh-permissions.';
+
+-- Failed logins per client address and per (address, username), shared by
+-- every server process (issue 15). level is the part of the limit in use:
+-- each failure adds 1/limit, and it drains to 0 over the failure window.
+CREATE TABLE IF NOT EXISTS login_failures (
+    key        text PRIMARY KEY,
+    level      double precision NOT NULL,
+    updated_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_updated_at_idx ON login_failures (updated_at);
+COMMENT ON TABLE login_failures IS 'Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled.';
+
 -- Tenants (issue 9): organisations, each with its own schema holding the
 -- tenant part below. The public tenant has no row here.
 CREATE TABLE IF NOT EXISTS tenants (
@@ -606,3 +627,11 @@ CREATE TABLE IF NOT EXISTS tenant_group_users (
     PRIMARY KEY (group_id, user_id)
 );
 CREATE INDEX IF NOT EXISTS tenant_group_users_user_id_idx ON tenant_group_users (user_id);
+
+-- Which default labels each default tenant group has been given; see
+-- group_default_grants.
+CREATE TABLE IF NOT EXISTS tenant_group_default_grants (
+    group_id bigint NOT NULL REFERENCES tenant_groups ON DELETE CASCADE,
+    label    text NOT NULL,
+    PRIMARY KEY (group_id, label)
+);

@@ -10,16 +10,26 @@ ON CONFLICT (app_label, codename) DO UPDATE SET name = excluded.name;
 -- PermissionDeleteStale removes permissions the catalogue no longer has, with their grants.
 DELETE FROM permissions WHERE app_label || '.' || codename <> ALL (@labels::text[]);
 
--- name: GroupResetPermissions :exec
--- GroupResetPermissions makes a group hold exactly the given labels.
+-- name: GroupGiveDefaults :exec
+-- GroupGiveDefaults gives a default group the labels of its default set it has not received before, and records them as received; labels an administrator took or granted stay as they are. A group with grants but no record comes from a version that kept none: its whole default set counts as received.
 WITH g AS (SELECT id FROM groups WHERE groups.name = @group_name::text),
-want AS (SELECT id FROM permissions WHERE app_label || '.' || codename = ANY (@labels::text[])),
-gone AS (
-    DELETE FROM group_permissions
-    WHERE group_id = (SELECT id FROM g) AND permission_id NOT IN (SELECT id FROM want)
+upgrade AS (
+    SELECT NOT EXISTS (SELECT 1 FROM group_default_grants d WHERE d.group_id = g.id)
+        AND EXISTS (SELECT 1 FROM group_permissions gp WHERE gp.group_id = g.id) AS yes
+    FROM g
+),
+fresh AS (
+    SELECT l.label FROM unnest(@labels::text[]) AS l (label), g
+    WHERE NOT EXISTS (SELECT 1 FROM group_default_grants d WHERE d.group_id = g.id AND d.label = l.label)
+),
+granted AS (
+    INSERT INTO group_permissions (group_id, permission_id)
+    SELECT g.id, p.id FROM g, upgrade, permissions p
+    WHERE NOT upgrade.yes AND p.app_label || '.' || p.codename IN (SELECT label FROM fresh)
+    ON CONFLICT DO NOTHING
 )
-INSERT INTO group_permissions (group_id, permission_id)
-SELECT g.id, want.id FROM g, want
+INSERT INTO group_default_grants (group_id, label)
+SELECT g.id, fresh.label FROM g, fresh
 ON CONFLICT DO NOTHING;
 
 -- name: PermissionIDs :many
@@ -48,3 +58,27 @@ FROM user_groups ug JOIN groups g ON g.id = ug.group_id
 JOIN group_permissions gp ON gp.group_id = g.id JOIN permissions p ON p.id = gp.permission_id
 WHERE ug.user_id = @user_id
 ORDER BY 1, 2;
+
+-- name: UserGuard :one
+-- UserGuard finds the first of the users, by id, that is a superuser or holds directly or through a shared group a label outside held; beyond is that label (empty for a superuser, or when none does).
+SELECT username, is_superuser, beyond FROM (
+    SELECT u.id, u.username, u.is_superuser, coalesce((
+            SELECT min(p.app_label || '.' || p.codename) FROM permissions p
+            WHERE p.id IN (
+                SELECT up.permission_id FROM user_permissions up WHERE up.user_id = u.id
+                UNION ALL
+                SELECT gp.permission_id FROM group_permissions gp JOIN user_groups ug ON ug.group_id = gp.group_id
+                WHERE ug.user_id = u.id
+            ) AND (p.app_label || '.' || p.codename) <> ALL (@held::text[])
+        ), '')::text AS beyond
+    FROM users u
+    WHERE u.id = ANY (@user_ids::bigint[])
+) g
+ORDER BY is_superuser DESC, beyond = '', id
+LIMIT 1;
+
+-- name: GroupLabelsBeyond :one
+-- GroupLabelsBeyond returns the first label, by label, that one of the shared groups holds outside held, or "".
+SELECT coalesce(min(p.app_label || '.' || p.codename), '')::text
+FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id
+WHERE gp.group_id = ANY (@group_ids::bigint[]) AND (p.app_label || '.' || p.codename) <> ALL (@held::text[]);

@@ -52,16 +52,26 @@ SELECT EXISTS (
         WHERE gu.user_id = @user_id
     )::text[] AS labels;
 
--- name: TenantGroupResetPermissions :exec
--- TenantGroupResetPermissions makes a tenant group hold exactly the given labels.
+-- name: TenantGroupGiveDefaults :exec
+-- TenantGroupGiveDefaults is GroupGiveDefaults for a default group of the tenant of the current search_path.
 WITH g AS (SELECT id FROM tenant_groups WHERE tenant_groups.name = @group_name::text),
-want AS (SELECT id FROM permissions WHERE app_label || '.' || codename = ANY (@labels::text[])),
-gone AS (
-    DELETE FROM tenant_group_permissions
-    WHERE group_id = (SELECT id FROM g) AND permission_id NOT IN (SELECT id FROM want)
+upgrade AS (
+    SELECT NOT EXISTS (SELECT 1 FROM tenant_group_default_grants d WHERE d.group_id = g.id)
+        AND EXISTS (SELECT 1 FROM tenant_group_permissions gp WHERE gp.group_id = g.id) AS yes
+    FROM g
+),
+fresh AS (
+    SELECT l.label FROM unnest(@labels::text[]) AS l (label), g
+    WHERE NOT EXISTS (SELECT 1 FROM tenant_group_default_grants d WHERE d.group_id = g.id AND d.label = l.label)
+),
+granted AS (
+    INSERT INTO tenant_group_permissions (group_id, permission_id)
+    SELECT g.id, p.id FROM g, upgrade, permissions p
+    WHERE NOT upgrade.yes AND p.app_label || '.' || p.codename IN (SELECT label FROM fresh)
+    ON CONFLICT DO NOTHING
 )
-INSERT INTO tenant_group_permissions (group_id, permission_id)
-SELECT g.id, want.id FROM g, want
+INSERT INTO tenant_group_default_grants (group_id, label)
+SELECT g.id, fresh.label FROM g, fresh
 ON CONFLICT DO NOTHING;
 
 -- name: TenantGroupJoinByName :exec
@@ -100,3 +110,40 @@ SELECT EXISTS (SELECT 1 FROM tenant_groups WHERE id = @id);
 -- InvitationCreate records that an address was invited to the tenant of the current search_path.
 INSERT INTO invitations (tenant_id, user_id, email, invited_by_id, expires_at)
 SELECT t.id, @user_id, @email, @invited_by_id, @expires_at FROM tenants t WHERE t.schema_name = current_schema();
+
+-- name: TenantGroupLabelsBeyond :one
+-- TenantGroupLabelsBeyond returns the first label, by label, that one of the tenant groups holds outside held, or "".
+SELECT coalesce(min(p.app_label || '.' || p.codename), '')::text
+FROM tenant_group_permissions gp JOIN permissions p ON p.id = gp.permission_id
+WHERE gp.group_id = ANY (@group_ids::bigint[]) AND (p.app_label || '.' || p.codename) <> ALL (@held::text[]);
+
+-- name: TenantGroupResolve :many
+-- TenantGroupResolve finds tenant groups by id or by exact name.
+SELECT id, name FROM tenant_groups WHERE id = ANY (@ids::bigint[]) OR name = ANY (@names::text[]);
+
+-- name: TenantUserLabelSources :many
+-- TenantUserLabelSources lists each label a user holds in the tenant of the current search_path with the tenant group it comes from.
+SELECT (p.app_label || '.' || p.codename)::text AS label, g.name::text AS source
+FROM tenant_group_users gu JOIN tenant_groups g ON g.id = gu.group_id
+JOIN tenant_group_permissions gp ON gp.group_id = g.id JOIN permissions p ON p.id = gp.permission_id
+WHERE gu.user_id = @user_id
+ORDER BY 1, 2;
+
+-- name: TenantOutsider :one
+-- TenantOutsider returns the first username, by name, of the users not authorised for the tenant of the current search_path, or "".
+SELECT coalesce(min(u.username), '')::text FROM users u
+WHERE u.id = ANY (@ids::bigint[]) AND NOT EXISTS (
+    SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
+    WHERE t.schema_name = current_schema() AND a.user_id = u.id);
+
+-- name: TenantOwnerAmong :one
+-- TenantOwnerAmong says whether one of the users owns the tenant of the current search_path.
+SELECT EXISTS (SELECT 1 FROM tenants WHERE schema_name = current_schema() AND owner_id = ANY (@ids::bigint[]));
+
+-- name: UserByEmail :one
+-- UserByEmail returns the oldest user with the address, whatever its case.
+SELECT id FROM users WHERE lower(email) = lower(@email) ORDER BY id LIMIT 1;
+
+-- name: UserCreateInvited :one
+-- UserCreateInvited adds an account without a usable password for an invited address, named after it.
+INSERT INTO users (username, email, password) VALUES (@email, @email, '!') RETURNING id;

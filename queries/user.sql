@@ -12,20 +12,6 @@ SELECT * FROM users WHERE username = @username;
 -- UserHasSuperuser tells whether any superuser exists.
 SELECT EXISTS (SELECT 1 FROM users WHERE is_superuser);
 
--- name: UserSetActive :execrows
--- UserSetActive activates or deactivates a user.
-UPDATE users SET is_active = @is_active WHERE id = @id;
-
--- name: UserSetPassword :execrows
--- UserSetPassword replaces a user's password hash.
-UPDATE users SET password = @password WHERE id = @id;
-
--- name: UserLoggedIn :exec
--- UserLoggedIn records a login, and the password hash when it was upgraded; it clears any lockout.
-UPDATE users SET last_login = @now::timestamptz, password = coalesce(sqlc.narg(password), password),
-    failed_logins = 0, locked_until = NULL
-WHERE id = @id;
-
 -- name: UserLoginFailed :one
 -- UserLoginFailed counts a wrong password; the max_failures-th one locks the user until locked_until and restarts the count.
 UPDATE users SET
@@ -33,10 +19,6 @@ UPDATE users SET
     locked_until = CASE WHEN failed_logins + 1 >= @max_failures::int THEN @locked_until::timestamptz ELSE locked_until END
 WHERE id = @id
 RETURNING locked_until;
-
--- name: UserUnlock :execrows
--- UserUnlock lifts a lockout and forgets the wrong passwords counted so far.
-UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = @id;
 
 -- name: UserGet :one
 -- UserGet returns one user.
@@ -46,20 +28,95 @@ SELECT * FROM users WHERE id = @id;
 -- UserResolve finds users by id or by exact username.
 SELECT id, username FROM users WHERE id = ANY (@ids::bigint[]) OR username = ANY (@names::text[]);
 
--- name: UserUpdateProfile :one
--- UserUpdateProfile sets the names and email given; null keeps a value.
+-- name: LoginBegin :one
+-- LoginBegin counts one attempt as a failure under each throttling key given, the address's and the (address, username)'s (empty for none), unless one of them has no room left (LoginSucceeded gives the attempt back), and returns the user of that name if there is one. A key's level is the part of its limit in use: a failure adds its weight (1/limit) and the level drains to 0 over window_seconds. Keys idle for a whole window are swept.
+WITH arg AS (
+    SELECT @now::timestamptz AS now, @window_seconds::float8 AS win
+),
+k AS (
+    SELECT @address_key::text AS key, @address_weight::float8 AS weight
+    UNION ALL
+    SELECT @user_key::text, @user_weight::float8
+),
+cur AS (
+    SELECT k.key, k.weight,
+        coalesce(greatest(0, f.level - extract(epoch FROM arg.now - f.updated_at)::float8 / arg.win), 0)::float8 AS level
+    FROM arg, k LEFT JOIN login_failures f ON f.key = k.key
+    WHERE k.key <> ''
+),
+verdict AS (
+    SELECT coalesce(max(cur.level + cur.weight), 0) <= 1.000001 AS allowed,
+        greatest(coalesce(max(cur.level + cur.weight), 0) - 1, 0) * (SELECT win FROM arg) AS wait_seconds
+    FROM cur
+),
+counted AS (
+    INSERT INTO login_failures (key, level, updated_at)
+    SELECT cur.key, cur.weight, arg.now FROM cur, arg, verdict WHERE verdict.allowed
+    ON CONFLICT (key) DO UPDATE SET
+        level = greatest(0, login_failures.level
+            - extract(epoch FROM excluded.updated_at - login_failures.updated_at)::float8 / (SELECT win FROM arg)) + excluded.level,
+        updated_at = excluded.updated_at
+),
+swept AS (
+    DELETE FROM login_failures lf USING arg
+    WHERE lf.updated_at < arg.now - make_interval(secs => arg.win) AND lf.key NOT IN (SELECT key FROM k)
+)
+SELECT verdict.allowed, verdict.wait_seconds::float8 AS wait_seconds,
+    u.id, u.username, u.password, u.is_active, u.is_superuser, u.locked_until
+FROM verdict LEFT JOIN users u ON u.username = @username::text;
+
+-- name: LoginSucceeded :exec
+-- LoginSucceeded records a login, and the password hash when it was upgraded; it clears any lockout and takes back the attempt LoginBegin counted under each key.
+WITH k AS (
+    SELECT @address_key::text AS key, @address_weight::float8 AS weight
+    UNION ALL
+    SELECT @user_key::text, @user_weight::float8
+),
+refund AS (
+    UPDATE login_failures f SET level = greatest(0, f.level - k.weight) FROM k WHERE f.key = k.key
+)
+UPDATE users SET last_login = @now::timestamptz, password = coalesce(sqlc.narg(password), password),
+    failed_logins = 0, locked_until = NULL
+WHERE id = @id;
+
+-- name: UserUpdate :one
+-- UserUpdate sets the fields given (null keeps a value), lifts a lockout when unlock, and ends the user's sessions when end_sessions.
+WITH sess AS (
+    UPDATE sessions SET revoked_at = @now::timestamptz
+    WHERE sessions.user_id = @user_id::bigint AND revoked_at IS NULL AND @end_sessions::bool
+)
 UPDATE users SET
     first_name = coalesce(sqlc.narg(first_name), first_name),
     last_name = coalesce(sqlc.narg(last_name), last_name),
-    email = coalesce(sqlc.narg(email), email)
-WHERE id = @id
+    email = coalesce(sqlc.narg(email), email),
+    password = coalesce(sqlc.narg(password), password),
+    is_active = coalesce(sqlc.narg(is_active), is_active),
+    is_staff = coalesce(sqlc.narg(is_staff), is_staff),
+    is_superuser = coalesce(sqlc.narg(is_superuser), is_superuser),
+    failed_logins = CASE WHEN @unlock::bool THEN 0 ELSE failed_logins END,
+    locked_until = CASE WHEN @unlock::bool THEN NULL ELSE locked_until END
+WHERE users.id = @user_id::bigint
 RETURNING *;
 
 -- name: UserDeactivate :many
--- UserDeactivate makes users unable to log in or hold anything, as Kiwi's User.deactivate.
-WITH perms AS (DELETE FROM user_permissions WHERE user_id = ANY (@ids::bigint[])),
-grps AS (DELETE FROM user_groups WHERE user_id = ANY (@ids::bigint[])),
-sess AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ANY (@ids::bigint[]) AND revoked_at IS NULL)
-UPDATE users SET password = '!', is_active = false, is_staff = false, is_superuser = false
+-- UserDeactivate makes users inactive and ends their sessions; their groups, grants and password stay, so that reactivation restores them.
+WITH sess AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ANY (@ids::bigint[]) AND revoked_at IS NULL)
+UPDATE users SET is_active = false
 WHERE id = ANY (@ids::bigint[])
 RETURNING *;
+
+-- name: UserTenants :many
+-- UserTenants lists the schemas of the tenants a user is authorised for.
+SELECT t.schema_name FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
+WHERE a.user_id = @user_id ORDER BY t.schema_name;
+
+-- name: UserGetVisible :one
+-- UserGetVisible returns one user that records of the tenant of the current search_path may name: anyone in public, an authorised user in a tenant.
+SELECT u.* FROM users u
+WHERE u.id = @id AND (current_schema() = 'public' OR EXISTS (
+    SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
+    WHERE t.schema_name = current_schema() AND a.user_id = u.id));
+
+-- name: UserPassword :one
+-- UserPassword returns a user's password hash.
+SELECT password FROM users WHERE id = @id;

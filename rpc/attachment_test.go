@@ -31,7 +31,7 @@ func (ts *testServer) download(path, user, pass string) (*http.Response, string)
 
 func TestAttachmentRoundTrip(t *testing.T) {
 	ts := mustServer(t)
-	if _, err := ts.Store.CreateUser(t.Context(), store.NewUser{Username: "outsider", Password: "outsider-pass-1", Groups: []string{}}); err != nil {
+	if _, err := ts.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: "outsider", Password: "outsider-pass-1", Groups: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	// Added over XML-RPC, as the Markdown editor's client does.

@@ -34,10 +34,7 @@ func (a *Auth) Login(r *http.Request, args *LoginArgs, reply *string) error {
 	if args.Username == "" || args.Password == "" {
 		return store.Errorf(store.Invalid, "Username and password is required")
 	}
-	if ok, wait := a.s.sessions.limit.allow(clientKey(r), time.Now()); !ok {
-		return errTooManyLogins(wait)
-	}
-	u, err := a.s.store.Authenticate(r.Context(), args.Username, args.Password)
+	u, err := a.s.store.Authenticate(store.WithClientAddress(r.Context(), clientAddress(r)), args.Username, args.Password)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tcms/tcms/store/storetest"
 )
 
 func TestAuthLogin(t *testing.T) {
@@ -124,7 +126,7 @@ func TestInactiveUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ts.Store.SetUserActive(t.Context(), u.ID, false); err != nil {
+	if err := storetest.SetActive(t.Context(), ts.Store, u.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	// The change reaches the cache through NOTIFY: within a second.

@@ -185,7 +185,7 @@ func TestCatalogueErrPermission(t *testing.T) {
 	p := mustProduct(t, admin, "tcms")
 	var c store.Component
 	result(t, admin("Component.create", map[string]any{"name": "db", "product": p.ID}), &c)
-	if _, err := ts.Store.CreateUser(t.Context(), store.NewUser{Username: "nobody", Password: "nobody-pass-1", Groups: []string{}}); err != nil {
+	if _, err := ts.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: "nobody", Password: "nobody-pass-1", Groups: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	nobody := ts.as("nobody", "nobody-pass-1")

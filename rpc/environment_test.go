@@ -65,7 +65,7 @@ func (c rpcCaller) fault(t *testing.T, code int, msg, method string, params ...a
 // permission.
 func (ts *testServer) nobody(t *testing.T) rpcCaller {
 	t.Helper()
-	if _, err := ts.Store.CreateUser(t.Context(), store.NewUser{Username: "nobody", Password: "nobody-pass-1", Groups: []string{}}); err != nil {
+	if _, err := ts.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: "nobody", Password: "nobody-pass-1", Groups: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	return ts.callers(t, "nobody", "nobody-pass-1")

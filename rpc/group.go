@@ -7,29 +7,30 @@ import (
 )
 
 // Group is the Group namespace: Kiwi's three readers plus the
-// provisioning methods scripts need.
+// provisioning methods scripts need. It manages the shared groups, so
+// every method is Global: inside a tenant, TenantGroup manages its groups.
 type Group struct{ s *Server }
 
 var groupMethods = []Method{
-	{Name: "Group.filter", Access: Perms, Perms: []string{"auth.view_group"}, Returns: "array",
+	{Name: "Group.filter", Access: Perms, Perms: []string{"auth.view_group"}, Global: true, Returns: "array",
 		Doc: "Groups matching the query ({id, name}), by id. Filterable: id, name, user, user__username, permissions__codename."},
-	{Name: "Group.permissions", Access: Perms, Perms: []string{"auth.view_group"}, Returns: "array",
+	{Name: "Group.permissions", Access: Perms, Perms: []string{"auth.view_group"}, Global: true, Returns: "array",
 		Doc: `The labels ("app_label.codename") granted to the group.`},
-	{Name: "Group.users", Access: Perms, Perms: []string{"auth.view_group", "auth.view_user"}, Returns: "array",
+	{Name: "Group.users", Access: Perms, Perms: []string{"auth.view_group", "auth.view_user"}, Global: true, Returns: "array",
 		Doc: "The group's members as {id, username}, by username."},
-	{Name: "Group.create", Access: Perms, Perms: []string{"auth.add_group"}, Returns: "struct",
+	{Name: "Group.create", Access: Perms, Perms: []string{"auth.add_group"}, Global: true, Returns: "struct",
 		Doc: "Creates a group from {name} and returns {id, name}."},
-	{Name: "Group.update", Access: Perms, Perms: []string{"auth.change_group"}, Returns: "struct",
+	{Name: "Group.update", Access: Perms, Perms: []string{"auth.change_group"}, Global: true, Returns: "struct",
 		Doc: "Renames a group ({name}); Administrator and Tester keep their names."},
-	{Name: "Group.remove", Access: Perms, Perms: []string{"auth.delete_group"}, Returns: "nil",
+	{Name: "Group.remove", Access: Perms, Perms: []string{"auth.delete_group"}, Global: true, Returns: "nil",
 		Doc: "Deletes a group with its grants and memberships; Administrator and Tester cannot be deleted."},
-	{Name: "Group.add_permission", Access: Perms, Perms: []string{"auth.change_group"}, Returns: "nil",
+	{Name: "Group.add_permission", Access: Perms, Perms: []string{"auth.change_group"}, Global: true, Returns: "nil",
 		Doc: "Grants a label or a list of labels to the group. A non-superuser grants only labels it holds; only a superuser changes Administrator. Granting a held label is no error."},
-	{Name: "Group.remove_permission", Access: Perms, Perms: []string{"auth.change_group"}, Returns: "nil",
+	{Name: "Group.remove_permission", Access: Perms, Perms: []string{"auth.change_group"}, Global: true, Returns: "nil",
 		Doc: "Takes a label or a list of labels from the group."},
-	{Name: "Group.add_user", Access: Perms, Perms: []string{"auth.change_group"}, Returns: "nil",
+	{Name: "Group.add_user", Access: Perms, Perms: []string{"auth.change_group"}, Global: true, Returns: "nil",
 		Doc: "Adds users (an id or username, or a list) to the group; only a superuser adds to Administrator. Members stay members."},
-	{Name: "Group.remove_user", Access: Perms, Perms: []string{"auth.change_group"}, Returns: "nil",
+	{Name: "Group.remove_user", Access: Perms, Perms: []string{"auth.change_group"}, Global: true, Returns: "nil",
 		Doc: "Removes users (an id or username, or a list) from the group."},
 }
 

@@ -128,7 +128,7 @@ func TestNoEscalation(t *testing.T) {
 	ts := mustServer(t)
 	ctx := t.Context()
 	root := store.Principal{UserID: 1, Username: adminName, IsSuperuser: true}
-	if _, err := ts.Store.CreateUser(ctx, store.NewUser{Username: "gadmin", Password: "gadmin-pass-1", Groups: []string{}}); err != nil {
+	if _, err := ts.Store.CreateUser(ctx, store.System, store.NewUser{Username: "gadmin", Password: "gadmin-pass-1", Groups: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	held := []string{"auth.add_group", "auth.change_group", "auth.view_group", "auth.add_user", "auth.change_user", "auth.view_user"}
@@ -150,7 +150,7 @@ func TestNoEscalation(t *testing.T) {
 		{"GrantUnheldToGroup", "Group.add_permission", []any{g.ID, "auth.delete_group"}, "You cannot grant a permission you do not hold: auth.delete_group"},
 		{"GrantUnheldToSelf", "User.add_permission", []any{"gadmin", []any{"auth.view_group", "testruns.add_testrun"}}, "You cannot grant a permission you do not hold: testruns.add_testrun"},
 		{"ChangeAdministrator", "Group.add_permission", []any{1, "auth.view_group"}, "Only a superuser can change the Administrator group."},
-		{"MakeSuperuser", "User.create", []any{map[string]any{"username": "evil", "is_superuser": true}}, "Only a superuser can create a superuser."},
+		{"MakeSuperuser", "User.create", []any{map[string]any{"username": "evil", "is_superuser": true}}, "Only a superuser can create or change superusers, or set is_staff or is_superuser."},
 		{"CreateInAdministrator", "User.create", []any{map[string]any{"username": "evil", "groups": []any{"Administrator"}}}, "Only a superuser can change the members of Administrator."},
 	}
 	for _, c := range cases {

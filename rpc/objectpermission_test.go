@@ -46,7 +46,7 @@ func TestObjectPermission(t *testing.T) {
 	}
 	conn := ts.mustDB()
 	// granter may manage grants and holds one viewable label unbound.
-	granter, err := ts.Store.CreateUser(ctx, store.NewUser{Username: "granter", Password: "granter-pass-1", Groups: []string{}})
+	granter, err := ts.Store.CreateUser(ctx, store.System, store.NewUser{Username: "granter", Password: "granter-pass-1", Groups: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestGetterObjectCheck(t *testing.T) {
 		return store.Principal{UserID: u.ID, Username: u.Username, IsSuperuser: u.IsSuperuser}
 	}
 	admin, tester := principal(adminName, adminPass), principal(userName, userPass)
-	viewer, err := ts.Store.CreateUser(ctx, store.NewUser{Username: "viewer", Groups: []string{}})
+	viewer, err := ts.Store.CreateUser(ctx, store.System, store.NewUser{Username: "viewer", Groups: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 type Permission struct{ s *Server }
 
 var permissionMethods = []Method{
-	{Name: "Permission.filter", Access: Perms, Perms: []string{"auth.view_permission"}, Returns: "array",
+	{Name: "Permission.filter", Access: Perms, Perms: []string{"auth.view_permission"}, Global: true, Returns: "array",
 		Doc: "Permissions matching the query as {id, name, content_type__app_label, codename, label}, by label; no query lists all. Filterable: id, name, codename, content_type__app_label, label, group, group__name, user."},
 }
 

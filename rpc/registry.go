@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -38,12 +39,17 @@ func (a Access) String() string {
 // its namespace file; the registry is the only way a method becomes
 // callable.
 type Method struct {
-	Name    string   // wire name, e.g. "TestRun.add_case"
-	Access  Access   // who may call it
-	Perms   []string // with Access Perms: labels the caller needs, all of them
-	Getter  bool     // single-record getter: object-level grants apply
-	Returns string   // XML-RPC type of the result, for system.methodSignature
-	Doc     string   // one line for system.methodHelp and docs/api.md
+	Name   string   // wire name, e.g. "TestRun.add_case"
+	Access Access   // who may call it
+	Perms  []string // with Access Perms: labels the caller needs, all of them
+	Getter bool     // single-record getter: object-level grants apply
+	// Global methods change shared identity (accounts, shared groups,
+	// direct grants): wherever they are called they run at the public
+	// tenant, and only labels held globally (direct grants, shared groups)
+	// count for them, never those of a tenant's groups.
+	Global  bool
+	Returns string // XML-RPC type of the result, for system.methodSignature
+	Doc     string // one line for system.methodHelp and docs/api.md
 
 	goName string     // "TestRun.AddCase", the gorilla/rpc name
 	args   *argsShape // positional parameters, from the handler's args type
@@ -162,11 +168,24 @@ func (m *Method) signature() string {
 
 // accessText says who may call the method, for documentation.
 func (m *Method) accessText() string {
+	scope := ""
+	if m.Global {
+		scope = " (held globally; see docs/permissions.md)"
+	}
 	switch {
 	case m.Getter:
 		return m.Perms[0] + ", or an object grant of it on the record (see docs/permissions.md)"
 	case m.Access == Perms:
-		return strings.Join(m.Perms, ", ")
+		return strings.Join(m.Perms, ", ") + scope
 	}
-	return m.Access.String()
+	return m.Access.String() + scope
+}
+
+// scope returns the context a method's labels are checked and its handler
+// runs in: the public tenant's for a Global method, else the request's.
+func (m *Method) scope(ctx context.Context) context.Context {
+	if m.Global {
+		return store.WithTenant(ctx, "")
+	}
+	return ctx
 }

@@ -21,7 +21,7 @@ func TestPermissionMatrix(t *testing.T) {
 	ts := mustServer(t)
 	ctx := t.Context()
 	admin := store.Principal{UserID: 1, Username: adminName, IsSuperuser: true}
-	u, err := ts.Store.CreateUser(ctx, store.NewUser{Username: "matrix", Password: "matrix-pass-1", Groups: []string{}})
+	u, err := ts.Store.CreateUser(ctx, store.System, store.NewUser{Username: "matrix", Password: "matrix-pass-1", Groups: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,6 @@ type Config struct {
 	SessionTTL   time.Duration // session lifetime
 	EscapeHTML   bool          // HTML-escape returned strings, as Kiwi TCMS does
 	MaxBodyBytes int64         // request body limit
-	LoginRate    int           // password checks per minute per client address; <= 0: DefaultLoginRate
 	Version      string        // what KiwiTCMS.version answers
 	// TenantsDomain turns on tenants: <schema>.<TenantsDomain> and the
 	// /t/<schema>/ prefix pick one (docs/tenants.md). "": public only.
@@ -104,9 +103,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 24 * time.Hour
 	}
-	if cfg.LoginRate <= 0 {
-		cfg.LoginRate = DefaultLoginRate
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -119,7 +115,7 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		methods:  registry{},
 		gorilla:  gorpc.NewServer(),
-		sessions: &sessions{store: cfg.Store, secret: cfg.Secret, ttl: cfg.SessionTTL, limit: newLimiter(cfg.LoginRate)},
+		sessions: &sessions{store: cfg.Store, secret: cfg.Secret, ttl: cfg.SessionTTL},
 	}
 	for _, ct := range append(xmlContentTypes, jsonContentTypes...) {
 		s.gorilla.RegisterCodec(callCodec{}, ct)
@@ -276,7 +272,7 @@ func (c *call) Method() (string, error) {
 	if reader {
 		return m.goName, nil
 	}
-	check, err := c.srv.authorize(c.ctx, c.who, c.why, m)
+	check, err := c.srv.authorize(m.scope(c.ctx), c.who, c.why, m)
 	if err != nil {
 		return "", err
 	}
@@ -324,6 +320,8 @@ func (s *Server) authorize(ctx context.Context, who *store.Principal, why string
 		return false, nil
 	case m.Getter:
 		return true, nil
+	case m.Global && tenantOf(ctx) != nil:
+		return false, authFailed(m.Name, "permission "+missing+" required, held globally: labels from tenant "+tenantOf(ctx).SchemaName+"'s groups do not count for shared accounts and groups")
 	}
 	return false, authFailed(m.Name, "permission "+missing+" required")
 }
@@ -385,7 +383,11 @@ func (s *Server) dispatch(r *http.Request, c *call) {
 	if c.restricted() {
 		c.err = invalidRequest("Unsupported field")
 	} else {
-		s.invoke(st.w, r.WithContext(context.WithValue(r.Context(), callKey{}, c)), c)
+		ctx := r.Context()
+		if m := s.methods[c.name]; m != nil {
+			ctx = m.scope(ctx)
+		}
+		s.invoke(st.w, r.WithContext(context.WithValue(ctx, callKey{}, c)), c)
 	}
 	code := 0
 	if c.err != nil {

@@ -47,10 +47,10 @@ func mustServerWith(t *testing.T, edit func(*Config)) *testServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	if _, err := st.CreateUser(ctx, store.NewUser{Username: adminName, Password: adminPass, Email: "admin@example.com", IsStaff: true, IsSuperuser: true}); err != nil {
+	if _, err := st.CreateUser(ctx, store.System, store.NewUser{Username: adminName, Password: adminPass, Email: "admin@example.com", IsStaff: true, IsSuperuser: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateUser(ctx, store.NewUser{Username: userName, Password: userPass, Email: "tester@example.com"}); err != nil {
+	if _, err := st.CreateUser(ctx, store.System, store.NewUser{Username: userName, Password: userPass, Email: "tester@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	cfg := Config{Store: st, Secret: bytes.Repeat([]byte("k"), 32), Version: "16.2",

@@ -22,7 +22,6 @@ type sessions struct {
 	store    *store.Store
 	secret   []byte
 	ttl      time.Duration
-	limit    *limiter   // password checks per client address
 	verified tokenCache // tokens whose signature was checked
 }
 
@@ -102,10 +101,6 @@ func (m *sessions) principal(ctx context.Context, token string) (*store.Principa
 	return &p, id
 }
 
-// tooManyLogins is why a caller whose Basic credentials were not checked
-// is anonymous.
-const tooManyLogins = "too many login attempts"
-
 // identify finds who is calling: the sessionid cookie, a Bearer token (a
 // session JWT or an API token), or HTTP Basic credentials. Anything
 // missing, invalid, expired or ended makes the caller anonymous, as in
@@ -131,14 +126,12 @@ func (m *sessions) identify(r *http.Request) (who *store.Principal, session, why
 		return p, id, ""
 	}
 	if user, pass, ok := r.BasicAuth(); ok {
-		if p, ok := m.store.CachedBasicPrincipal(user, pass); ok {
+		p, err := m.store.BasicPrincipal(store.WithClientAddress(ctx, clientAddress(r)), user, pass)
+		if err == nil {
 			return &p, "", ""
 		}
-		if ok, _ := m.limit.allow(clientKey(r), time.Now()); !ok {
-			return nil, "", tooManyLogins
-		}
-		if p, err := m.store.BasicPrincipal(ctx, user, pass); err == nil {
-			return &p, "", ""
+		if store.ErrorKind(err) == store.Invalid { // wrong or throttled, never a driver's text
+			return nil, "", "login required: HTTP Basic credentials refused: " + err.Error()
 		}
 	}
 	return nil, "", ""

@@ -96,7 +96,7 @@ func TestStatusLabelMethods(t *testing.T) {
 	})
 
 	t.Run("ErrNoPermission", func(t *testing.T) {
-		if _, err := ts.Store.CreateUser(t.Context(), store.NewUser{Username: "nobody", Password: "nobody-pass-1", Groups: []string{}}); err != nil {
+		if _, err := ts.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: "nobody", Password: "nobody-pass-1", Groups: []string{}}); err != nil {
 			t.Fatal(err)
 		}
 		nobody := ts.as("nobody", "nobody-pass-1")

@@ -20,7 +20,7 @@ var tenantMethods = []Method{
 	{Name: "Tenant.filter", Access: Login, Returns: "array",
 		Doc: "Tenants matching the query that the caller is authorised for (a superuser: all) as {id, schema_name, name, organization, owner, owner__username, publicly_readable, paid_until, created_on}, by id. Filterable: those keys and authorized_users."},
 	{Name: "Tenant.add_authorized_user", Access: Perms, Perms: []string{"tcms_tenants.change_tenant"}, Returns: "nil",
-		Doc: "Authorises a user (id or username) for the tenant the call addresses; the user joins its groups named in DEFAULT_GROUPS."},
+		Doc: "Authorises a user (id or username) for the tenant the call addresses; the user joins its groups named in DEFAULT_GROUPS, whose every label the caller must hold there."},
 	{Name: "Tenant.remove_authorized_user", Access: Perms, Perms: []string{"tcms_tenants.change_tenant"}, Returns: "nil",
 		Doc: "Takes a user's (id or username) authorisation for the tenant the call addresses, with its tenant group memberships; the owner stays."},
 	{Name: "Tenant.invite", Access: Perms, Perms: []string{"tcms_tenants.change_tenant"}, Returns: "struct",
@@ -84,7 +84,7 @@ func (t *Tenant) setUsers(r *http.Request, args *TenantUserArgs, add bool) error
 	if err != nil {
 		return err
 	}
-	return t.s.store.SetTenantUsers(r.Context(), users, add)
+	return t.s.store.SetTenantUsers(r.Context(), *stateOf(r).who, users, add)
 }
 
 // InvitationTTL is how long a Tenant.invite invitation lasts.

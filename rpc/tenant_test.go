@@ -26,7 +26,7 @@ func mustTenantBed(t *testing.T, edit func(*Config)) tenantBed {
 	t.Helper()
 	ts := mustServerWith(t, func(c *Config) { c.TenantsDomain = tenantsDomain; edit(c) })
 	for _, name := range []string{"alice", "bob", "carol"} {
-		if _, err := ts.Store.CreateUser(t.Context(), store.NewUser{Username: name, Password: name + "-pass", Email: name + "@example.com"}); err != nil {
+		if _, err := ts.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: name, Password: name + "-pass", Email: name + "@example.com"}); err != nil {
 			t.Fatal(err)
 		}
 	}

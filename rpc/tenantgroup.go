@@ -20,7 +20,7 @@ var tenantGroupMethods = []Method{
 	{Name: "TenantGroup.remove_permission", Access: Perms, Perms: []string{"tenant_groups.change_group"}, Returns: "nil",
 		Doc: "Takes a label or a list of labels from a tenant group."},
 	{Name: "TenantGroup.add_user", Access: Perms, Perms: []string{"tenant_groups.change_group"}, Returns: "nil",
-		Doc: "Makes users (an id, a username or a list of them) authorised for the tenant members of a tenant group."},
+		Doc: "Makes users (an id, a username or a list of them) authorised for the tenant members of a tenant group; the caller must hold every label of the group in the tenant."},
 	{Name: "TenantGroup.remove_user", Access: Perms, Perms: []string{"tenant_groups.change_group"}, Returns: "nil",
 		Doc: "Takes users (an id, a username or a list of them) out of a tenant group."},
 }
@@ -76,5 +76,5 @@ func (g *TenantGroup) setMembers(r *http.Request, args *GroupUserArgs, add bool)
 	if err != nil {
 		return err
 	}
-	return g.s.store.SetTenantGroupUsers(r.Context(), args.GroupID, users, add)
+	return g.s.store.SetTenantGroupUsers(r.Context(), *stateOf(r).who, args.GroupID, users, add)
 }

@@ -260,7 +260,7 @@ func TestTestExecutionBulkUpdate(t *testing.T) {
 		nobody := b.ts.nobody(t)
 		nobody.refused(t, "testruns.change_testexecution", "TestExecution.bulk_update", []any{map[string]any{"id": e2, "status": 4}})
 		// Reporting needs both labels.
-		if _, err := b.ts.Store.CreateUser(t.Context(), store.NewUser{Username: "half", Password: "half-pass-1", Groups: []string{}}); err != nil {
+		if _, err := b.ts.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: "half", Password: "half-pass-1", Groups: []string{}}); err != nil {
 			t.Fatal(err)
 		}
 		mustExec(t, b.conn, `INSERT INTO user_permissions (user_id, permission_id) SELECT u.id, p.id FROM users u, permissions p

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/kolo/xmlrpc"
+
+	"github.com/tcms/tcms/store/storetest"
 )
 
 // wireToken is Auth.create_token's reply as a JSON client reads it.
@@ -214,7 +216,7 @@ func TestTokenOfInactiveUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ts.Store.SetUserActive(t.Context(), u.ID, false); err != nil {
+	if err := storetest.SetActive(t.Context(), ts.Store, u.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	wantFault(t, ts.jsonCall("KiwiTCMS.version", nil, "Authorization", "Bearer "+tok.Token), CodeAuth, `Authentication failed`)

@@ -11,25 +11,25 @@ type User struct{ s *Server }
 
 var userMethods = []Method{
 	{Name: "User.filter", Access: Perms, Perms: []string{"auth.view_user"}, Returns: "array",
-		Doc: "Users matching the query, by id; an empty query matches only the caller. Filterable: id, username, email, first_name, last_name, is_active, is_staff, is_superuser, date_joined, last_login, groups, groups__id, groups__name. Passwords are never returned nor filterable."},
+		Doc: "Users matching the query, by id (inside a tenant, its authorised users only); an empty query matches only the caller. Filterable: id, username, email, first_name, last_name, is_active, is_staff, is_superuser, date_joined, last_login, groups, groups__id, groups__name. Passwords are never returned nor filterable."},
 	{Name: "User.get", Access: Perms, Perms: []string{"auth.view_user"}, Getter: true, Returns: "struct",
-		Doc: "One user by id. Also answers the user itself, and holders of an object grant of auth.view_user on that user."},
-	{Name: "User.deactivate", Access: Perms, Perms: []string{"auth.change_user"}, Returns: "array",
-		Doc: "Deactivates every user the query matches ({} matches all, as in Kiwi): password unusable, not active, staff or superuser, no permissions or groups, sessions and tokens ended. Returns them."},
-	{Name: "User.update", Access: Login, Returns: "struct",
-		Doc: "Updates first_name, last_name, email and, for the caller only, password (with old_password) of a user (the caller when user_id is empty); other users need auth.change_user. Falsy values are skipped, as in Kiwi. {\"is_locked\": false} lifts a login lockout (auth.change_user)."},
+		Doc: "One user by id (inside a tenant, one of its authorised users). Also answers holders of an object grant of auth.view_user on that user."},
+	{Name: "User.deactivate", Access: Perms, Perms: []string{"auth.change_user"}, Global: true, Returns: "array",
+		Doc: "Deactivates every user the query matches ({} matches all, as in Kiwi): not active, sessions ended, API tokens refused; groups, grants and password are kept for User.update's reactivation. Only a superuser deactivates superusers. Returns them."},
+	{Name: "User.update", Access: Login, Global: true, Returns: "struct",
+		Doc: "Updates a user (the caller when user_id is empty) from {first_name, last_name, email, password, old_password, is_active, is_locked, is_staff, is_superuser}; other keys are refused. Falsy names and email are skipped, as in Kiwi. The caller's own password needs old_password. Another user, is_active and {\"is_locked\": false} (lift a lockout) need auth.change_user; another user's password or email also every label that user holds; is_staff, is_superuser and superusers only superusers."},
 	{Name: "User.join_group", Access: Perms, Perms: []string{"auth.change_user"}, Returns: "nil",
-		Doc: "Adds the user to the group, both by exact name. Only a superuser adds anyone to Administrator."},
-	{Name: "User.create", Access: Perms, Perms: []string{"auth.add_user"}, Returns: "struct",
-		Doc: "Creates a user from {username, email, first_name, last_name, password (optional: none means no password login), is_active (default true), is_staff, is_superuser (superusers only), groups (names or ids; default TCMS_DEFAULT_GROUPS)} and returns it."},
-	{Name: "User.add_permission", Access: Perms, Perms: []string{"auth.change_user"}, Returns: "nil",
-		Doc: "Grants a label or a list of labels to a user (id or username) directly. A non-superuser grants only labels it holds."},
-	{Name: "User.remove_permission", Access: Perms, Perms: []string{"auth.change_user"}, Returns: "nil",
-		Doc: "Takes a label or a list of labels given directly to a user (id or username)."},
+		Doc: "Adds the user to the group, both by exact name: a shared group at the public address, a group of the tenant inside one. The caller must hold every label of the group; only a superuser adds anyone to the shared Administrator group."},
+	{Name: "User.create", Access: Perms, Perms: []string{"auth.add_user"}, Global: true, Returns: "struct",
+		Doc: "Creates a user from {username, email, first_name, last_name, password (optional: none means no password login), is_active (default true), is_staff, is_superuser (superusers only), groups (names or ids; default TCMS_DEFAULT_GROUPS)} and returns it. The caller must hold every label of those groups."},
+	{Name: "User.add_permission", Access: Perms, Perms: []string{"auth.change_user"}, Global: true, Returns: "nil",
+		Doc: "Grants a label or a list of labels to a user (id or username) directly. A non-superuser grants only labels it holds, and changes no superuser."},
+	{Name: "User.remove_permission", Access: Perms, Perms: []string{"auth.change_user"}, Global: true, Returns: "nil",
+		Doc: "Takes a label or a list of labels given directly to a user (id or username); a non-superuser changes no superuser."},
 	{Name: "User.add_attachment", Access: Perms, Perms: []string{"attachments.add_attachment"}, Returns: "struct",
 		Doc: "Attaches a file (base64 content, at most 5 MiB, no executables or active HTML) to the caller's own user record and returns {url, filename}."},
 	{Name: "User.permissions", Access: Perms, Perms: []string{"auth.view_user"}, Returns: "array",
-		Doc: `The labels a user (id or username) holds with their source, [{permission, source}], source being "direct", "group:<name>" or "superuser".`},
+		Doc: `The labels a user (id or username) holds with their source, [{permission, source}], source being "direct", "group:<name>" or "superuser"; inside a tenant, those its groups give an authorised user.`},
 }
 
 // Filter answers User.filter.
@@ -58,7 +58,7 @@ func (u *User) Deactivate(r *http.Request, args *QueryArgs, reply *[]store.User)
 	if args.Query == nil {
 		return invalidParams("query is required; {} matches every user")
 	}
-	*reply, err = u.s.store.DeactivateMatching(r.Context(), args.Query)
+	*reply, err = u.s.store.DeactivateMatching(r.Context(), *stateOf(r).who, args.Query)
 	return err
 }
 
@@ -68,80 +68,69 @@ type UserUpdateArgs struct {
 	Values map[string]any `json:"values"`
 }
 
-// Update answers User.update with the rules of Kiwi's (kiwi-rpc-api.md 5.8).
+// userUpdateKeys are the keys User.update takes.
+var userUpdateKeys = []string{"first_name", "last_name", "email", "password", "old_password",
+	"is_active", "is_locked", "is_staff", "is_superuser"}
+
+// Update answers User.update (kiwi-rpc-api.md 5.8, and the lifecycle of
+// docs/permissions.md): the store refuses escalation.
 func (u *User) Update(r *http.Request, args *UserUpdateArgs, reply *store.User) error {
 	ctx, who := r.Context(), *stateOf(r).who
 	id := who.UserID
 	if args.UserID != nil && *args.UserID != 0 {
 		id = *args.UserID
 	}
-	target, err := u.s.store.UserByID(ctx, id)
+	v := values(args.Values)
+	c, err := userChange(v)
 	if err != nil {
 		return err
 	}
-	if id != who.UserID {
+	if id != who.UserID || c.IsActive != nil || c.Unlock {
 		if missing, err := u.s.store.MissingPermission(ctx, who, []string{"auth.change_user"}); err != nil || missing != "" {
-			return orErr(err, store.Errorf(store.Forbidden, "Permission denied"))
+			return orErr(err, store.Errorf(store.Forbidden, "Permission denied: changing another user, is_active or is_locked needs auth.change_user"))
 		}
 	}
-	v := values(args.Values)
-	if err := u.unlock(r, id, v); err != nil {
+	if c == (store.UserChange{}) {
+		*reply, err = u.s.store.UserByID(ctx, id)
 		return err
 	}
-	var p store.Profile
-	for key, dst := range map[string]**string{"first_name": &p.FirstName, "last_name": &p.LastName, "email": &p.Email} {
-		s, _, err := v.str(key)
-		if err != nil {
-			return err
-		}
-		if s != "" {
-			*dst = &s
-		}
-	}
-	if password, _, err := v.str("password"); err != nil || password != "" {
-		if err == nil {
-			err = u.changePassword(r, id, password, v)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if p != (store.Profile{}) {
-		target, err = u.s.store.UpdateProfile(ctx, id, p)
-	}
-	*reply = target
+	*reply, err = u.s.store.UpdateUser(ctx, who, id, c)
 	return err
 }
 
-// unlock lifts a login lockout when values say {"is_locked": false}; it
-// needs auth.change_user, even for oneself.
-func (u *User) unlock(r *http.Request, id int64, v values) error {
+// userChange reads User.update's values.
+func userChange(v values) (c store.UserChange, err error) {
+	if err := v.only(userUpdateKeys...); err != nil {
+		return c, err
+	}
+	for key, dst := range map[string]**string{"first_name": &c.FirstName, "last_name": &c.LastName,
+		"email": &c.Email, "password": &c.Password, "old_password": &c.OldPassword} {
+		s, _, err := v.str(key)
+		if err != nil {
+			return c, err
+		}
+		if s != "" { // falsy values are skipped, as in Kiwi
+			*dst = &s
+		}
+	}
+	for key, dst := range map[string]**bool{"is_active": &c.IsActive, "is_staff": &c.IsStaff, "is_superuser": &c.IsSuperuser} {
+		b, given, err := v.boolean(key)
+		if err != nil {
+			return c, err
+		}
+		if given {
+			*dst = &b
+		}
+	}
 	locked, given, err := v.boolean("is_locked")
-	if err != nil || !given {
-		return err
-	}
-	if locked {
-		return store.Errorf(store.Invalid, "is_locked: Only false (unlock) can be set; accounts lock themselves after failed logins.")
-	}
-	missing, err := u.s.store.MissingPermission(r.Context(), *stateOf(r).who, []string{"auth.change_user"})
-	if err != nil || missing != "" {
-		return orErr(err, store.Errorf(store.Forbidden, "Permission denied"))
-	}
-	return u.s.store.UnlockUser(r.Context(), id)
-}
-
-func (u *User) changePassword(r *http.Request, id int64, password string, v values) error {
-	if id != stateOf(r).who.UserID {
-		return store.Errorf(store.Forbidden, "Password updates for other users are not allowed via RPC!")
-	}
-	old, _, err := v.str("old_password")
 	if err != nil {
-		return err
+		return c, err
 	}
-	if old == "" {
-		return store.Errorf(store.Invalid, "Old password is required")
+	if given && locked {
+		return c, store.Errorf(store.Invalid, "is_locked: Only false (unlock) can be set; accounts lock themselves after failed logins.")
 	}
-	return u.s.store.ChangePassword(r.Context(), id, old, password)
+	c.Unlock = given
+	return c, nil
 }
 
 // JoinGroupArgs are the parameters of User.join_group.
@@ -178,16 +167,12 @@ func (u *User) Create(r *http.Request, args *ValuesArgs, reply *store.User) erro
 	if nu.IsSuperuser, _, err = v.boolean("is_superuser"); err != nil {
 		return err
 	}
-	who := stateOf(r).who
-	if nu.IsSuperuser && !who.IsSuperuser {
-		return store.Errorf(store.Forbidden, "Only a superuser can create a superuser.")
-	}
 	if g, ok := v["groups"]; ok && g != nil {
 		if nu.Groups, err = u.groupNames(r, g); err != nil {
 			return err
 		}
 	}
-	*reply, err = u.s.store.CreateUser(r.Context(), nu)
+	*reply, err = u.s.store.CreateUser(r.Context(), *stateOf(r).who, nu)
 	return err
 }
 

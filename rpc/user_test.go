@@ -79,7 +79,6 @@ func TestUserUpdate(t *testing.T) {
 		msg    string
 	}{
 		{tester, []any{1, map[string]any{"first_name": "x"}}, "Permission denied"},
-		{admin, []any{2, map[string]any{"password": "x", "old_password": userPass}}, "Password updates for other users are not allowed via RPC!"},
 		{tester, []any{nil, map[string]any{"password": "new-pass-1"}}, "Old password is required"},
 		{tester, []any{nil, map[string]any{"password": "new-pass-1", "old_password": "wrong"}}, "Password is incorrect"},
 		{admin, []any{999, map[string]any{"first_name": "x"}}, "User matching query does not exist."},
@@ -92,12 +91,17 @@ func TestUserUpdate(t *testing.T) {
 	result(t, admin("User.update", 2, map[string]any{"is_locked": false}), &u)
 	result(t, tester("User.update", 0, map[string]any{"password": "new-pass-1", "old_password": userPass}), &u)
 	ts.login(userName, "new-pass-1")
+	// An administrator sets another user's password without the old one.
+	result(t, admin("User.update", 2, map[string]any{"password": "set-by-admin-1"}), &u)
+	ts.login(userName, "set-by-admin-1")
+	wantFault(t, admin("User.update", 2, map[string]any{"username": "x", "nick": 1}), CodeInvalidParams,
+		"Invalid parameters: unknown key(s) in values: nick, username; known keys are first_name, last_name, email, password, old_password, is_active, is_locked, is_staff, is_superuser")
 }
 
 func TestUserDeactivateAndJoin(t *testing.T) {
 	ts := mustServer(t)
 	admin := ts.as(adminName, adminPass)
-	if _, err := ts.Store.CreateUser(t.Context(), store.NewUser{Username: "leaver", Password: "leaver-pass-1"}); err != nil {
+	if _, err := ts.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: "leaver", Password: "leaver-pass-1"}); err != nil {
 		t.Fatal(err)
 	}
 	leaver := ts.as("leaver", "leaver-pass-1")

@@ -2,7 +2,9 @@ package rpc
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/tcms/tcms/store"
 )
@@ -39,6 +41,22 @@ func (v values) boolean(key string) (b bool, ok bool, err error) {
 		}
 	}
 	return false, false, store.Errorf(store.Invalid, "%s: Enter a valid boolean.", key)
+}
+
+// only refuses keys outside allowed, naming them all, so that a misspelt or
+// unsupported field is not silently ignored.
+func (v values) only(allowed ...string) error {
+	var unknown []string
+	for k := range v {
+		if !slices.Contains(allowed, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	return invalidParams("unknown key(s) in values: %s; known keys are %s", strings.Join(unknown, ", "), strings.Join(allowed, ", "))
 }
 
 // refs reads one reference (id or name) or a list of them.

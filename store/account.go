@@ -9,64 +9,55 @@ import (
 	"github.com/tcms/tcms/store/internal/db"
 )
 
-// UserByID returns one user.
+// UserByID returns one user; inside a tenant only one authorised there.
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
-	var row db.User
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.UserGet(ctx, id)
-		return err
-	})
+	row, err := s.q.UserGetVisible(ctx, id)
 	if err != nil {
 		return User{}, translate(err, "User")
 	}
 	return userFromRow(row), nil
 }
 
-// Profile holds the fields User.update may set; nil keeps a value.
-type Profile struct {
-	FirstName, LastName, Email *string
-}
-
-// UpdateProfile sets a user's names and email.
-func (s *Store) UpdateProfile(ctx context.Context, id int64, p Profile) (User, error) {
-	var row db.User
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.UserUpdateProfile(ctx, db.UserUpdateProfileParams{ID: id, FirstName: p.FirstName, LastName: p.LastName, Email: p.Email})
-		return err
-	})
-	if err != nil {
-		return User{}, translate(err, "User")
+// checkPassword refuses unless old is the user's password; the hash runs
+// outside any transaction.
+func (s *Store) checkPassword(ctx context.Context, id int64, old *string) error {
+	if old == nil {
+		return Errorf(Invalid, "Old password is required")
 	}
-	return userFromRow(row), nil
-}
-
-// ChangePassword replaces a user's password after checking the old one.
-func (s *Store) ChangePassword(ctx context.Context, id int64, old, password string) error {
-	var hash string
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		u, err := q.UserGet(ctx, id)
-		hash = u.Password
-		return err
-	})
+	hash, err := s.q.UserPassword(ctx, id)
 	if err != nil {
 		return translate(err, "User")
 	}
-	if ok, _ := verifyPassword(hash, old); !ok {
-		return Errorf(Invalid, "Password is incorrect")
+	ok, _, err := s.verify(ctx, hash, *old)
+	if err == nil && !ok {
+		err = Errorf(Invalid, "Password is incorrect")
 	}
-	return s.SetPassword(ctx, id, password)
+	return err
 }
 
 // JoinGroup adds the user to the group, both by exact name, as Kiwi's
-// User.join_group. Only a superuser adds anyone to Administrator.
+// User.join_group: a shared group at the public address, a group of the
+// tenant (whose user it must be) inside one. The caller must hold every
+// label of the group in the same scope; only a superuser adds anyone to the
+// shared Administrator group or changes a superuser.
 func (s *Store) JoinGroup(ctx context.Context, by Principal, username, group string) error {
-	return s.changeGrants(ctx, "User", func(q *db.Queries) error {
+	held, err := s.held(ctx, by)
+	if err != nil {
+		return err
+	}
+	return s.changeGrantsTx(ctx, "User", func(tx pgx.Tx, q *db.Queries) error {
 		u, err := q.UserGetByUsername(ctx, username)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return orNotFound(nil, "User")
 		}
 		if err != nil {
 			return err
+		}
+		if err := s.guardUsers(ctx, tx, by, nil, []int64{u.ID}, false); err != nil {
+			return err
+		}
+		if TenantOf(ctx) != "" {
+			return joinTenantGroup(ctx, q, held, u.ID, group)
 		}
 		rows, err := q.GroupResolve(ctx, db.GroupResolveParams{Names: []string{group}})
 		if err != nil || len(rows) == 0 {
@@ -75,8 +66,27 @@ func (s *Store) JoinGroup(ctx context.Context, by Principal, username, group str
 		if rows[0].Name == AdministratorGroup && !by.IsSuperuser {
 			return Errorf(Forbidden, "Only a superuser can change the members of Administrator.")
 		}
+		if err := mayJoin(ctx, q, held, []int64{rows[0].ID}); err != nil {
+			return err
+		}
 		return q.GroupAddUsers(ctx, db.GroupAddUsersParams{GroupID: rows[0].ID, UserIds: []int64{u.ID}})
 	})
+}
+
+// joinTenantGroup is JoinGroup inside a tenant.
+func joinTenantGroup(ctx context.Context, q *db.Queries, held []string, userID int64, group string) error {
+	rows, err := q.TenantGroupResolve(ctx, db.TenantGroupResolveParams{Names: []string{group}})
+	if err != nil || len(rows) == 0 {
+		return orNotFound(err, "Group")
+	}
+	if err := tenantUsers(ctx, q, []int64{userID}); err != nil {
+		return err
+	}
+	if err := mayJoinTenant(ctx, q, held, []int64{rows[0].ID}); err != nil {
+		return err
+	}
+	_, err = q.TenantGroupAddUsers(ctx, db.TenantGroupAddUsersParams{GroupID: rows[0].ID, UserIds: []int64{userID}})
+	return err
 }
 
 // userEntity is what User.filter and User.deactivate may filter on; the
@@ -104,11 +114,11 @@ func (s *Store) FilterUsers(ctx context.Context, query map[string]any) ([]User, 
 	return filter[User](ctx, s, userEntity, userSelect, query, "ORDER BY u.id")
 }
 
-// DeactivateMatching does what Kiwi's User.deactivate does to each user
-// the query matches: password unusable; not active, staff or superuser; no
-// permissions, no groups; sessions ended. It returns the users after the
-// change, by id.
-func (s *Store) DeactivateMatching(ctx context.Context, query map[string]any) ([]User, error) {
+// DeactivateMatching deactivates every user the query matches, for by:
+// not active, sessions ended; groups, grants and password stay, so that
+// reactivation (UpdateUser) restores them. Only a superuser deactivates
+// superusers. It returns the users after the change, by id.
+func (s *Store) DeactivateMatching(ctx context.Context, by Principal, query map[string]any) ([]User, error) {
 	var rows []db.User
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		matched, err := Select[User](ctx, tx, userEntity, userSelect, query, "")
@@ -119,6 +129,9 @@ func (s *Store) DeactivateMatching(ctx context.Context, query map[string]any) ([
 		for i, u := range matched {
 			ids[i] = u.ID
 		}
+		if err := s.guardUsers(ctx, tx, by, nil, ids, false); err != nil {
+			return err
+		}
 		q := s.q.WithTx(tx)
 		if rows, err = q.UserDeactivate(ctx, ids); err != nil {
 			return err
@@ -128,7 +141,7 @@ func (s *Store) DeactivateMatching(ctx context.Context, query map[string]any) ([
 				return err
 			}
 		}
-		return q.AuthNotify(ctx, permsPayload)
+		return nil
 	})
 	if err != nil {
 		return nil, translate(err, "User")
@@ -138,7 +151,6 @@ func (s *Store) DeactivateMatching(ctx context.Context, query map[string]any) ([
 		s.cache.apply(userPayload(r.ID))
 		out[i] = userFromRow(r)
 	}
-	s.cache.apply(permsPayload)
 	sortUsers(out)
 	return out, nil
 }

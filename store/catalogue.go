@@ -106,3 +106,8 @@ func testerLabels() []string {
 	}
 	return out
 }
+
+// defaultSets maps each default group to its default labels.
+func defaultSets() map[string][]string {
+	return map[string][]string{AdministratorGroup: Catalogue(), TesterGroup: testerLabels()}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/tcms/tcms/store/internal/db"
 )
@@ -14,4 +15,16 @@ func (s *Store) TagIDs(ctx context.Context, by Principal, names []string) ([]int
 		return err
 	})
 	return ids, translate(err, "Tag")
+}
+
+// CachedBasicPrincipal is BasicPrincipal answered from memory only, for
+// tests: ok is false unless the credentials were verified recently.
+func (s *Store) CachedBasicPrincipal(username, password string) (p Principal, ok bool) {
+	now := time.Now()
+	if IsToken(password) {
+		p, _, ok = lookup(s.cache, s.cache.tokens, tokenHash(password), now)
+		return p, ok && p.Username == username
+	}
+	p, _, ok = lookup(s.cache, s.cache.basic, s.cache.basicKey(username, password), now)
+	return p, ok
 }

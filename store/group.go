@@ -135,10 +135,15 @@ func (s *Store) SetGroupPermissions(ctx context.Context, by Principal, groupID i
 }
 
 // SetGroupMembers adds (add true) or removes users, given by id or
-// username, to or from a group. Only a superuser changes the membership of
-// Administrator.
+// username, to or from a shared group. Only a superuser changes the
+// membership of Administrator or of superusers; others add users only to
+// groups whose every label they hold.
 func (s *Store) SetGroupMembers(ctx context.Context, by Principal, groupRef any, users []any, add bool) error {
-	return s.changeGrants(ctx, "Group", func(q *db.Queries) error {
+	held, err := s.held(ctx, by)
+	if err != nil {
+		return err
+	}
+	return s.changeGrantsTx(ctx, "Group", func(tx pgx.Tx, q *db.Queries) error {
 		g, err := resolveGroup(ctx, q, groupRef)
 		if err != nil {
 			return err
@@ -150,24 +155,34 @@ func (s *Store) SetGroupMembers(ctx context.Context, by Principal, groupRef any,
 		if err != nil {
 			return err
 		}
-		if add {
-			return q.GroupAddUsers(ctx, db.GroupAddUsersParams{GroupID: g.ID, UserIds: ids})
+		if err := s.guardUsers(ctx, tx, by, nil, ids, false); err != nil {
+			return err
 		}
-		return q.GroupRemoveUsers(ctx, db.GroupRemoveUsersParams{GroupID: g.ID, UserIds: ids})
+		if !add {
+			return q.GroupRemoveUsers(ctx, db.GroupRemoveUsersParams{GroupID: g.ID, UserIds: ids})
+		}
+		if err := mayJoin(ctx, q, held, []int64{g.ID}); err != nil {
+			return err
+		}
+		return q.GroupAddUsers(ctx, db.GroupAddUsersParams{GroupID: g.ID, UserIds: ids})
 	})
 }
 
 // SetUserPermissions grants (grant true) or revokes labels given to a user
-// directly, with SetGroupPermissions' rules.
+// directly, with SetGroupPermissions' rules; only a superuser changes a
+// superuser.
 func (s *Store) SetUserPermissions(ctx context.Context, by Principal, userRef any, labels []string, grant bool) error {
 	if grant {
 		if err := s.mayGrant(ctx, by, labels); err != nil {
 			return err
 		}
 	}
-	return s.changeGrants(ctx, "User", func(q *db.Queries) error {
+	return s.changeGrantsTx(ctx, "User", func(tx pgx.Tx, q *db.Queries) error {
 		ids, err := resolveUsers(ctx, q, []any{userRef})
 		if err != nil {
+			return err
+		}
+		if err := s.guardUsers(ctx, tx, by, nil, ids, false); err != nil {
 			return err
 		}
 		pids, err := permissionIDs(ctx, q, labels)
@@ -179,20 +194,6 @@ func (s *Store) SetUserPermissions(ctx context.Context, by Principal, userRef an
 		}
 		return q.UserRevoke(ctx, db.UserRevokeParams{UserID: ids[0], PermissionIds: pids})
 	})
-}
-
-// mayGrant refuses a non-superuser granting a label it does not hold.
-func (s *Store) mayGrant(ctx context.Context, by Principal, labels []string) error {
-	for _, l := range labels {
-		if !KnownPermission(l) {
-			return Errorf(Invalid, "Unknown permission: %q", l)
-		}
-	}
-	missing, err := s.MissingPermission(ctx, by, labels)
-	if err == nil && missing != "" {
-		err = Errorf(Forbidden, "You cannot grant a permission you do not hold: %s", missing)
-	}
-	return err
 }
 
 // changeGrants runs fn in a transaction that tells every process to drop

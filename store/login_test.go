@@ -1,19 +1,25 @@
 package store_test
 
 import (
+	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/tcms/tcms/store"
+	"github.com/tcms/tcms/store/storetest"
 )
 
-const lockedMsg = "Account is locked after too many failed logins; try again later or ask an administrator to unlock it"
+// wrongMsg answers every failed login: unknown user, wrong password,
+// inactive or locked account alike.
+const wrongMsg = "Wrong username or password"
 
 func TestLoginLockout(t *testing.T) {
 	t.Parallel()
 	st, conn, _ := MustOpen(t)
 	ctx := t.Context()
-	st.SetLoginPolicy(3, time.Hour)
+	st.SetLoginPolicy(store.LoginPolicy{MaxFailures: 3, Lockout: time.Hour})
 	failedLogins := func(id int64) int {
 		t.Helper()
 		var n int
@@ -27,7 +33,7 @@ func TestLoginLockout(t *testing.T) {
 		alice := MustCreateUser(t, st, "alice")
 		for range 2 {
 			_, err := st.Authenticate(ctx, "alice", "wrong")
-			wantError(t, err, store.Invalid, "Wrong username or password")
+			wantError(t, err, store.Invalid, wrongMsg)
 		}
 		if n := failedLogins(alice.ID); n != 2 {
 			t.Fatalf("failed_logins %d after 2 wrong passwords", n)
@@ -36,7 +42,7 @@ func TestLoginLockout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u.IsLocked(time.Now()) || failedLogins(alice.ID) != 0 {
+		if u.LockedUntil != nil || failedLogins(alice.ID) != 0 {
 			t.Fatalf("a login must reset the count: %+v, %d", u, failedLogins(alice.ID))
 		}
 	})
@@ -46,16 +52,22 @@ func TestLoginLockout(t *testing.T) {
 			st.Authenticate(ctx, "bob", "wrong")
 		}
 		_, err := st.Authenticate(ctx, "bob", "wrong")
-		wantError(t, err, store.Invalid, lockedMsg)
+		wantError(t, err, store.Invalid, wrongMsg)
+		// Locked: the right password is refused too, with the same text as
+		// for an unknown user, so that the lockout tells nothing.
 		_, err = st.Authenticate(ctx, "bob", "secret")
-		wantError(t, err, store.Invalid, lockedMsg)
+		wantError(t, err, store.Invalid, wrongMsg)
 		_, err = st.BasicPrincipal(ctx, "bob", "secret")
-		wantError(t, err, store.Invalid, lockedMsg)
+		wantError(t, err, store.Invalid, wrongMsg)
+		var locked bool
+		if err := conn.QueryRow(ctx, "SELECT locked_until > now() FROM users WHERE id = $1", bob.ID).Scan(&locked); err != nil || !locked {
+			t.Fatalf("bob not locked: %v", err)
+		}
 		if n := failedLogins(bob.ID); n != 0 {
 			t.Errorf("failed_logins %d after locking", n)
 		}
 
-		if err := st.UnlockUser(ctx, bob.ID); err != nil {
+		if err := storetest.Unlock(ctx, st, bob.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.Authenticate(ctx, "bob", "secret"); err != nil {
@@ -81,17 +93,17 @@ func TestLoginLockout(t *testing.T) {
 	t.Run("ErrUnknownUser", func(t *testing.T) {
 		for range 4 {
 			_, err := st.Authenticate(ctx, "ghost", "wrong")
-			wantError(t, err, store.Invalid, "Wrong username or password")
+			wantError(t, err, store.Invalid, wrongMsg)
 		}
-		wantError(t, st.UnlockUser(ctx, 1<<40), store.NotFound, "User matching query does not exist.")
+		wantError(t, storetest.Unlock(ctx, st, 1<<40), store.NotFound, "User matching query does not exist.")
 	})
 	t.Run("Off", func(t *testing.T) {
 		other, _, _ := MustOpen(t)
-		other.SetLoginPolicy(0, time.Hour)
+		other.SetLoginPolicy(store.LoginPolicy{})
 		MustCreateUser(t, other, "dave")
 		for range 10 {
 			_, err := other.Authenticate(ctx, "dave", "wrong")
-			wantError(t, err, store.Invalid, "Wrong username or password")
+			wantError(t, err, store.Invalid, wrongMsg)
 		}
 		if _, err := other.Authenticate(ctx, "dave", "secret"); err != nil {
 			t.Fatal(err)
@@ -109,7 +121,7 @@ func TestSetPasswordEndsSessions(t *testing.T) {
 	if _, err := b.SessionPrincipal(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetPassword(ctx, alice.ID, "new secret"); err != nil {
+	if err := storetest.SetPassword(ctx, a, alice.ID, "new secret"); err != nil {
 		t.Fatal(err)
 	}
 	_, err := a.SessionPrincipal(ctx, id)
@@ -117,5 +129,71 @@ func TestSetPasswordEndsSessions(t *testing.T) {
 	eventually(t, "session ended by a password change in A refused by B", func() bool {
 		_, err := b.SessionPrincipal(ctx, id)
 		return store.ErrorKind(err) == store.Unauthenticated
+	})
+}
+
+// TestLoginThrottle: only failures count, per address and per (address,
+// username), in the database, so that every server process sees them.
+func TestLoginThrottle(t *testing.T) {
+	t.Parallel()
+	a, conn, u := MustOpen(t)
+	b := MustOpenAnother(t, u)
+	policy := store.LoginPolicy{PerAddress: 6, PerUser: 3, Window: time.Hour}
+	a.SetLoginPolicy(policy)
+	b.SetLoginPolicy(policy)
+	MustCreateUser(t, a, "alice")
+	MustCreateUser(t, a, "bob")
+	at := func(addr string) context.Context { return store.WithClientAddress(t.Context(), addr) }
+	const throttled = "Too many failed logins from this address; try again in "
+
+	t.Run("OKCorrectPasswordsNeverCount", func(t *testing.T) {
+		for range 20 {
+			if _, err := a.Authenticate(at("192.0.2.1"), "alice", "secret"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var n int
+		conn.QueryRow(t.Context(), "SELECT count(*) FROM login_failures WHERE level > 0.0001").Scan(&n)
+		if n != 0 {
+			t.Fatalf("%d keys count failures after correct logins only", n)
+		}
+	})
+	t.Run("ErrPerUserAcrossServers", func(t *testing.T) {
+		for i := range 3 {
+			st := []*store.Store{a, b}[i%2] // failures on both servers add up
+			_, err := st.Authenticate(at("192.0.2.2"), "ghost", "guess")
+			wantError(t, err, store.Invalid, wrongMsg)
+		}
+		_, err := b.Authenticate(at("192.0.2.2"), "ghost", "guess")
+		if !strings.HasPrefix(fmt.Sprint(err), throttled) {
+			t.Fatalf("4th failure for one username: %v", err)
+		}
+		// Another username from the same address still gets its answer.
+		if _, err := a.Authenticate(at("192.0.2.2"), "alice", "secret"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("ErrPerAddress", func(t *testing.T) {
+		for i := range 6 {
+			_, err := a.Authenticate(at("192.0.2.3"), fmt.Sprint("user", i), "guess")
+			wantError(t, err, store.Invalid, wrongMsg)
+		}
+		for _, st := range []*store.Store{a, b} {
+			_, err := st.Authenticate(at("192.0.2.3"), "alice", "secret")
+			if !strings.HasPrefix(fmt.Sprint(err), throttled) {
+				t.Fatalf("a throttled address logs in: %v", err)
+			}
+		}
+		if _, err := b.Authenticate(at("198.51.100.1"), "alice", "secret"); err != nil {
+			t.Fatalf("another address: %v", err)
+		}
+	})
+	t.Run("OKDrains", func(t *testing.T) {
+		if _, err := conn.Exec(t.Context(), "UPDATE login_failures SET updated_at = updated_at - interval '1 hour' WHERE key LIKE '%192.0.2.3%'"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Authenticate(at("192.0.2.3"), "alice", "secret"); err != nil {
+			t.Fatalf("after the window: %v", err)
+		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tcms/tcms/store"
+	"github.com/tcms/tcms/store/storetest"
 )
 
 // MustRefresh fills the permissions table from the catalogue, as
@@ -23,7 +24,7 @@ func MustRefresh(t *testing.T, st *store.Store) {
 // MustCreatePlainUser creates an active user in no group.
 func MustCreatePlainUser(t *testing.T, st *store.Store, username string) store.User {
 	t.Helper()
-	u, err := st.CreateUser(t.Context(), store.NewUser{Username: username, Password: "secret", Groups: []string{}})
+	u, err := st.CreateUser(t.Context(), store.System, store.NewUser{Username: username, Password: "secret", Groups: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +281,7 @@ func TestCanView(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := st.SetUserActive(ctx, inactive.ID, false); err != nil {
+	if err := storetest.SetActive(ctx, st, inactive.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	const view = "testcases.view_testcase"

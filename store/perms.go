@@ -21,9 +21,10 @@ const permsTTL = 10 * time.Minute
 
 // RefreshPermissions makes the permissions table match the code's
 // catalogue, adding missing labels and removing stale ones with their
-// grants, and resets Administrator to every label and Tester to its
-// default set, in public and in every tenant. It returns how many stale
-// labels went.
+// grants, and gives the Administrator (every label) and Tester groups, in
+// public and in every tenant, the labels of their default sets they have
+// not received before: labels new in this version. What an administrator
+// granted or took stays as it is. It returns how many stale labels went.
 func (s *Store) RefreshPermissions(ctx context.Context) (removed int64, err error) {
 	labels := Catalogue()
 	names := make([]string, len(catalogue))
@@ -38,8 +39,8 @@ func (s *Store) RefreshPermissions(ctx context.Context) (removed int64, err erro
 		if removed, err = q.PermissionDeleteStale(ctx, labels); err != nil {
 			return err
 		}
-		for group, set := range map[string][]string{AdministratorGroup: labels, TesterGroup: testerLabels()} {
-			if err := q.GroupResetPermissions(ctx, db.GroupResetPermissionsParams{GroupName: group, Labels: set}); err != nil {
+		for group, set := range defaultSets() {
+			if err := q.GroupGiveDefaults(ctx, db.GroupGiveDefaultsParams{GroupName: group, Labels: set}); err != nil {
 				return err
 			}
 		}
@@ -51,7 +52,7 @@ func (s *Store) RefreshPermissions(ctx context.Context) (removed int64, err erro
 			if err := inSchema(ctx, tx, schema, ""); err != nil {
 				return err
 			}
-			if err := resetTenantGroups(ctx, q); err != nil {
+			if err := giveTenantDefaults(ctx, q); err != nil {
 				return err
 			}
 		}
@@ -149,43 +150,49 @@ type PermissionSource struct {
 }
 
 // UserPermissions lists the labels a user holds with their sources, by
-// label; the user is given by id or username. A superuser holds every label as "superuser"; an inactive user
-// holds none.
+// label; the user is given by id or username. A superuser holds every
+// label as "superuser"; an inactive user holds none. Inside a tenant the
+// user must be authorised there, and its labels are those of the tenant's
+// groups.
 func (s *Store) UserPermissions(ctx context.Context, userRef any) ([]PermissionSource, error) {
-	var out []PermissionSource
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		ids, err := resolveUsers(ctx, q, []any{userRef})
-		if err != nil {
-			return err
-		}
-		userID := ids[0]
-		u, err := q.UserGet(ctx, userID)
-		if err != nil || !u.IsActive {
-			return err
-		}
-		if u.IsSuperuser {
-			for _, l := range Catalogue() {
-				out = append(out, PermissionSource{l, "superuser"})
-			}
-			return nil
-		}
-		rows, err := q.UserPermissionSources(ctx, userID)
-		for _, r := range rows {
-			src := r.Source
-			if src != "direct" {
-				src = "group:" + src
-			}
-			out = append(out, PermissionSource{r.Label, src})
-		}
-		return err
-	})
+	out, err := s.userPermissions(ctx, userRef)
 	if err != nil {
 		return nil, translate(err, "User")
 	}
-	if out == nil {
-		out = []PermissionSource{}
+	return nonNil(out), nil
+}
+
+func (s *Store) userPermissions(ctx context.Context, userRef any) (out []PermissionSource, err error) {
+	ids, err := resolveUsers(ctx, s.q, []any{userRef})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	u, err := s.q.UserGetVisible(ctx, ids[0])
+	if err != nil || !u.IsActive {
+		return nil, err
+	}
+	if u.IsSuperuser {
+		for _, l := range Catalogue() {
+			out = append(out, PermissionSource{l, "superuser"})
+		}
+		return out, nil
+	}
+	if TenantOf(ctx) != "" {
+		rows, err := s.q.TenantUserLabelSources(ctx, u.ID)
+		for _, r := range rows {
+			out = append(out, PermissionSource{r.Label, "group:" + r.Source})
+		}
+		return out, err
+	}
+	rows, err := s.q.UserPermissionSources(ctx, u.ID)
+	for _, r := range rows {
+		src := r.Source
+		if src != "direct" {
+			src = "group:" + src
+		}
+		out = append(out, PermissionSource{r.Label, src})
+	}
+	return out, err
 }
 
 // permissionIDs resolves labels to ids; an unknown label is Invalid.

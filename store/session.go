@@ -117,19 +117,6 @@ func (s *Store) BasicPrincipal(ctx context.Context, username, password string) (
 	return p, nil
 }
 
-// CachedBasicPrincipal is BasicPrincipal answered from memory only: ok is
-// false unless the credentials were verified recently, so that the caller
-// can ration the slow path (rate limits) without slowing down the fast one.
-func (s *Store) CachedBasicPrincipal(username, password string) (p Principal, ok bool) {
-	now := time.Now()
-	if IsToken(password) {
-		p, _, ok = lookup(s.cache, s.cache.tokens, tokenHash(password), now)
-		return p, ok && p.Username == username
-	}
-	p, _, ok = lookup(s.cache, s.cache.basic, s.cache.basicKey(username, password), now)
-	return p, ok
-}
-
 // newSessionKey returns 32 characters from [a-z0-9] without modulo bias.
 func newSessionKey() string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"

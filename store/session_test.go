@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tcms/tcms/store"
+	"github.com/tcms/tcms/store/storetest"
 )
 
 // Within is how soon a change made by one process must reach another.
@@ -104,13 +105,13 @@ func TestSession(t *testing.T) {
 		if _, err := st.SessionPrincipal(ctx, id); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.SetUserActive(ctx, bob.ID, false); err != nil {
+		if err := storetest.SetActive(ctx, st, bob.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		_, err := st.SessionPrincipal(ctx, id)
 		wantError(t, err, store.Unauthenticated, "session expired")
 		// Deactivation ended the session for good.
-		if err := st.SetUserActive(ctx, bob.ID, true); err != nil {
+		if err := storetest.SetActive(ctx, st, bob.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		_, err = st.SessionPrincipal(ctx, id)
@@ -154,7 +155,7 @@ func TestSessionAcrossProcesses(t *testing.T) {
 		if _, err := b.SessionPrincipal(ctx, id); err != nil {
 			t.Fatal(err)
 		}
-		if err := a.SetUserActive(ctx, alice.ID, false); err != nil {
+		if err := storetest.SetActive(ctx, a, alice.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, "user deactivated in A refused by B", func() bool {
@@ -233,7 +234,7 @@ func TestBasicPrincipal(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := a.SetPassword(ctx, alice.ID, "new secret"); err != nil {
+		if err := storetest.SetPassword(ctx, a, alice.ID, "new secret"); err != nil {
 			t.Fatal(err)
 		}
 		_, err := a.BasicPrincipal(ctx, "alice", "secret")

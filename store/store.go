@@ -23,9 +23,11 @@ type Store struct {
 	pool   *pgxpool.Pool
 	q      *db.Queries
 	cache  *authCache
-	policy atomic.Pointer[loginPolicy]
-	cancel context.CancelFunc // stops the listener
-	done   chan struct{}      // closed when the listener has stopped
+	policy atomic.Pointer[LoginPolicy]
+	// hashSlots bounds concurrent password hashes; see SetMaxHashes.
+	hashSlots chan struct{}
+	cancel    context.CancelFunc // stops the listener
+	done      chan struct{}      // closed when the listener has stopped
 
 	defaultGroups []string // joined by new users; see SetDefaultGroups
 
@@ -47,7 +49,8 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	}
 	s := &Store{pool: pool, q: db.New(pool), cache: newAuthCache(), done: make(chan struct{}),
 		defaultGroups: []string{TesterGroup}}
-	s.SetLoginPolicy(DefaultLoginMaxFailures, DefaultLoginLockout)
+	s.SetLoginPolicy(DefaultLoginPolicy)
+	s.SetMaxHashes(0)
 	// The first LISTEN happens here so that a bad URL fails Open and the
 	// caches work from the first call.
 	conn, err := s.listenConn(ctx)

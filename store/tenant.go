@@ -175,7 +175,7 @@ func (s *Store) CreateTenant(ctx context.Context, t NewTenant) (Tenant, error) {
 		if err := inSchema(ctx, tx, t.SchemaName, tenantSQL); err != nil {
 			return err
 		}
-		if err := resetTenantGroups(ctx, q); err != nil {
+		if err := giveTenantDefaults(ctx, q); err != nil {
 			return err
 		}
 		if err := q.TenantGroupJoinByName(ctx, db.TenantGroupJoinByNameParams{UserIds: owner,
@@ -198,11 +198,11 @@ func (s *Store) CreateTenant(ctx context.Context, t NewTenant) (Tenant, error) {
 	return out[0], nil
 }
 
-// resetTenantGroups gives the Administrator and Tester groups of the
-// transaction's tenant their default labels.
-func resetTenantGroups(ctx context.Context, q *db.Queries) error {
-	for group, set := range map[string][]string{AdministratorGroup: Catalogue(), TesterGroup: testerLabels()} {
-		if err := q.TenantGroupResetPermissions(ctx, db.TenantGroupResetPermissionsParams{GroupName: group, Labels: set}); err != nil {
+// giveTenantDefaults gives the Administrator and Tester groups of the
+// transaction's tenant the default labels they have not received before.
+func giveTenantDefaults(ctx context.Context, q *db.Queries) error {
+	for group, set := range defaultSets() {
+		if err := q.TenantGroupGiveDefaults(ctx, db.TenantGroupGiveDefaultsParams{GroupName: group, Labels: set}); err != nil {
 			return err
 		}
 	}

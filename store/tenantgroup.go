@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -24,36 +25,52 @@ func (s *Store) inTenant(ctx context.Context, model string, fn func(tx pgx.Tx, q
 
 // tenantUserIDs resolves users by id or username, refusing any not
 // authorised for the transaction's tenant.
-func tenantUserIDs(ctx context.Context, tx pgx.Tx, q *db.Queries, refs []any) ([]int64, error) {
+func tenantUserIDs(ctx context.Context, q *db.Queries, refs []any) ([]int64, error) {
 	ids, err := resolveUsers(ctx, q, refs)
 	if err != nil {
 		return nil, err
 	}
-	var outsider *string
-	err = tx.QueryRow(ctx, `SELECT min(username) FROM users u WHERE id = ANY($1) AND NOT `+tenantUser, ids).Scan(&outsider)
-	if err == nil && outsider != nil {
-		err = Errorf(Invalid, "User %q is not authorised for this tenant.", *outsider)
+	return ids, tenantUsers(ctx, q, ids)
+}
+
+// tenantUsers refuses users not authorised for the transaction's tenant.
+func tenantUsers(ctx context.Context, q *db.Queries, ids []int64) error {
+	outsider, err := q.TenantOutsider(ctx, ids)
+	if err == nil && outsider != "" {
+		err = Errorf(Invalid, "User %q is not authorised for this tenant.", outsider)
+	}
+	return err
+}
+
+// defaultTenantGroups returns the ids of the tenant's groups named in
+// DEFAULT_GROUPS, which users join when they are authorised.
+func (s *Store) defaultTenantGroups(ctx context.Context, q *db.Queries) ([]int64, error) {
+	rows, err := q.TenantGroupResolve(ctx, db.TenantGroupResolveParams{Names: s.defaultGroups})
+	ids := make([]int64, len(rows))
+	for i, g := range rows {
+		ids[i] = g.ID
 	}
 	return ids, err
 }
 
 // SetTenantUsers authorises (add) users for the context's tenant, who
-// then join its groups named in DEFAULT_GROUPS, or takes the
-// authorisation and tenant group memberships away. The owner stays.
-func (s *Store) SetTenantUsers(ctx context.Context, users []any, add bool) error {
-	return s.inTenant(ctx, "Tenant", func(tx pgx.Tx, q *db.Queries) error {
+// then join its groups named in DEFAULT_GROUPS (so by must hold every label
+// of those), or takes the authorisation and tenant group memberships away.
+// The owner stays.
+func (s *Store) SetTenantUsers(ctx context.Context, by Principal, users []any, add bool) error {
+	held, err := s.held(ctx, by)
+	if err != nil {
+		return err
+	}
+	return s.inTenant(ctx, "Tenant", func(_ pgx.Tx, q *db.Queries) error {
 		ids, err := resolveUsers(ctx, q, users)
 		if err != nil {
 			return err
 		}
 		if add {
-			if err := q.TenantAuthorize(ctx, ids); err != nil {
-				return err
-			}
-			return q.TenantGroupJoinByName(ctx, db.TenantGroupJoinByNameParams{UserIds: ids, Names: s.defaultGroups})
+			return s.authorize(ctx, q, held, ids)
 		}
-		var owner bool
-		err = tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM tenants WHERE schema_name = current_schema() AND owner_id = ANY($1))", ids).Scan(&owner)
+		owner, err := q.TenantOwnerAmong(ctx, ids)
 		if err == nil && owner {
 			err = Errorf(Invalid, "The tenant's owner cannot be removed from it.")
 		}
@@ -62,6 +79,22 @@ func (s *Store) SetTenantUsers(ctx context.Context, users []any, add bool) error
 		}
 		return q.TenantUnauthorize(ctx, ids)
 	})
+}
+
+// authorize lets users work in the transaction's tenant and puts them in
+// its default groups, whose labels held (nil: a superuser's) must cover.
+func (s *Store) authorize(ctx context.Context, q *db.Queries, held []string, ids []int64) error {
+	groups, err := s.defaultTenantGroups(ctx, q)
+	if err != nil {
+		return err
+	}
+	if err := mayJoinTenant(ctx, q, held, groups); err != nil {
+		return err
+	}
+	if err := q.TenantAuthorize(ctx, ids); err != nil {
+		return err
+	}
+	return q.TenantGroupJoinByName(ctx, db.TenantGroupJoinByNameParams{UserIds: ids, Names: s.defaultGroups})
 }
 
 // RemoveTenant deletes a tenant and drops its schema with all its data.
@@ -176,17 +209,25 @@ func (s *Store) SetTenantGroupPermissions(ctx context.Context, by Principal, gro
 }
 
 // SetTenantGroupUsers adds (add) users authorised for the tenant to a
-// tenant group, or takes users out of it.
-func (s *Store) SetTenantGroupUsers(ctx context.Context, groupID int64, users []any, add bool) error {
-	return s.inTenant(ctx, "TenantGroup", func(tx pgx.Tx, q *db.Queries) error {
+// tenant group, whose every label by must hold in the tenant, or takes
+// users out of it.
+func (s *Store) SetTenantGroupUsers(ctx context.Context, by Principal, groupID int64, users []any, add bool) error {
+	held, err := s.held(ctx, by)
+	if err != nil {
+		return err
+	}
+	return s.inTenant(ctx, "TenantGroup", func(_ pgx.Tx, q *db.Queries) error {
 		if err := tenantGroupExists(ctx, q, groupID); err != nil {
 			return err
 		}
-		ids, err := tenantUserIDs(ctx, tx, q, users)
+		ids, err := tenantUserIDs(ctx, q, users)
 		if err != nil {
 			return err
 		}
 		if add {
+			if err := mayJoinTenant(ctx, q, held, []int64{groupID}); err != nil {
+				return err
+			}
 			_, err = q.TenantGroupAddUsers(ctx, db.TenantGroupAddUsersParams{GroupID: groupID, UserIds: ids})
 			return err
 		}
@@ -212,9 +253,14 @@ type Invited struct {
 // InviteToTenant authorises the users with the given addresses for the
 // context's tenant, creating inactive-password accounts for unknown
 // ones (username: the address), and records each invitation until
-// expires. Addresses that are not valid are returned in errored.
+// expires. Addresses that are not valid are returned in errored. Invited
+// users join the tenant's default groups, whose labels by must hold.
 func (s *Store) InviteToTenant(ctx context.Context, by Principal, emails []string, expires time.Time) (invited []Invited, errored []string, err error) {
-	err = s.inTenant(ctx, "Tenant", func(tx pgx.Tx, q *db.Queries) error {
+	held, err := s.held(ctx, by)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = s.inTenant(ctx, "Tenant", func(_ pgx.Tx, q *db.Queries) error {
 		invited, errored = nil, nil
 		for _, e := range emails {
 			e = strings.TrimSpace(e)
@@ -223,18 +269,16 @@ func (s *Store) InviteToTenant(ctx context.Context, by Principal, emails []strin
 				continue
 			}
 			inv := Invited{Email: e}
-			err := tx.QueryRow(ctx, "SELECT id FROM users WHERE lower(email) = lower($1) ORDER BY id LIMIT 1", e).Scan(&inv.UserID)
-			if err == pgx.ErrNoRows {
+			var err error
+			inv.UserID, err = q.UserByEmail(ctx, e)
+			if errors.Is(err, pgx.ErrNoRows) {
 				inv.Created = true
-				err = tx.QueryRow(ctx, "INSERT INTO users (username, email, password) VALUES ($1, $1, $2) RETURNING id", e, unusablePassword).Scan(&inv.UserID)
+				inv.UserID, err = q.UserCreateInvited(ctx, e)
 			}
 			if err != nil {
 				return err
 			}
-			if err := q.TenantAuthorize(ctx, []int64{inv.UserID}); err != nil {
-				return err
-			}
-			if err := q.TenantGroupJoinByName(ctx, db.TenantGroupJoinByNameParams{UserIds: []int64{inv.UserID}, Names: s.defaultGroups}); err != nil {
+			if err := s.authorize(ctx, q, held, []int64{inv.UserID}); err != nil {
 				return err
 			}
 			if err := q.InvitationCreate(ctx, db.InvitationCreateParams{UserID: inv.UserID, Email: e, InvitedByID: nonZero(by.UserID), ExpiresAt: expires}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tcms/tcms/store"
+	"github.com/tcms/tcms/store/storetest"
 )
 
 func MustCreateToken(t *testing.T, st *store.Store, userID int64, name string) (store.Token, string) {
@@ -156,7 +157,7 @@ func TestTokenAcrossProcesses(t *testing.T) {
 		if _, err := b.BasicPrincipal(ctx, "alice", text); err != nil {
 			t.Fatal(err)
 		}
-		if err := a.SetUserActive(ctx, alice.ID, false); err != nil {
+		if err := storetest.SetActive(ctx, a, alice.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, "token of a user deactivated in A refused by B", func() bool {
@@ -164,7 +165,7 @@ func TestTokenAcrossProcesses(t *testing.T) {
 			_, errB := b.BasicPrincipal(ctx, "alice", text)
 			return errT != nil && errB != nil
 		})
-		if err := a.SetUserActive(ctx, alice.ID, true); err != nil {
+		if err := storetest.SetActive(ctx, a, alice.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := b.TokenPrincipal(ctx, text); err != nil {

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
-	"math"
 	"strconv"
 	"time"
 
@@ -25,11 +23,6 @@ type User struct {
 	DateJoined  time.Time  `json:"-" db:"-"`
 	LastLogin   *time.Time `json:"-" db:"-"`
 	LockedUntil *time.Time `json:"-" db:"-"` // logins refused until then; see SetLoginPolicy
-}
-
-// IsLocked tells whether too many wrong passwords lock the user out at now.
-func (u User) IsLocked(now time.Time) bool {
-	return u.LockedUntil != nil && now.Before(*u.LockedUntil)
 }
 
 // NewUser is what CreateUser needs; Password is the plain text, and empty
@@ -55,63 +48,51 @@ func userFromRow(r db.User) User {
 	}
 }
 
-// errWrongCredentials is the one answer to every failed login, so that it
-// does not reveal whether the username exists or is active.
-var errWrongCredentials = &Error{Kind: Invalid, Message: "Wrong username or password"}
+// System is the principal of the server's own commands (initial-setup,
+// createsuperuser, create-tenant): it may do anything.
+var System = Principal{Username: "(system)", IsSuperuser: true}
 
-// errLocked answers every login of a locked user, right password or not.
-var errLocked = &Error{Kind: Invalid, Message: "Account is locked after too many failed logins; try again later or ask an administrator to unlock it"}
-
-// Default login policy: Kiwi TCMS has none; these stop online guessing
-// without bothering a user who mistypes.
-const (
-	DefaultLoginMaxFailures = 5
-	DefaultLoginLockout     = 15 * time.Minute
-)
-
-// loginPolicy is how many wrong passwords in a row lock a user, and for
-// how long. maxFailures <= 0 turns lockout off.
-type loginPolicy struct {
-	maxFailures int
-	lockout     time.Duration
-}
-
-// SetLoginPolicy sets how many wrong passwords in a row (maxFailures)
-// lock a user out, and for how long; maxFailures <= 0 turns lockout off.
-// Open starts with DefaultLoginMaxFailures and DefaultLoginLockout.
-func (s *Store) SetLoginPolicy(maxFailures int, lockout time.Duration) {
-	s.policy.Store(&loginPolicy{maxFailures: maxFailures, lockout: lockout})
-}
-
-// UnlockUser lifts a user's lockout and forgets the wrong passwords
-// counted so far.
-func (s *Store) UnlockUser(ctx context.Context, userID int64) error {
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		n, err := q.UserUnlock(ctx, userID)
-		if err == nil && n == 0 {
-			err = pgx.ErrNoRows
-		}
-		return err
-	})
-	return translate(err, "User")
-}
-
-// CreateUser adds an active user. A taken username is a Conflict.
-func (s *Store) CreateUser(ctx context.Context, u NewUser) (User, error) {
+// CreateUser adds a user for by. A taken username is a Conflict. A caller
+// who is not a superuser cannot create superusers or staff, and may put the
+// user only in groups (those named, else the default ones) whose every
+// label it holds itself.
+func (s *Store) CreateUser(ctx context.Context, by Principal, u NewUser) (User, error) {
 	if u.Username == "" {
 		return User{}, Errorf(Invalid, "username: This field is required.")
 	}
-	// Hash before the transaction: it is slow and needs no connection.
-	hash := unusablePassword
-	if u.Password != "" {
-		hash = hashPassword(u.Password)
+	if (u.IsSuperuser || u.IsStaff) && !by.IsSuperuser {
+		return User{}, errSuperuserOnly
 	}
 	groups, explicit := u.Groups, u.Groups != nil
 	if !explicit {
 		groups = s.defaultGroups
 	}
+	held, err := s.held(ctx, by)
+	if err != nil {
+		return User{}, err
+	}
+	// Hash before the transaction: it is slow and needs no connection.
+	hash := unusablePassword
+	if u.Password != "" {
+		if hash, err = s.hash(ctx, u.Password); err != nil {
+			return User{}, err
+		}
+	}
 	var row db.User
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+	err = s.withTx(ctx, func(q *db.Queries) (err error) {
+		if len(groups) > 0 && held != nil {
+			rows, err := q.GroupResolve(ctx, db.GroupResolveParams{Names: groups})
+			if err != nil {
+				return err
+			}
+			ids := make([]int64, len(rows))
+			for i, g := range rows {
+				ids[i] = g.ID
+			}
+			if err := mayJoin(ctx, q, held, ids); err != nil {
+				return err
+			}
+		}
 		row, err = q.UserCreate(ctx, db.UserCreateParams{
 			Username: u.Username, Email: u.Email, Password: hash, FirstName: u.FirstName, LastName: u.LastName,
 			IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser, IsActive: !u.Inactive,
@@ -135,123 +116,73 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (User, error) {
 
 // HasSuperuser tells whether any superuser exists, for initial setup.
 func (s *Store) HasSuperuser(ctx context.Context) (bool, error) {
-	var has bool
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		has, err = q.UserHasSuperuser(ctx)
-		return err
-	})
+	has, err := s.q.UserHasSuperuser(ctx)
 	return has, translate(err, "User")
 }
 
-// SetUserActive activates or deactivates a user. Deactivating also ends
-// all the user's sessions; either way every process drops what it has
-// cached for the user (sessions, Basic credentials and API tokens). The
-// user's tokens are kept but refused while the user is inactive.
-func (s *Store) SetUserActive(ctx context.Context, userID int64, active bool) error {
-	return s.changeUser(ctx, userID, !active, func(q *db.Queries) (int64, error) {
-		return q.UserSetActive(ctx, db.UserSetActiveParams{ID: userID, IsActive: active})
-	})
+// UserChange is what UpdateUser changes; nil keeps a value.
+type UserChange struct {
+	FirstName, LastName, Email     *string
+	Password                       *string // the new password in plain text
+	OldPassword                    *string // the current one: needed to change one's own
+	IsActive, IsStaff, IsSuperuser *bool
+	Unlock                         bool // lift a login lockout
 }
 
-// SetPassword replaces a user's password and, as in Kiwi TCMS, ends the
-// user's sessions. Every process drops the user's cached credentials, so
-// the old password stops working for HTTP Basic. API tokens stay valid.
-func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	hash := hashPassword(password)
-	return s.changeUser(ctx, userID, true, func(q *db.Queries) (int64, error) {
-		return q.UserSetPassword(ctx, db.UserSetPasswordParams{ID: userID, Password: hash})
-	})
-}
-
-// changeUser runs update, which reports the rows it changed, on one user;
-// ends the user's sessions when endSessions; and tells every process to
-// drop what it caches of the user.
-func (s *Store) changeUser(ctx context.Context, userID int64, endSessions bool, update func(q *db.Queries) (int64, error)) error {
-	now := time.Now()
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		n, err := update(q)
+// UpdateUser changes a user's account for by, refusing escalation (a user
+// changing its own password must give the old one): only a
+// superuser sets is_staff or is_superuser or changes a superuser; and a
+// caller who is not one changes another user's password or email only when
+// it holds every label that user holds, globally and in every tenant the
+// user works in, since whoever knows the password acts as the user. A new
+// password or a deactivation ends the user's sessions; deactivation keeps
+// its groups and grants, which apply again once it is reactivated.
+func (s *Store) UpdateUser(ctx context.Context, by Principal, id int64, c UserChange) (User, error) {
+	if (c.IsStaff != nil || c.IsSuperuser != nil) && !by.IsSuperuser {
+		return User{}, errSuperuserOnly
+	}
+	if c.Password != nil && by.UserID == id {
+		if err := s.checkPassword(ctx, id, c.OldPassword); err != nil {
+			return User{}, err
+		}
+	}
+	var hash *string
+	if c.Password != nil {
+		h, err := s.hash(ctx, *c.Password)
 		if err != nil {
-			return err
+			return User{}, err
 		}
-		if n == 0 {
-			return pgx.ErrNoRows
+		hash = &h
+	}
+	var held []string
+	outrank := by.UserID != id && (c.Password != nil || c.Email != nil)
+	if outrank {
+		var err error
+		if held, err = s.held(ctx, by); err != nil {
+			return User{}, err
 		}
-		if endSessions {
-			if err := q.SessionRevokeByUser(ctx, db.SessionRevokeByUserParams{UserID: userID, Now: now}); err != nil {
+	}
+	var row db.User
+	err := s.inTx(ctx, func(tx pgx.Tx) (err error) {
+		if by.UserID != id {
+			if err := s.guardUsers(ctx, tx, by, held, []int64{id}, outrank); err != nil {
 				return err
 			}
 		}
-		return q.AuthNotify(ctx, userPayload(userID))
-	})
-	if err != nil {
-		return translate(err, "User")
-	}
-	s.cache.apply(userPayload(userID))
-	return nil
-}
-
-// Authenticate checks a username (exact match) and password and records
-// the login. A Django hash is replaced by an argon2id one in the same
-// transaction. Unknown users, wrong passwords and inactive users all get
-// the same Invalid error. Wrong passwords are counted, and too many in a
-// row lock the user out for a while (SetLoginPolicy): then every login is
-// refused, with its own message, until the lockout ends or UnlockUser.
-func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
-	now := time.Now()
-	policy := s.policy.Load()
-	var u User
-	var refused error // committed, unlike an error returned to withTx
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		row, err := q.UserGetByUsername(ctx, username)
-		if errors.Is(err, pgx.ErrNoRows) {
-			verifyPassword(dummyHash(), password)
-			refused = errWrongCredentials
-			return nil
-		}
+		q := s.q.WithTx(tx)
+		row, err = q.UserUpdate(ctx, db.UserUpdateParams{UserID: id, FirstName: c.FirstName, LastName: c.LastName,
+			Email: c.Email, Password: hash, IsActive: c.IsActive, IsStaff: c.IsStaff, IsSuperuser: c.IsSuperuser,
+			Unlock: c.Unlock, Now: time.Now(), EndSessions: hash != nil || (c.IsActive != nil && !*c.IsActive)})
 		if err != nil {
 			return err
 		}
-		if policy.maxFailures > 0 && userFromRow(row).IsLocked(now) {
-			refused = errLocked
-			return nil
-		}
-		ok, rehash := verifyPassword(row.Password, password)
-		if !ok {
-			refused = errWrongCredentials
-			if policy.maxFailures <= 0 {
-				return nil
-			}
-			until, err := q.UserLoginFailed(ctx, db.UserLoginFailedParams{
-				ID: row.ID, MaxFailures: int32(min(policy.maxFailures, math.MaxInt32)), LockedUntil: now.Add(policy.lockout),
-			})
-			if until != nil && now.Before(*until) {
-				refused = errLocked
-			}
-			return err
-		}
-		if !row.IsActive {
-			refused = errWrongCredentials
-			return nil
-		}
-		var newHash *string
-		if rehash {
-			h := hashPassword(password)
-			newHash = &h
-		}
-		if err := q.UserLoggedIn(ctx, db.UserLoggedInParams{ID: row.ID, Now: now, Password: newHash}); err != nil {
-			return err
-		}
-		u = userFromRow(row)
-		u.LastLogin, u.LockedUntil = &now, nil
-		return nil
+		return q.AuthNotify(ctx, userPayload(id))
 	})
 	if err != nil {
 		return User{}, translate(err, "User")
 	}
-	if refused != nil {
-		return User{}, refused
-	}
-	return u, nil
+	s.cache.apply(userPayload(id))
+	return userFromRow(row), nil
 }
 
 // userPayload is the tcms_auth notification for a change to a user.

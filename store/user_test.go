@@ -49,7 +49,7 @@ func MustOpenAnother(t *testing.T, u string) *store.Store {
 // MustCreateUser creates an active user whose password is "secret".
 func MustCreateUser(t *testing.T, st *store.Store, username string) store.User {
 	t.Helper()
-	u, err := st.CreateUser(t.Context(), store.NewUser{Username: username, Email: username + "@example.com", Password: "secret"})
+	u, err := st.CreateUser(t.Context(), store.System, store.NewUser{Username: username, Email: username + "@example.com", Password: "secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestCreateUser(t *testing.T) {
 	st, conn, _ := MustOpen(t)
 	ctx := t.Context()
 	t.Run("OK", func(t *testing.T) {
-		u, err := st.CreateUser(ctx, store.NewUser{Username: "alice", Email: "a@example.com", Password: "pw", IsStaff: true})
+		u, err := st.CreateUser(ctx, store.System, store.NewUser{Username: "alice", Email: "a@example.com", Password: "pw", IsStaff: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,11 +93,11 @@ func TestCreateUser(t *testing.T) {
 		}
 	})
 	t.Run("ErrConflict", func(t *testing.T) {
-		_, err := st.CreateUser(ctx, store.NewUser{Username: "alice", Password: "pw"})
+		_, err := st.CreateUser(ctx, store.System, store.NewUser{Username: "alice", Password: "pw"})
 		wantError(t, err, store.Conflict, "User with this Username already exists.")
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
-		_, err := st.CreateUser(ctx, store.NewUser{Password: "pw"})
+		_, err := st.CreateUser(ctx, store.System, store.NewUser{Password: "pw"})
 		wantError(t, err, store.Invalid, "username: This field is required.")
 	})
 }
@@ -110,7 +110,7 @@ func TestHasSuperuser(t *testing.T) {
 	if has, err := st.HasSuperuser(ctx); err != nil || has {
 		t.Fatalf("before: %v, %v", has, err)
 	}
-	if _, err := st.CreateUser(ctx, store.NewUser{Username: "admin", Password: "pw", IsSuperuser: true}); err != nil {
+	if _, err := st.CreateUser(ctx, store.System, store.NewUser{Username: "admin", Password: "pw", IsSuperuser: true}); err != nil {
 		t.Fatal(err)
 	}
 	if has, err := st.HasSuperuser(ctx); err != nil || !has {
@@ -124,7 +124,7 @@ func TestAuthenticate(t *testing.T) {
 	ctx := t.Context()
 	alice := MustCreateUser(t, st, "alice")
 	bob := MustCreateUser(t, st, "bob")
-	if err := st.SetUserActive(ctx, bob.ID, false); err != nil {
+	if err := storetest.SetActive(ctx, st, bob.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("OK", func(t *testing.T) {
@@ -194,7 +194,7 @@ func TestSetPassword(t *testing.T) {
 	ctx := t.Context()
 	u := MustCreateUser(t, st, "alice")
 	t.Run("OK", func(t *testing.T) {
-		if err := st.SetPassword(ctx, u.ID, "new secret"); err != nil {
+		if err := storetest.SetPassword(ctx, st, u.ID, "new secret"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.Authenticate(ctx, "alice", "new secret"); err != nil {
@@ -204,8 +204,8 @@ func TestSetPassword(t *testing.T) {
 		wantError(t, err, store.Invalid, "Wrong username or password")
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		wantError(t, st.SetPassword(ctx, u.ID+100, "x"), store.NotFound, "User matching query does not exist.")
-		wantError(t, st.SetUserActive(ctx, u.ID+100, false), store.NotFound, "User matching query does not exist.")
+		wantError(t, storetest.SetPassword(ctx, st, u.ID+100, "x"), store.NotFound, "User matching query does not exist.")
+		wantError(t, storetest.SetActive(ctx, st, u.ID+100, false), store.NotFound, "User matching query does not exist.")
 	})
 }
 

@@ -22,7 +22,7 @@ import (
 func mustServer(t *testing.T) string {
 	t.Helper()
 	st := storetest.New(t)
-	if _, err := st.CreateUser(t.Context(), store.NewUser{Username: "bench", Password: "bench-pass-1", Email: "bench@example.com", IsStaff: true, IsSuperuser: true}); err != nil {
+	if _, err := st.CreateUser(t.Context(), store.System, store.NewUser{Username: "bench", Password: "bench-pass-1", Email: "bench@example.com", IsStaff: true, IsSuperuser: true}); err != nil {
 		t.Fatal(err)
 	}
 	h, err := rpc.New(rpc.Config{Store: st, Secret: bytes.Repeat([]byte("k"), 32), Version: "16.2", Pprof: true,

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -30,13 +31,12 @@ type config struct {
 	LogLevel      slog.Level
 	MaxBodyBytes  int64
 	DefaultGroups []string
-	Args          []string        // what follows the flags
-	LoginMaxFails int             // wrong passwords in a row that lock a user; 0: never
-	LoginLockout  time.Duration   // how long a lockout lasts
-	LoginRate     int             // password checks per minute per client address
-	TenantsDomain string          // TCMS_TENANTS_DOMAIN: turns on tenant routing
-	SMTP          smtpConfig      // TCMS_SMTP_*: where mail goes; no host: mail is logged
-	Tenant        store.NewTenant // create-tenant flags; Owner is a username
+	Args          []string          // what follows the flags
+	Login         store.LoginPolicy // TCMS_LOGIN_*: lockout and throttling
+	MaxHashes     int               // TCMS_MAX_PASSWORD_HASHES: concurrent password hashes
+	TenantsDomain string            // TCMS_TENANTS_DOMAIN: turns on tenant routing
+	SMTP          smtpConfig        // TCMS_SMTP_*: where mail goes; no host: mail is logged
+	Tenant        store.NewTenant   // create-tenant flags; Owner is a username
 }
 
 func loadConfig(command string, args []string, getenv func(string) string) (config, error) {
@@ -68,14 +68,11 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 		return c, fmt.Errorf("TCMS_MAX_BODY_BYTES: want a positive number of bytes, got %q", getenv("TCMS_MAX_BODY_BYTES"))
 	}
 	c.DefaultGroups = splitList(or(getenv("TCMS_DEFAULT_GROUPS"), "Tester"))
-	if c.LoginMaxFails, err = strconv.Atoi(or(getenv("TCMS_LOGIN_MAX_FAILURES"), strconv.Itoa(store.DefaultLoginMaxFailures))); err != nil || c.LoginMaxFails < 0 {
-		return c, fmt.Errorf("TCMS_LOGIN_MAX_FAILURES: want a number, 0 for no lockout, got %q", getenv("TCMS_LOGIN_MAX_FAILURES"))
+	if c.Login, err = loginPolicy(getenv); err != nil {
+		return c, err
 	}
-	if c.LoginLockout, err = time.ParseDuration(or(getenv("TCMS_LOGIN_LOCKOUT"), store.DefaultLoginLockout.String())); err != nil || c.LoginLockout <= 0 {
-		return c, fmt.Errorf("TCMS_LOGIN_LOCKOUT: want a positive duration such as 15m, got %q", getenv("TCMS_LOGIN_LOCKOUT"))
-	}
-	if c.LoginRate, err = strconv.Atoi(or(getenv("TCMS_LOGIN_RATE"), strconv.Itoa(rpc.DefaultLoginRate))); err != nil || c.LoginRate <= 0 {
-		return c, fmt.Errorf("TCMS_LOGIN_RATE: want a positive number per minute, got %q", getenv("TCMS_LOGIN_RATE"))
+	if c.MaxHashes, err = strconv.Atoi(or(getenv("TCMS_MAX_PASSWORD_HASHES"), strconv.Itoa(runtime.GOMAXPROCS(0)))); err != nil || c.MaxHashes <= 0 {
+		return c, fmt.Errorf("TCMS_MAX_PASSWORD_HASHES: want a positive number, got %q", getenv("TCMS_MAX_PASSWORD_HASHES"))
 	}
 	c.TenantsDomain = strings.ToLower(strings.TrimSpace(getenv("TCMS_TENANTS_DOMAIN")))
 	c.SMTP = smtpConfig{Host: getenv("TCMS_SMTP_HOST"), Port: or(getenv("TCMS_SMTP_PORT"), "587"),
@@ -97,6 +94,36 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 		return c, fmt.Errorf("DATABASE_URL is not set (make run sets it for the private cluster; see docs/running.md)")
 	}
 	return c, nil
+}
+
+// loginPolicy reads the TCMS_LOGIN_* settings (docs/running.md).
+func loginPolicy(getenv func(string) string) (store.LoginPolicy, error) {
+	if getenv("TCMS_LOGIN_RATE") != "" {
+		return store.LoginPolicy{}, fmt.Errorf("TCMS_LOGIN_RATE is gone: only failed logins are throttled now, see TCMS_LOGIN_FAILURES_PER_ADDRESS in docs/running.md")
+	}
+	d := store.DefaultLoginPolicy
+	p := store.LoginPolicy{}
+	var err error
+	for _, n := range []struct {
+		name string
+		dst  *int
+		def  int
+	}{{"TCMS_LOGIN_MAX_FAILURES", &p.MaxFailures, d.MaxFailures}, {"TCMS_LOGIN_FAILURES_PER_ADDRESS", &p.PerAddress, d.PerAddress},
+		{"TCMS_LOGIN_FAILURES_PER_USER", &p.PerUser, d.PerUser}} {
+		if *n.dst, err = strconv.Atoi(or(getenv(n.name), strconv.Itoa(n.def))); err != nil || *n.dst < 0 {
+			return p, fmt.Errorf("%s: want a number, 0 for no limit, got %q", n.name, getenv(n.name))
+		}
+	}
+	for _, n := range []struct {
+		name string
+		dst  *time.Duration
+		def  time.Duration
+	}{{"TCMS_LOGIN_LOCKOUT", &p.Lockout, d.Lockout}, {"TCMS_LOGIN_FAILURE_WINDOW", &p.Window, d.Window}} {
+		if *n.dst, err = time.ParseDuration(or(getenv(n.name), n.def.String())); err != nil || *n.dst <= 0 {
+			return p, fmt.Errorf("%s: want a positive duration such as 15m, got %q", n.name, getenv(n.name))
+		}
+	}
+	return p, nil
 }
 
 // parseEncryptionKey decodes TCMS_ENCRYPTION_KEY: 32 bytes written as 64

@@ -39,7 +39,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.store = st
 	st.SetDefaultGroups(m.cfg.DefaultGroups)
-	st.SetLoginPolicy(m.cfg.LoginMaxFails, m.cfg.LoginLockout)
+	st.SetLoginPolicy(m.cfg.Login)
+	st.SetMaxHashes(m.cfg.MaxHashes)
 	if m.cfg.EncryptionKey != nil {
 		if err := st.SetEncryptionKey(m.cfg.EncryptionKey); err != nil {
 			return err
@@ -53,7 +54,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	h, err := rpc.New(rpc.Config{
 		Store: st, Secret: secret, SessionTTL: m.cfg.SessionTTL, EscapeHTML: m.cfg.EscapeHTML,
-		MaxBodyBytes: m.cfg.MaxBodyBytes, LoginRate: m.cfg.LoginRate, Version: Version, Logger: log,
+		MaxBodyBytes: m.cfg.MaxBodyBytes, Version: Version, Logger: log,
 		TenantsDomain: m.cfg.TenantsDomain, SendMail: m.cfg.SMTP.sender(),
 		Pprof: m.cfg.Pprof,
 	})

@@ -118,7 +118,7 @@ func createSuperuser(ctx context.Context, cfg config, w io.Writer) error {
 }
 
 func addSuperuser(ctx context.Context, st *store.Store, cfg config, w io.Writer) error {
-	u, err := st.CreateUser(ctx, store.NewUser{
+	u, err := st.CreateUser(ctx, store.System, store.NewUser{
 		Username: cfg.AdminUsername, Email: cfg.AdminEmail, Password: cfg.AdminPassword,
 		IsStaff: true, IsSuperuser: true,
 	})

@@ -184,3 +184,21 @@ func withDatabase(base, name string) (string, error) {
 	u.Path = "/" + name
 	return u.String(), nil
 }
+
+// SetActive activates or deactivates a user, as a superuser does.
+func SetActive(ctx context.Context, st *store.Store, id int64, active bool) error {
+	_, err := st.UpdateUser(ctx, store.System, id, store.UserChange{IsActive: &active})
+	return err
+}
+
+// SetPassword sets a user's password, as a superuser does.
+func SetPassword(ctx context.Context, st *store.Store, id int64, password string) error {
+	_, err := st.UpdateUser(ctx, store.System, id, store.UserChange{Password: &password})
+	return err
+}
+
+// Unlock lifts a user's login lockout, as a superuser does.
+func Unlock(ctx context.Context, st *store.Store, id int64) error {
+	_, err := st.UpdateUser(ctx, store.System, id, store.UserChange{Unlock: true})
+	return err
+}

@@ -132,6 +132,12 @@ type Group struct {
 	Name string
 }
 
+// Default labels a default group has already received from migrate or refresh-permissions.
+type GroupDefaultGrant struct {
+	GroupID int64
+	Label   string
+}
+
 type GroupPermission struct {
 	GroupID      int64
 	PermissionID int64
@@ -166,6 +172,13 @@ type Link struct {
 	Url         string
 	CreatedOn   time.Time
 	IsDefect    bool
+}
+
+// Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled.
+type LoginFailure struct {
+	Key       string
+	Level     float64
+	UpdatedAt time.Time
 }
 
 type ObjectPermission struct {
@@ -272,6 +285,11 @@ type TenantDomain struct {
 type TenantGroup struct {
 	ID   int64
 	Name string
+}
+
+type TenantGroupDefaultGrant struct {
+	GroupID int64
+	Label   string
 }
 
 type TenantGroupPermission struct {

@@ -9,27 +9,56 @@ import (
 	"context"
 )
 
-const groupResetPermissions = `-- name: GroupResetPermissions :exec
+const groupGiveDefaults = `-- name: GroupGiveDefaults :exec
 WITH g AS (SELECT id FROM groups WHERE groups.name = $1::text),
-want AS (SELECT id FROM permissions WHERE app_label || '.' || codename = ANY ($2::text[])),
-gone AS (
-    DELETE FROM group_permissions
-    WHERE group_id = (SELECT id FROM g) AND permission_id NOT IN (SELECT id FROM want)
+upgrade AS (
+    SELECT NOT EXISTS (SELECT 1 FROM group_default_grants d WHERE d.group_id = g.id)
+        AND EXISTS (SELECT 1 FROM group_permissions gp WHERE gp.group_id = g.id) AS yes
+    FROM g
+),
+fresh AS (
+    SELECT l.label FROM unnest($2::text[]) AS l (label), g
+    WHERE NOT EXISTS (SELECT 1 FROM group_default_grants d WHERE d.group_id = g.id AND d.label = l.label)
+),
+granted AS (
+    INSERT INTO group_permissions (group_id, permission_id)
+    SELECT g.id, p.id FROM g, upgrade, permissions p
+    WHERE NOT upgrade.yes AND p.app_label || '.' || p.codename IN (SELECT label FROM fresh)
+    ON CONFLICT DO NOTHING
 )
-INSERT INTO group_permissions (group_id, permission_id)
-SELECT g.id, want.id FROM g, want
+INSERT INTO group_default_grants (group_id, label)
+SELECT g.id, fresh.label FROM g, fresh
 ON CONFLICT DO NOTHING
 `
 
-type GroupResetPermissionsParams struct {
+type GroupGiveDefaultsParams struct {
 	GroupName string
 	Labels    []string
 }
 
-// GroupResetPermissions makes a group hold exactly the given labels.
-func (q *Queries) GroupResetPermissions(ctx context.Context, arg GroupResetPermissionsParams) error {
-	_, err := q.db.Exec(ctx, groupResetPermissions, arg.GroupName, arg.Labels)
+// GroupGiveDefaults gives a default group the labels of its default set it has not received before, and records them as received; labels an administrator took or granted stay as they are. A group with grants but no record comes from a version that kept none: its whole default set counts as received.
+func (q *Queries) GroupGiveDefaults(ctx context.Context, arg GroupGiveDefaultsParams) error {
+	_, err := q.db.Exec(ctx, groupGiveDefaults, arg.GroupName, arg.Labels)
 	return err
+}
+
+const groupLabelsBeyond = `-- name: GroupLabelsBeyond :one
+SELECT coalesce(min(p.app_label || '.' || p.codename), '')::text
+FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id
+WHERE gp.group_id = ANY ($1::bigint[]) AND (p.app_label || '.' || p.codename) <> ALL ($2::text[])
+`
+
+type GroupLabelsBeyondParams struct {
+	GroupIds []int64
+	Held     []string
+}
+
+// GroupLabelsBeyond returns the first label, by label, that one of the shared groups holds outside held, or "".
+func (q *Queries) GroupLabelsBeyond(ctx context.Context, arg GroupLabelsBeyondParams) (string, error) {
+	row := q.db.QueryRow(ctx, groupLabelsBeyond, arg.GroupIds, arg.Held)
+	var column_1 string
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const permissionDeleteStale = `-- name: PermissionDeleteStale :execrows
@@ -125,6 +154,43 @@ func (q *Queries) UserEffectivePermissions(ctx context.Context, userID int64) ([
 		return nil, err
 	}
 	return items, nil
+}
+
+const userGuard = `-- name: UserGuard :one
+SELECT username, is_superuser, beyond FROM (
+    SELECT u.id, u.username, u.is_superuser, coalesce((
+            SELECT min(p.app_label || '.' || p.codename) FROM permissions p
+            WHERE p.id IN (
+                SELECT up.permission_id FROM user_permissions up WHERE up.user_id = u.id
+                UNION ALL
+                SELECT gp.permission_id FROM group_permissions gp JOIN user_groups ug ON ug.group_id = gp.group_id
+                WHERE ug.user_id = u.id
+            ) AND (p.app_label || '.' || p.codename) <> ALL ($1::text[])
+        ), '')::text AS beyond
+    FROM users u
+    WHERE u.id = ANY ($2::bigint[])
+) g
+ORDER BY is_superuser DESC, beyond = '', id
+LIMIT 1
+`
+
+type UserGuardParams struct {
+	Held    []string
+	UserIds []int64
+}
+
+type UserGuardRow struct {
+	Username    string
+	IsSuperuser bool
+	Beyond      string
+}
+
+// UserGuard finds the first of the users, by id, that is a superuser or holds directly or through a shared group a label outside held; beyond is that label (empty for a superuser, or when none does).
+func (q *Queries) UserGuard(ctx context.Context, arg UserGuardParams) (UserGuardRow, error) {
+	row := q.db.QueryRow(ctx, userGuard, arg.Held, arg.UserIds)
+	var i UserGuardRow
+	err := row.Scan(&i.Username, &i.IsSuperuser, &i.Beyond)
+	return i, err
 }
 
 const userPermissionSources = `-- name: UserPermissionSources :many

@@ -148,6 +148,39 @@ func (q *Queries) TenantGroupExists(ctx context.Context, id int64) (bool, error)
 	return exists, err
 }
 
+const tenantGroupGiveDefaults = `-- name: TenantGroupGiveDefaults :exec
+WITH g AS (SELECT id FROM tenant_groups WHERE tenant_groups.name = $1::text),
+upgrade AS (
+    SELECT NOT EXISTS (SELECT 1 FROM tenant_group_default_grants d WHERE d.group_id = g.id)
+        AND EXISTS (SELECT 1 FROM tenant_group_permissions gp WHERE gp.group_id = g.id) AS yes
+    FROM g
+),
+fresh AS (
+    SELECT l.label FROM unnest($2::text[]) AS l (label), g
+    WHERE NOT EXISTS (SELECT 1 FROM tenant_group_default_grants d WHERE d.group_id = g.id AND d.label = l.label)
+),
+granted AS (
+    INSERT INTO tenant_group_permissions (group_id, permission_id)
+    SELECT g.id, p.id FROM g, upgrade, permissions p
+    WHERE NOT upgrade.yes AND p.app_label || '.' || p.codename IN (SELECT label FROM fresh)
+    ON CONFLICT DO NOTHING
+)
+INSERT INTO tenant_group_default_grants (group_id, label)
+SELECT g.id, fresh.label FROM g, fresh
+ON CONFLICT DO NOTHING
+`
+
+type TenantGroupGiveDefaultsParams struct {
+	GroupName string
+	Labels    []string
+}
+
+// TenantGroupGiveDefaults is GroupGiveDefaults for a default group of the tenant of the current search_path.
+func (q *Queries) TenantGroupGiveDefaults(ctx context.Context, arg TenantGroupGiveDefaultsParams) error {
+	_, err := q.db.Exec(ctx, tenantGroupGiveDefaults, arg.GroupName, arg.Labels)
+	return err
+}
+
 const tenantGroupGrant = `-- name: TenantGroupGrant :exec
 INSERT INTO tenant_group_permissions (group_id, permission_id)
 SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING
@@ -181,6 +214,25 @@ func (q *Queries) TenantGroupJoinByName(ctx context.Context, arg TenantGroupJoin
 	return err
 }
 
+const tenantGroupLabelsBeyond = `-- name: TenantGroupLabelsBeyond :one
+SELECT coalesce(min(p.app_label || '.' || p.codename), '')::text
+FROM tenant_group_permissions gp JOIN permissions p ON p.id = gp.permission_id
+WHERE gp.group_id = ANY ($1::bigint[]) AND (p.app_label || '.' || p.codename) <> ALL ($2::text[])
+`
+
+type TenantGroupLabelsBeyondParams struct {
+	GroupIds []int64
+	Held     []string
+}
+
+// TenantGroupLabelsBeyond returns the first label, by label, that one of the tenant groups holds outside held, or "".
+func (q *Queries) TenantGroupLabelsBeyond(ctx context.Context, arg TenantGroupLabelsBeyondParams) (string, error) {
+	row := q.db.QueryRow(ctx, tenantGroupLabelsBeyond, arg.GroupIds, arg.Held)
+	var column_1 string
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const tenantGroupRemoveUsers = `-- name: TenantGroupRemoveUsers :exec
 DELETE FROM tenant_group_users WHERE group_id = $1 AND user_id = ANY ($2::bigint[])
 `
@@ -196,27 +248,34 @@ func (q *Queries) TenantGroupRemoveUsers(ctx context.Context, arg TenantGroupRem
 	return err
 }
 
-const tenantGroupResetPermissions = `-- name: TenantGroupResetPermissions :exec
-WITH g AS (SELECT id FROM tenant_groups WHERE tenant_groups.name = $1::text),
-want AS (SELECT id FROM permissions WHERE app_label || '.' || codename = ANY ($2::text[])),
-gone AS (
-    DELETE FROM tenant_group_permissions
-    WHERE group_id = (SELECT id FROM g) AND permission_id NOT IN (SELECT id FROM want)
-)
-INSERT INTO tenant_group_permissions (group_id, permission_id)
-SELECT g.id, want.id FROM g, want
-ON CONFLICT DO NOTHING
+const tenantGroupResolve = `-- name: TenantGroupResolve :many
+SELECT id, name FROM tenant_groups WHERE id = ANY ($1::bigint[]) OR name = ANY ($2::text[])
 `
 
-type TenantGroupResetPermissionsParams struct {
-	GroupName string
-	Labels    []string
+type TenantGroupResolveParams struct {
+	Ids   []int64
+	Names []string
 }
 
-// TenantGroupResetPermissions makes a tenant group hold exactly the given labels.
-func (q *Queries) TenantGroupResetPermissions(ctx context.Context, arg TenantGroupResetPermissionsParams) error {
-	_, err := q.db.Exec(ctx, tenantGroupResetPermissions, arg.GroupName, arg.Labels)
-	return err
+// TenantGroupResolve finds tenant groups by id or by exact name.
+func (q *Queries) TenantGroupResolve(ctx context.Context, arg TenantGroupResolveParams) ([]TenantGroup, error) {
+	rows, err := q.db.Query(ctx, tenantGroupResolve, arg.Ids, arg.Names)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TenantGroup
+	for rows.Next() {
+		var i TenantGroup
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const tenantGroupRevoke = `-- name: TenantGroupRevoke :exec
@@ -261,6 +320,33 @@ func (q *Queries) TenantLookup(ctx context.Context, arg TenantLookupParams) (Ten
 		&i.CreatedOn,
 	)
 	return i, err
+}
+
+const tenantOutsider = `-- name: TenantOutsider :one
+SELECT coalesce(min(u.username), '')::text FROM users u
+WHERE u.id = ANY ($1::bigint[]) AND NOT EXISTS (
+    SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
+    WHERE t.schema_name = current_schema() AND a.user_id = u.id)
+`
+
+// TenantOutsider returns the first username, by name, of the users not authorised for the tenant of the current search_path, or "".
+func (q *Queries) TenantOutsider(ctx context.Context, ids []int64) (string, error) {
+	row := q.db.QueryRow(ctx, tenantOutsider, ids)
+	var column_1 string
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const tenantOwnerAmong = `-- name: TenantOwnerAmong :one
+SELECT EXISTS (SELECT 1 FROM tenants WHERE schema_name = current_schema() AND owner_id = ANY ($1::bigint[]))
+`
+
+// TenantOwnerAmong says whether one of the users owns the tenant of the current search_path.
+func (q *Queries) TenantOwnerAmong(ctx context.Context, ids []int64) (bool, error) {
+	row := q.db.QueryRow(ctx, tenantOwnerAmong, ids)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
 }
 
 const tenantSchemas = `-- name: TenantSchemas :many
@@ -325,4 +411,62 @@ func (q *Queries) TenantUserAccess(ctx context.Context, userID int64) (TenantUse
 	var i TenantUserAccessRow
 	err := row.Scan(&i.Authorized, &i.Labels)
 	return i, err
+}
+
+const tenantUserLabelSources = `-- name: TenantUserLabelSources :many
+SELECT (p.app_label || '.' || p.codename)::text AS label, g.name::text AS source
+FROM tenant_group_users gu JOIN tenant_groups g ON g.id = gu.group_id
+JOIN tenant_group_permissions gp ON gp.group_id = g.id JOIN permissions p ON p.id = gp.permission_id
+WHERE gu.user_id = $1
+ORDER BY 1, 2
+`
+
+type TenantUserLabelSourcesRow struct {
+	Label  string
+	Source string
+}
+
+// TenantUserLabelSources lists each label a user holds in the tenant of the current search_path with the tenant group it comes from.
+func (q *Queries) TenantUserLabelSources(ctx context.Context, userID int64) ([]TenantUserLabelSourcesRow, error) {
+	rows, err := q.db.Query(ctx, tenantUserLabelSources, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TenantUserLabelSourcesRow
+	for rows.Next() {
+		var i TenantUserLabelSourcesRow
+		if err := rows.Scan(&i.Label, &i.Source); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const userByEmail = `-- name: UserByEmail :one
+SELECT id FROM users WHERE lower(email) = lower($1) ORDER BY id LIMIT 1
+`
+
+// UserByEmail returns the oldest user with the address, whatever its case.
+func (q *Queries) UserByEmail(ctx context.Context, email string) (int64, error) {
+	row := q.db.QueryRow(ctx, userByEmail, email)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const userCreateInvited = `-- name: UserCreateInvited :one
+INSERT INTO users (username, email, password) VALUES ($1, $1, '!') RETURNING id
+`
+
+// UserCreateInvited adds an account without a usable password for an invited address, named after it.
+func (q *Queries) UserCreateInvited(ctx context.Context, email string) (int64, error) {
+	row := q.db.QueryRow(ctx, userCreateInvited, email)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }

@@ -10,6 +10,127 @@ import (
 	"time"
 )
 
+const loginBegin = `-- name: LoginBegin :one
+WITH arg AS (
+    SELECT $2::timestamptz AS now, $3::float8 AS win
+),
+k AS (
+    SELECT $4::text AS key, $5::float8 AS weight
+    UNION ALL
+    SELECT $6::text, $7::float8
+),
+cur AS (
+    SELECT k.key, k.weight,
+        coalesce(greatest(0, f.level - extract(epoch FROM arg.now - f.updated_at)::float8 / arg.win), 0)::float8 AS level
+    FROM arg, k LEFT JOIN login_failures f ON f.key = k.key
+    WHERE k.key <> ''
+),
+verdict AS (
+    SELECT coalesce(max(cur.level + cur.weight), 0) <= 1.000001 AS allowed,
+        greatest(coalesce(max(cur.level + cur.weight), 0) - 1, 0) * (SELECT win FROM arg) AS wait_seconds
+    FROM cur
+),
+counted AS (
+    INSERT INTO login_failures (key, level, updated_at)
+    SELECT cur.key, cur.weight, arg.now FROM cur, arg, verdict WHERE verdict.allowed
+    ON CONFLICT (key) DO UPDATE SET
+        level = greatest(0, login_failures.level
+            - extract(epoch FROM excluded.updated_at - login_failures.updated_at)::float8 / (SELECT win FROM arg)) + excluded.level,
+        updated_at = excluded.updated_at
+),
+swept AS (
+    DELETE FROM login_failures lf USING arg
+    WHERE lf.updated_at < arg.now - make_interval(secs => arg.win) AND lf.key NOT IN (SELECT key FROM k)
+)
+SELECT verdict.allowed, verdict.wait_seconds::float8 AS wait_seconds,
+    u.id, u.username, u.password, u.is_active, u.is_superuser, u.locked_until
+FROM verdict LEFT JOIN users u ON u.username = $1::text
+`
+
+type LoginBeginParams struct {
+	Username      string
+	Now           time.Time
+	WindowSeconds float64
+	AddressKey    string
+	AddressWeight float64
+	UserKey       string
+	UserWeight    float64
+}
+
+type LoginBeginRow struct {
+	Allowed     bool
+	WaitSeconds float64
+	ID          *int64
+	Username    *string
+	Password    *string
+	IsActive    *bool
+	IsSuperuser *bool
+	LockedUntil *time.Time
+}
+
+// LoginBegin counts one attempt as a failure under each throttling key given, the address's and the (address, username)'s (empty for none), unless one of them has no room left (LoginSucceeded gives the attempt back), and returns the user of that name if there is one. A key's level is the part of its limit in use: a failure adds its weight (1/limit) and the level drains to 0 over window_seconds. Keys idle for a whole window are swept.
+func (q *Queries) LoginBegin(ctx context.Context, arg LoginBeginParams) (LoginBeginRow, error) {
+	row := q.db.QueryRow(ctx, loginBegin,
+		arg.Username,
+		arg.Now,
+		arg.WindowSeconds,
+		arg.AddressKey,
+		arg.AddressWeight,
+		arg.UserKey,
+		arg.UserWeight,
+	)
+	var i LoginBeginRow
+	err := row.Scan(
+		&i.Allowed,
+		&i.WaitSeconds,
+		&i.ID,
+		&i.Username,
+		&i.Password,
+		&i.IsActive,
+		&i.IsSuperuser,
+		&i.LockedUntil,
+	)
+	return i, err
+}
+
+const loginSucceeded = `-- name: LoginSucceeded :exec
+WITH k AS (
+    SELECT $4::text AS key, $5::float8 AS weight
+    UNION ALL
+    SELECT $6::text, $7::float8
+),
+refund AS (
+    UPDATE login_failures f SET level = greatest(0, f.level - k.weight) FROM k WHERE f.key = k.key
+)
+UPDATE users SET last_login = $1::timestamptz, password = coalesce($2, password),
+    failed_logins = 0, locked_until = NULL
+WHERE id = $3
+`
+
+type LoginSucceededParams struct {
+	Now           time.Time
+	Password      *string
+	ID            int64
+	AddressKey    string
+	AddressWeight float64
+	UserKey       string
+	UserWeight    float64
+}
+
+// LoginSucceeded records a login, and the password hash when it was upgraded; it clears any lockout and takes back the attempt LoginBegin counted under each key.
+func (q *Queries) LoginSucceeded(ctx context.Context, arg LoginSucceededParams) error {
+	_, err := q.db.Exec(ctx, loginSucceeded,
+		arg.Now,
+		arg.Password,
+		arg.ID,
+		arg.AddressKey,
+		arg.AddressWeight,
+		arg.UserKey,
+		arg.UserWeight,
+	)
+	return err
+}
+
 const userCreate = `-- name: UserCreate :one
 INSERT INTO users (username, email, password, first_name, last_name, is_staff, is_superuser, is_active)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -59,15 +180,13 @@ func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, e
 }
 
 const userDeactivate = `-- name: UserDeactivate :many
-WITH perms AS (DELETE FROM user_permissions WHERE user_id = ANY ($1::bigint[])),
-grps AS (DELETE FROM user_groups WHERE user_id = ANY ($1::bigint[])),
-sess AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ANY ($1::bigint[]) AND revoked_at IS NULL)
-UPDATE users SET password = '!', is_active = false, is_staff = false, is_superuser = false
+WITH sess AS (UPDATE sessions SET revoked_at = now() WHERE user_id = ANY ($1::bigint[]) AND revoked_at IS NULL)
+UPDATE users SET is_active = false
 WHERE id = ANY ($1::bigint[])
 RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until
 `
 
-// UserDeactivate makes users unable to log in or hold anything, as Kiwi's User.deactivate.
+// UserDeactivate makes users inactive and ends their sessions; their groups, grants and password stay, so that reactivation restores them.
 func (q *Queries) UserDeactivate(ctx context.Context, ids []int64) ([]User, error) {
 	rows, err := q.db.Query(ctx, userDeactivate, ids)
 	if err != nil {
@@ -154,6 +273,35 @@ func (q *Queries) UserGetByUsername(ctx context.Context, username string) (User,
 	return i, err
 }
 
+const userGetVisible = `-- name: UserGetVisible :one
+SELECT u.id, u.username, u.email, u.first_name, u.last_name, u.password, u.is_active, u.is_staff, u.is_superuser, u.date_joined, u.last_login, u.failed_logins, u.locked_until FROM users u
+WHERE u.id = $1 AND (current_schema() = 'public' OR EXISTS (
+    SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
+    WHERE t.schema_name = current_schema() AND a.user_id = u.id))
+`
+
+// UserGetVisible returns one user that records of the tenant of the current search_path may name: anyone in public, an authorised user in a tenant.
+func (q *Queries) UserGetVisible(ctx context.Context, id int64) (User, error) {
+	row := q.db.QueryRow(ctx, userGetVisible, id)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.Email,
+		&i.FirstName,
+		&i.LastName,
+		&i.Password,
+		&i.IsActive,
+		&i.IsStaff,
+		&i.IsSuperuser,
+		&i.DateJoined,
+		&i.LastLogin,
+		&i.FailedLogins,
+		&i.LockedUntil,
+	)
+	return i, err
+}
+
 const userHasSuperuser = `-- name: UserHasSuperuser :one
 SELECT EXISTS (SELECT 1 FROM users WHERE is_superuser)
 `
@@ -164,24 +312,6 @@ func (q *Queries) UserHasSuperuser(ctx context.Context) (bool, error) {
 	var exists bool
 	err := row.Scan(&exists)
 	return exists, err
-}
-
-const userLoggedIn = `-- name: UserLoggedIn :exec
-UPDATE users SET last_login = $1::timestamptz, password = coalesce($2, password),
-    failed_logins = 0, locked_until = NULL
-WHERE id = $3
-`
-
-type UserLoggedInParams struct {
-	Now      time.Time
-	Password *string
-	ID       int64
-}
-
-// UserLoggedIn records a login, and the password hash when it was upgraded; it clears any lockout.
-func (q *Queries) UserLoggedIn(ctx context.Context, arg UserLoggedInParams) error {
-	_, err := q.db.Exec(ctx, userLoggedIn, arg.Now, arg.Password, arg.ID)
-	return err
 }
 
 const userLoginFailed = `-- name: UserLoginFailed :one
@@ -204,6 +334,18 @@ func (q *Queries) UserLoginFailed(ctx context.Context, arg UserLoginFailedParams
 	var locked_until *time.Time
 	err := row.Scan(&locked_until)
 	return locked_until, err
+}
+
+const userPassword = `-- name: UserPassword :one
+SELECT password FROM users WHERE id = $1
+`
+
+// UserPassword returns a user's password hash.
+func (q *Queries) UserPassword(ctx context.Context, id int64) (string, error) {
+	row := q.db.QueryRow(ctx, userPassword, id)
+	var password string
+	err := row.Scan(&password)
+	return password, err
 }
 
 const userResolve = `-- name: UserResolve :many
@@ -241,78 +383,79 @@ func (q *Queries) UserResolve(ctx context.Context, arg UserResolveParams) ([]Use
 	return items, nil
 }
 
-const userSetActive = `-- name: UserSetActive :execrows
-UPDATE users SET is_active = $1 WHERE id = $2
+const userTenants = `-- name: UserTenants :many
+SELECT t.schema_name FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
+WHERE a.user_id = $1 ORDER BY t.schema_name
 `
 
-type UserSetActiveParams struct {
-	IsActive bool
-	ID       int64
-}
-
-// UserSetActive activates or deactivates a user.
-func (q *Queries) UserSetActive(ctx context.Context, arg UserSetActiveParams) (int64, error) {
-	result, err := q.db.Exec(ctx, userSetActive, arg.IsActive, arg.ID)
+// UserTenants lists the schemas of the tenants a user is authorised for.
+func (q *Queries) UserTenants(ctx context.Context, userID int64) ([]string, error) {
+	rows, err := q.db.Query(ctx, userTenants, userID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
-}
-
-const userSetPassword = `-- name: UserSetPassword :execrows
-UPDATE users SET password = $1 WHERE id = $2
-`
-
-type UserSetPasswordParams struct {
-	Password string
-	ID       int64
-}
-
-// UserSetPassword replaces a user's password hash.
-func (q *Queries) UserSetPassword(ctx context.Context, arg UserSetPasswordParams) (int64, error) {
-	result, err := q.db.Exec(ctx, userSetPassword, arg.Password, arg.ID)
-	if err != nil {
-		return 0, err
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var schema_name string
+		if err := rows.Scan(&schema_name); err != nil {
+			return nil, err
+		}
+		items = append(items, schema_name)
 	}
-	return result.RowsAffected(), nil
-}
-
-const userUnlock = `-- name: UserUnlock :execrows
-UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1
-`
-
-// UserUnlock lifts a lockout and forgets the wrong passwords counted so far.
-func (q *Queries) UserUnlock(ctx context.Context, id int64) (int64, error) {
-	result, err := q.db.Exec(ctx, userUnlock, id)
-	if err != nil {
-		return 0, err
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	return items, nil
 }
 
-const userUpdateProfile = `-- name: UserUpdateProfile :one
+const userUpdate = `-- name: UserUpdate :one
+WITH sess AS (
+    UPDATE sessions SET revoked_at = $10::timestamptz
+    WHERE sessions.user_id = $9::bigint AND revoked_at IS NULL AND $11::bool
+)
 UPDATE users SET
     first_name = coalesce($1, first_name),
     last_name = coalesce($2, last_name),
-    email = coalesce($3, email)
-WHERE id = $4
+    email = coalesce($3, email),
+    password = coalesce($4, password),
+    is_active = coalesce($5, is_active),
+    is_staff = coalesce($6, is_staff),
+    is_superuser = coalesce($7, is_superuser),
+    failed_logins = CASE WHEN $8::bool THEN 0 ELSE failed_logins END,
+    locked_until = CASE WHEN $8::bool THEN NULL ELSE locked_until END
+WHERE users.id = $9::bigint
 RETURNING id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until
 `
 
-type UserUpdateProfileParams struct {
-	FirstName *string
-	LastName  *string
-	Email     *string
-	ID        int64
+type UserUpdateParams struct {
+	FirstName   *string
+	LastName    *string
+	Email       *string
+	Password    *string
+	IsActive    *bool
+	IsStaff     *bool
+	IsSuperuser *bool
+	Unlock      bool
+	UserID      int64
+	Now         time.Time
+	EndSessions bool
 }
 
-// UserUpdateProfile sets the names and email given; null keeps a value.
-func (q *Queries) UserUpdateProfile(ctx context.Context, arg UserUpdateProfileParams) (User, error) {
-	row := q.db.QueryRow(ctx, userUpdateProfile,
+// UserUpdate sets the fields given (null keeps a value), lifts a lockout when unlock, and ends the user's sessions when end_sessions.
+func (q *Queries) UserUpdate(ctx context.Context, arg UserUpdateParams) (User, error) {
+	row := q.db.QueryRow(ctx, userUpdate,
 		arg.FirstName,
 		arg.LastName,
 		arg.Email,
-		arg.ID,
+		arg.Password,
+		arg.IsActive,
+		arg.IsStaff,
+		arg.IsSuperuser,
+		arg.Unlock,
+		arg.UserID,
+		arg.Now,
+		arg.EndSessions,
 	)
 	var i User
 	err := row.Scan(
