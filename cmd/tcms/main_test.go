@@ -70,7 +70,10 @@ func TestConfigErrors(t *testing.T) {
 		"TCMS_SECRET_KEY must be at least 32": {"DATABASE_URL": "x", "TCMS_SECRET_KEY": "short"},
 		"TCMS_LOGIN_MAX_FAILURES":             {"DATABASE_URL": "x", "TCMS_LOGIN_MAX_FAILURES": "-1"},
 		"TCMS_LOGIN_LOCKOUT":                  {"DATABASE_URL": "x", "TCMS_LOGIN_LOCKOUT": "0s"},
-		"TCMS_LOGIN_RATE":                     {"DATABASE_URL": "x", "TCMS_LOGIN_RATE": "many"},
+		"TCMS_LOGIN_RATE is gone":             {"DATABASE_URL": "x", "TCMS_LOGIN_RATE": "20"},
+		"TCMS_LOGIN_FAILURES_PER_ADDRESS":     {"DATABASE_URL": "x", "TCMS_LOGIN_FAILURES_PER_ADDRESS": "lots"},
+		"TCMS_LOGIN_FAILURE_WINDOW":           {"DATABASE_URL": "x", "TCMS_LOGIN_FAILURE_WINDOW": "-1m"},
+		"TCMS_MAX_PASSWORD_HASHES":            {"DATABASE_URL": "x", "TCMS_MAX_PASSWORD_HASHES": "0"},
 		"TCMS_PPROF":                          {"DATABASE_URL": "x", "TCMS_PPROF": "please"},
 	}
 	for want, vars := range cases {
@@ -91,7 +94,7 @@ func TestAdminCommands(t *testing.T) {
 	vars := map[string]string{"DATABASE_URL": storetest.URL(t)}
 	ctx := t.Context()
 	var out bytes.Buffer
-	if err := run(ctx, []string{"refresh-permissions"}, &out, env(vars)); err != nil || !strings.Contains(out.String(), "Administrator and Tester reset") {
+	if err := run(ctx, []string{"refresh-permissions"}, &out, env(vars)); err != nil || !strings.Contains(out.String(), "the default labels they never received") {
 		t.Fatalf("refresh-permissions: %v %q", err, out.String())
 	}
 	if err := run(ctx, []string{"set-domain", "tcms.example.com:8443"}, &out, env(vars)); err != nil || !strings.Contains(out.String(), "domain set to tcms.example.com:8443") {

@@ -48,7 +48,7 @@ func refreshPermissions(ctx context.Context, st *store.Store, w io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "permissions: %d labels; Administrator and Tester reset", len(store.Catalogue()))
+	fmt.Fprintf(w, "permissions: %d labels; Administrator and Tester hold the default labels they never received", len(store.Catalogue()))
 	if removed > 0 {
 		fmt.Fprintf(w, "; %d stale labels removed", removed)
 	}
