@@ -88,7 +88,7 @@ func TestRefreshKeepsCustomisations(t *testing.T) {
 			exec(`INSERT INTO ` + scope.grants + ` VALUES (` + tester + `, ` + perm(granted) + `)`)
 			// A label new in this version: neither held nor received.
 			exec(`DELETE FROM ` + scope.grants + ` WHERE group_id = ` + tester + ` AND permission_id = ` + perm(added))
-			exec(`DELETE FROM ` + scope.records + ` WHERE group_id = ` + tester + ` AND label = $1`, added)
+			exec(`DELETE FROM `+scope.records+` WHERE group_id = `+tester+` AND label = $1`, added)
 			if _, err := st.RefreshPermissions(ctx); err != nil {
 				t.Fatal(err)
 			}
