@@ -127,6 +127,12 @@ func TestNoEscalationThroughGroups(t *testing.T) {
 		t.Fatalf("a's Administrator group has members %v", slices)
 	}
 	refusedWith(t, b.at("/t/a", "carol", "carol-pass")("TestCase.filter", map[string]any{}), "not authorised for tenant a")
+	// A tenant administrator the owner appointed cannot lock the owner out.
+	refusedWith(t, b.call("dave", "tenant")("TenantGroup.remove_user", admins, "alice"), "Only the tenant's owner or a superuser")
+	result(t, b.aliceA("TenantGroup.filter", map[string]any{"id": admins}), &members)
+	if len(members[0].Users) != 2 {
+		t.Fatalf("a's Administrator group has members %v", members[0].Users)
+	}
 }
 
 func TestSuperusersProtected(t *testing.T) {

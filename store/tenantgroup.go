@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -210,7 +211,8 @@ func (s *Store) SetTenantGroupPermissions(ctx context.Context, by Principal, gro
 
 // SetTenantGroupUsers adds (add) users authorised for the tenant to a
 // tenant group, whose every label by must hold in the tenant, or takes
-// users out of it.
+// users out of it; only the owner itself or a superuser takes the owner
+// out of a group.
 func (s *Store) SetTenantGroupUsers(ctx context.Context, by Principal, groupID int64, users []any, add bool) error {
 	held, err := s.held(ctx, by)
 	if err != nil {
@@ -231,8 +233,25 @@ func (s *Store) SetTenantGroupUsers(ctx context.Context, by Principal, groupID i
 			_, err = q.TenantGroupAddUsers(ctx, db.TenantGroupAddUsersParams{GroupID: groupID, UserIds: ids})
 			return err
 		}
+		if err := ownerStays(ctx, q, by, ids); err != nil {
+			return err
+		}
 		return q.TenantGroupRemoveUsers(ctx, db.TenantGroupRemoveUsersParams{GroupID: groupID, UserIds: ids})
 	})
+}
+
+// ownerStays refuses anyone but the owner itself and superusers taking the
+// tenant's owner out of one of its groups: the tenant administrators it
+// appointed cannot lock it out of its own tenant.
+func ownerStays(ctx context.Context, q *db.Queries, by Principal, ids []int64) error {
+	if by.IsSuperuser || slices.Contains(ids, by.UserID) && len(ids) == 1 {
+		return nil
+	}
+	owner, err := q.TenantOwnerAmong(ctx, ids)
+	if err == nil && owner {
+		err = Errorf(Forbidden, "Only the tenant's owner or a superuser can take the owner out of the tenant's groups.")
+	}
+	return err
 }
 
 func tenantGroupExists(ctx context.Context, q *db.Queries, id int64) error {
