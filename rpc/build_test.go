@@ -64,7 +64,7 @@ func TestBuild(t *testing.T) {
 				t.Fatalf("%v: got %+v", c.query, got)
 			}
 		}
-		wantFault(t, tester("Build.filter", map[string]any{"nope": 1}), CodeInternal, "Internal error: Cannot resolve keyword 'nope' into field. Choices are: id, is_active, name, version, version_id.")
+		wantFault(t, tester("Build.filter", map[string]any{"nope": 1}), CodeInternal, "Internal error: Cannot resolve keyword 'nope' into field. Choices are: bug, build_run, id, is_active, name, testexecution, version, version_id.")
 	})
 	t.Run("Update", func(t *testing.T) {
 		var u store.Build

@@ -163,7 +163,7 @@ func TestPriority(t *testing.T) {
 	}
 	wantFault(t, tester("Priority.create", map[string]any{"value": "P1"}), CodeInternal, "Internal error: Priority with this Value already exists.")
 	wantFault(t, tester("Priority.create", map[string]any{}), CodeInternal, "Internal error: [('value', ['This field is required.'])]")
-	wantFault(t, tester("Priority.filter", map[string]any{"name": "P1"}), CodeInternal, "Internal error: Cannot resolve keyword 'name' into field. Choices are: id, is_active, value.")
+	wantFault(t, tester("Priority.filter", map[string]any{"name": "P1"}), CodeInternal, "Internal error: Cannot resolve keyword 'name' into field. Choices are: id, is_active, priority_case, value.")
 
 	xml := ts.xmlCaller(userName, userPass)
 	var x map[string]any

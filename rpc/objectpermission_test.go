@@ -186,7 +186,7 @@ func TestObjectPermission(t *testing.T) {
 	}
 	t.Run("ErrFilterKey", func(t *testing.T) {
 		wantFault(t, ts.jsonCall("ObjectPermission.filter", []any{map[string]any{"object": 1}}, admin...), CodeInternal,
-			"Internal error: Cannot resolve keyword 'object' into field. Choices are: group, id, object_id, object_type, permission, user.")
+			"Internal error: Cannot resolve keyword 'object' into field. Choices are: group, group_id, id, object_id, object_type, permission, user, user_id.")
 	})
 	t.Run("OKFilterNoQuery", func(t *testing.T) {
 		// Only the grant made by granter in ErrEscalation is left.

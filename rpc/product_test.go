@@ -140,7 +140,7 @@ func TestProduct(t *testing.T) {
 				t.Fatalf("%v: got %+v", c.query, got)
 			}
 		}
-		wantFault(t, tester("Product.filter", map[string]any{"plan": 1}), CodeInternal, "Internal error: Cannot resolve keyword 'plan' into field.")
+		wantFault(t, tester("Product.filter", map[string]any{"plans": 1}), CodeInternal, "Internal error: Cannot resolve keyword 'plans' into field. Choices are: bug, category, classification, classification_id, component, description, id, name, plan, version.")
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for values, msg := range map[string]string{

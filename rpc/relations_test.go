@@ -165,7 +165,7 @@ func TestFilterByRuns(t *testing.T) {
 			t.Fatalf("cases without executions: %v", got)
 		}
 		tester.empty(t, "TestCase.filter", map[string]any{"executions__run": run2 + 1})
-		tester.fault(t, CodeInternal, "Internal error: Unsupported lookup 'runs' for field 'executions'.",
+		tester.fault(t, CodeInternal, "Internal error: Cannot resolve keyword 'runs' into field. Choices are: actual_duration, assignee, assignee_id, bugs,",
 			"TestCase.filter", map[string]any{"executions__runs": run})
 		nobody.refused(t, "testcases.view_testcase", "TestCase.filter", map[string]any{"executions__run": run})
 	})

@@ -91,18 +91,25 @@ func joinTenantGroup(ctx context.Context, q *db.Queries, held []string, userID i
 
 // userEntity is what User.filter and User.deactivate may filter on; the
 // password and lockout state are not filterable.
-var userEntity = entity(&Entity{Model: "User", Fields: map[string]Field{
+var userEntity = entity(&Entity{Model: "User", From: "FROM users u", Fields: map[string]Field{
 	"id": {Expr: "u.id", Kind: IntField}, "username": {Expr: "u.username", Kind: TextField},
 	"email": {Expr: "u.email", Kind: TextField}, "first_name": {Expr: "u.first_name", Kind: TextField},
 	"last_name": {Expr: "u.last_name", Kind: TextField}, "is_active": {Expr: "u.is_active", Kind: BoolField},
 	"is_staff": {Expr: "u.is_staff", Kind: BoolField}, "is_superuser": {Expr: "u.is_superuser", Kind: BoolField},
 	"date_joined": {Expr: "u.date_joined", Kind: TimeField}, "last_login": {Expr: "u.last_login", Kind: TimeField},
-	"groups":       {Expr: "ug.group_id", Kind: IntField, Exists: userGroupsExists},
-	"groups__id":   {Expr: "ug.group_id", Kind: IntField, Exists: userGroupsExists},
-	"groups__name": {Expr: "g.name", Kind: TextField, Exists: userGroupsExists},
+}, Relations: map[string]Relation{
+	"groups": {Expr: "ug.group_id", Exists: "SELECT 1 FROM user_groups ug WHERE ug.user_id = u.id", To: "Group"},
 }})
 
-const userGroupsExists = "SELECT 1 FROM user_groups ug JOIN groups g ON g.id = ug.group_id WHERE ug.user_id = u.id"
+// relatedUserEntity is a user reached through a relation of another
+// record (author, manager, assignee ...): names, email and is_active.
+// Groups, flags and dates stay with User.filter, which needs
+// auth.view_user.
+var relatedUserEntity = entity(&Entity{Model: "RelatedUser", From: "FROM users ru", Fields: map[string]Field{
+	"id": {Expr: "ru.id", Kind: IntField}, "username": {Expr: "ru.username", Kind: TextField},
+	"email": {Expr: "ru.email", Kind: TextField}, "first_name": {Expr: "ru.first_name", Kind: TextField},
+	"last_name": {Expr: "ru.last_name", Kind: TextField}, "is_active": {Expr: "ru.is_active", Kind: BoolField},
+}})
 
 // userSelect is the users a query dict may match: inside a tenant only
 // its authorised users.

@@ -78,27 +78,19 @@ const bugRowSelect = `SELECT bg.id AS pk, bg.summary, bg.created_at, p.name AS p
 // bugEntity is what Bug.filter, filter_canonical and remove may filter
 // on: the bug's columns, its FKs with their names, and its executions and
 // tags.
-var bugEntity = entity(&Entity{Model: "Bug", Fields: bugFilterFields()})
-
-func bugFilterFields() map[string]Field {
-	f := map[string]Field{
-		"id": {Expr: "bg.id", Kind: IntField}, "summary": {Expr: "bg.summary", Kind: TextField},
-		"created_at": {Expr: "bg.created_at", Kind: TimeField}, "status": {Expr: "bg.status", Kind: BoolField},
-	}
-	foreignKey(f, "reporter", "bg.reporter_id", map[string]Field{"username": {Expr: "rp.username", Kind: TextField}})
-	foreignKey(f, "assignee", "bg.assignee_id", map[string]Field{"username": {Expr: "asg.username", Kind: TextField}})
-	foreignKey(f, "product", "bg.product_id", map[string]Field{"name": {Expr: "p.name", Kind: TextField}})
-	foreignKey(f, "version", "bg.version_id", map[string]Field{"value": {Expr: "v.value", Kind: TextField}})
-	foreignKey(f, "build", "bg.build_id", map[string]Field{"name": {Expr: "b.name", Kind: TextField}})
-	foreignKey(f, "severity", "bg.severity_id", map[string]Field{
-		"name": {Expr: "sv.name", Kind: TextField}, "weight": {Expr: "sv.weight", Kind: IntField},
-	})
-	related(f, "executions", "ex.id", "SELECT 1 FROM bug_executions be JOIN test_executions ex ON ex.id = be.execution_id WHERE be.bug_id = bg.id",
-		map[string]Field{"run": {Expr: "ex.run_id", Kind: IntField}, "case": {Expr: "ex.case_id", Kind: IntField}})
-	related(f, "tags", "tg.id", "SELECT 1 FROM bug_tags bt JOIN tags tg ON tg.id = bt.tag_id WHERE bt.bug_id = bg.id",
-		map[string]Field{"name": {Expr: "tg.name", Kind: TextField}})
-	return f
-}
+var bugEntity = entity(&Entity{Model: "Bug", From: "FROM bugs bg", Fields: map[string]Field{
+	"id": {Expr: "bg.id", Kind: IntField}, "summary": {Expr: "bg.summary", Kind: TextField},
+	"created_at": {Expr: "bg.created_at", Kind: TimeField}, "status": {Expr: "bg.status", Kind: BoolField},
+}, Relations: map[string]Relation{
+	"reporter":   {Expr: "bg.reporter_id", To: "RelatedUser"},
+	"assignee":   {Expr: "bg.assignee_id", To: "RelatedUser"},
+	"product":    {Expr: "bg.product_id", To: "Product"},
+	"version":    {Expr: "bg.version_id", To: "Version"},
+	"build":      {Expr: "bg.build_id", To: "Build"},
+	"severity":   {Expr: "bg.severity_id", To: "Severity"},
+	"executions": {Expr: "be.execution_id", Exists: "SELECT 1 FROM bug_executions be WHERE be.bug_id = bg.id", To: "TestExecution"},
+	"tags":       {Expr: "bt.tag_id", Exists: "SELECT 1 FROM bug_tags bt WHERE bt.bug_id = bg.id", To: "Tag"},
+}})
 
 // FilterBugs answers Bug.filter, by id.
 func (s *Store) FilterBugs(ctx context.Context, query map[string]any) ([]BugRow, error) {

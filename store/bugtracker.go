@@ -72,7 +72,7 @@ func (s *Store) BugTrackerCredentials(ctx context.Context, id int64) (username, 
 }
 
 // bugTrackerEntity lists what BugTracker.filter accepts: never api_password.
-var bugTrackerEntity = entity(&Entity{Model: "BugSystem", Fields: map[string]Field{
+var bugTrackerEntity = entity(&Entity{Model: "BugSystem", From: "FROM bug_trackers b", Fields: map[string]Field{
 	"id": {Expr: "b.id", Kind: IntField}, "name": {Expr: "b.name", Kind: TextField},
 	"tracker_type": {Expr: "b.tracker_type", Kind: TextField}, "base_url": {Expr: "b.base_url", Kind: TextField},
 	"api_url": {Expr: "b.api_url", Kind: TextField}, "api_username": {Expr: "b.api_username", Kind: TextField},

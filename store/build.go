@@ -50,19 +50,21 @@ func (s *Store) UpdateBuild(ctx context.Context, id int64, p BuildPatch) (Build,
 	return Build(row), err
 }
 
-// buildEntity is what Build.filter may filter on: its columns and its
-// version and product. Kiwi's reverse relations (build_run, testexecution,
-// bug) join in when those tables exist.
-var buildEntity = entity(&Entity{Model: "Build", Fields: foreignKey(map[string]Field{
+// buildEntity is what Build.filter may filter on: its columns, its
+// version and Kiwi's reverse relations build_run (test runs),
+// testexecution and bug.
+var buildEntity = entity(&Entity{Model: "Build", From: "FROM builds b", Fields: map[string]Field{
 	"id": {Expr: "b.id", Kind: IntField}, "name": {Expr: "b.name", Kind: TextField},
 	"is_active": {Expr: "b.is_active", Kind: BoolField},
-}, "version", "b.version_id", map[string]Field{
-	"value": {Expr: "v.value", Kind: TextField}, "product": {Expr: "v.product_id", Kind: IntField},
-	"product_id": {Expr: "v.product_id", Kind: IntField}, "product__name": {Expr: "p.name", Kind: TextField},
-})})
+}, Relations: map[string]Relation{
+	"version":       {Expr: "b.version_id", To: "Version"},
+	"build_run":     {Expr: "tr.id", Exists: "SELECT 1 FROM test_runs tr WHERE tr.build_id = b.id", To: "TestRun"},
+	"testexecution": {Expr: "ex.id", Exists: "SELECT 1 FROM test_executions ex WHERE ex.build_id = b.id", To: "TestExecution"},
+	"bug":           {Expr: "bg.id", Exists: "SELECT 1 FROM bugs bg WHERE bg.build_id = b.id", To: "Bug"},
+}})
 
 const buildSelect = "SELECT b.id, b.name, b.version_id, b.is_active, v.value AS version__value " +
-	"FROM builds b JOIN versions v ON v.id = b.version_id JOIN products p ON p.id = v.product_id"
+	"FROM builds b JOIN versions v ON v.id = b.version_id"
 
 // FilterBuilds answers Build.filter, by version then id, in one query.
 func (s *Store) FilterBuilds(ctx context.Context, query map[string]any) ([]BuildRow, error) {

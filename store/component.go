@@ -108,46 +108,53 @@ func (s *Store) CreatePriority(ctx context.Context, value string, isActive bool)
 	return Priority(row), err
 }
 
-// componentEntity is what Component.filter may filter on. Kiwi's reverse
-// relation cases (the test case M2M) joins in when test cases exist.
-var componentEntity = entity(&Entity{Model: "Component", Fields: foreignKey(foreignKey(map[string]Field{
+// componentEntity is what Component.filter may filter on. cases names
+// the link row of componentSelect's join, not an EXISTS subquery: as in
+// Django, where values() reuses the join of the filter, {"cases": 5}
+// keeps the row whose case is 5.
+var componentEntity = entity(&Entity{Model: "Component", From: "FROM components c", Fields: map[string]Field{
 	"id": {Expr: "c.id", Kind: IntField}, "name": {Expr: "c.name", Kind: TextField},
 	"description": {Expr: "c.description", Kind: TextField},
-}, "product", "c.product_id", productFields), "initial_owner", "c.initial_owner_id", map[string]Field{
-	"username": {Expr: "u.username", Kind: TextField}, "email": {Expr: "u.email", Kind: TextField},
-})})
+}, Relations: map[string]Relation{
+	"product":       {Expr: "c.product_id", To: "Product"},
+	"initial_owner": {Expr: "c.initial_owner_id", To: "RelatedUser"},
+	"cases":         {Expr: "cc.case_id", Join: componentCases, To: "TestCase"},
+}})
 
-// componentSelect selects the cases key as null: no test case can be
-// linked yet. When the test case link table exists, this becomes a
-// LEFT JOIN of it selecting its case id AS cases (one row per linked case,
-// null when none), ordered by c.id and then the case id.
-const componentSelect = "SELECT c.id, c.name, c.product_id, c.initial_owner_id, c.description, NULL::bigint AS cases " +
-	"FROM components c JOIN products p ON p.id = c.product_id LEFT JOIN users u ON u.id = c.initial_owner_id"
+const componentCases = "LEFT JOIN test_case_components cc ON cc.component_id = c.id"
+
+// componentSelect has one row per linked test case, cases null when none.
+const componentSelect = "SELECT c.id, c.name, c.product_id, c.initial_owner_id, c.description, cc.case_id AS cases FROM components c " + componentCases
 
 // FilterComponents answers Component.filter, by id, in one query.
 func (s *Store) FilterComponents(ctx context.Context, query map[string]any) ([]ComponentRow, error) {
-	return filter[ComponentRow](ctx, s, componentEntity, componentSelect, query, "ORDER BY c.id")
+	return filter[ComponentRow](ctx, s, componentEntity, componentSelect, query, "ORDER BY c.id, cc.case_id")
 }
 
-// categoryEntity is what Category.filter may filter on. Kiwi's reverse
-// relation category_case joins in when test cases exist.
-var categoryEntity = entity(&Entity{Model: "Category", Fields: foreignKey(map[string]Field{
+// categoryEntity is what Category.filter may filter on: its columns, its
+// product and Kiwi's reverse relation category_case (its test cases).
+var categoryEntity = entity(&Entity{Model: "Category", From: "FROM categories ca", Fields: map[string]Field{
 	"id": {Expr: "ca.id", Kind: IntField}, "name": {Expr: "ca.name", Kind: TextField},
 	"description": {Expr: "ca.description", Kind: TextField},
-}, "product", "ca.product_id", productFields)})
+}, Relations: map[string]Relation{
+	"product":       {Expr: "ca.product_id", To: "Product"},
+	"category_case": {Expr: "tc.id", Exists: "SELECT 1 FROM test_cases tc WHERE tc.category_id = ca.id", To: "TestCase"},
+}})
 
-const categorySelect = "SELECT ca.id, ca.name, ca.product_id, ca.description FROM categories ca JOIN products p ON p.id = ca.product_id"
+const categorySelect = "SELECT ca.id, ca.name, ca.product_id, ca.description FROM categories ca"
 
 // FilterCategories answers Category.filter, by id, in one query.
 func (s *Store) FilterCategories(ctx context.Context, query map[string]any) ([]Category, error) {
 	return filter[Category](ctx, s, categoryEntity, categorySelect, query, "ORDER BY ca.id")
 }
 
-// priorityEntity is what Priority.filter may filter on. Kiwi's reverse
-// relation priority_case joins in when test cases exist.
-var priorityEntity = entity(&Entity{Model: "Priority", Fields: map[string]Field{
+// priorityEntity is what Priority.filter may filter on: its columns and
+// Kiwi's reverse relation priority_case (its test cases).
+var priorityEntity = entity(&Entity{Model: "Priority", From: "FROM priorities pr", Fields: map[string]Field{
 	"id": {Expr: "pr.id", Kind: IntField}, "value": {Expr: "pr.value", Kind: TextField},
 	"is_active": {Expr: "pr.is_active", Kind: BoolField},
+}, Relations: map[string]Relation{
+	"priority_case": {Expr: "tc.id", Exists: "SELECT 1 FROM test_cases tc WHERE tc.priority_id = pr.id", To: "TestCase"},
 }})
 
 // FilterPriorities answers Priority.filter, by id.

@@ -64,15 +64,13 @@ func (s *Store) AddEnvironmentProperty(ctx context.Context, envID int64, name, v
 		translate(err, "Environment")
 }
 
-var environmentEntity = entity(&Entity{Model: "Environment", Fields: map[string]Field{
+var environmentEntity = entity(&Entity{Model: "Environment", From: "FROM environments e", Fields: map[string]Field{
 	"id": {Expr: "e.id", Kind: IntField}, "name": {Expr: "e.name", Kind: TextField},
-	"description":                {Expr: "e.description", Kind: TextField},
-	"environmentproperty":        {Expr: "ep.id", Kind: IntField, Exists: environmentPropertyExists},
-	"environmentproperty__name":  {Expr: "ep.name", Kind: TextField, Exists: environmentPropertyExists},
-	"environmentproperty__value": {Expr: "ep.value", Kind: TextField, Exists: environmentPropertyExists},
+	"description": {Expr: "e.description", Kind: TextField},
+}, Relations: map[string]Relation{
+	"environmentproperty": {Expr: "ep.id", Exists: "SELECT 1 FROM environment_properties ep WHERE ep.environment_id = e.id",
+		To: "EnvironmentProperty"},
 }})
-
-const environmentPropertyExists = "SELECT 1 FROM environment_properties ep WHERE ep.environment_id = e.id"
 
 // FilterEnvironments answers Environment.filter, by name and description.
 func (s *Store) FilterEnvironments(ctx context.Context, query map[string]any) ([]Environment, error) {
@@ -80,17 +78,13 @@ func (s *Store) FilterEnvironments(ctx context.Context, query map[string]any) ([
 		query, "ORDER BY e.name, e.description, e.id")
 }
 
-var environmentPropertyEntity = entity(&Entity{Model: "EnvironmentProperty", Fields: map[string]Field{
+var environmentPropertyEntity = entity(&Entity{Model: "EnvironmentProperty", From: "FROM environment_properties p", Fields: map[string]Field{
 	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
-	"value":                    {Expr: "p.value", Kind: TextField},
-	"environment":              {Expr: "p.environment_id", Kind: IntField},
-	"environment_id":           {Expr: "p.environment_id", Kind: IntField},
-	"environment__name":        {Expr: "e.name", Kind: TextField},
-	"environment__description": {Expr: "e.description", Kind: TextField},
-}})
+	"value": {Expr: "p.value", Kind: TextField},
+}, Relations: map[string]Relation{"environment": {Expr: "p.environment_id", To: "Environment"}}})
 
 // environmentPropertyFrom is the row source of environmentPropertyEntity.
-const environmentPropertyFrom = " FROM environment_properties p JOIN environments e ON e.id = p.environment_id"
+const environmentPropertyFrom = " FROM environment_properties p"
 
 // FilterEnvironmentProperties answers Environment.properties, by
 // environment, name and value.

@@ -57,28 +57,62 @@ type Field struct {
 	// WHERE ug.user_id = u.id"; the lookup becomes EXISTS (<Exists> AND
 	// <condition>), so matches never repeat a row.
 	Exists string
+	// Join brings Expr into scope over the entity's From ("JOIN test_cases
+	// c ON c.id = e.case_id"), for when the entity is reached through a
+	// relation; its own row queries join it already.
+	Join string
+}
+
+// Relation is a foreign key or a to-many relation of an Entity, under its
+// Django name ("category", "tag"). Every relation is followed the same way:
+// the name alone, or followed by id or pk, compares the related record's
+// id (so does <name>_id for a foreign key); any other continuation is a
+// path of the related entity, To, matched by a subquery over its From
+// ("category__product__name", "run__plan__product").
+type Relation struct {
+	// Expr is the related record's id: a column of the row for a foreign
+	// key ("tc.category_id"), or of the Exists subquery's tables for a
+	// to-many relation ("tct.tag_id").
+	Expr string
+	// Exists is empty for a foreign key; for a to-many relation it is a
+	// correlated subquery ending in a WHERE condition, as in Field.
+	Exists string
+	// Join, as in Field.
+	Join string
+	// To is the Model of the related entity.
+	To string
 }
 
 // Entity is the allow-list of filterable fields of one model. Keys of
-// Fields are Django field paths: "email", "product_id", "category__product",
-// "groups__name". "pk" is always an alias of "id". Paths have at most
-// maxPathDepth segments.
+// Fields are Django field paths: "email", "is_active", "groups__name";
+// Relations are followed to the related entity's fields. "pk" is always
+// an alias of "id". Keys have at most maxKeyParts segments.
 type Entity struct {
-	Model  string // "User", for messages
-	Fields map[string]Field
+	Model string // "User", for messages and Relation.To
+	// From is the entity's own row source with the aliases its Fields use
+	// ("FROM test_cases tc"): relations from other entities select the ids
+	// of matching records from it.
+	From      string
+	Fields    map[string]Field
+	Relations map[string]Relation
 }
 
-// maxPathDepth bounds the segments of a field path, so that resolving a
-// long key costs a bounded number of map lookups.
-const maxPathDepth = 8
+// maxKeyParts bounds the segments of a query key, so that resolving one
+// costs a bounded number of map lookups and nested subqueries.
+const maxKeyParts = 10
 
-// entities lists every Entity declared with entity, for the docs.
-var entities []*Entity
+// entities lists every Entity declared with entity, for the docs;
+// byModel finds them by Model, for relations.
+var (
+	entities []*Entity
+	byModel  = map[string]*Entity{}
+)
 
-// entity registers e so that docs/filters.md lists its fields; every
-// filterable entity is declared through it.
+// entity registers e so that docs/filters.md lists its fields and
+// relations can reach it; every filterable entity is declared through it.
 func entity(e *Entity) *Entity {
 	entities = append(entities, e)
+	byModel[e.Model] = e
 	return e
 }
 
@@ -103,7 +137,7 @@ func (e *Entity) Where(query map[string]any, first int) (cond string, args []any
 		if err != nil {
 			return "", nil, err
 		}
-		conds = append(conds, c)
+		conds = append(conds, c.sql)
 	}
 	return strings.Join(conds, " AND "), w.args, nil
 }
@@ -200,12 +234,80 @@ func isLookup(s string) bool {
 	return cmp || text || s == "in" || s == "range" || s == "isnull"
 }
 
+// clause is the condition of one query key: its SQL; whether it matches
+// a missing value (isnull, exact None), which the relations followed to
+// reach it must match too, as Django's LEFT JOINs do; and the Join of the
+// field or relation it uses, which a subquery over the entity's From
+// needs.
+type clause struct {
+	sql  string
+	null bool
+	join string
+}
+
 // condition translates one key of a query dict.
-func (e *Entity) condition(w *where, key string, value any) (string, error) {
-	path, f, rest, err := e.resolve(key)
-	if err != nil {
-		return "", err
+func (e *Entity) condition(w *where, key string, value any) (clause, error) {
+	if key == "pk" || strings.HasPrefix(key, "pk__") {
+		if _, ok := e.Fields["pk"]; !ok {
+			key = "id" + key[2:]
+		}
 	}
+	parts := strings.Split(key, "__")
+	if len(parts) > maxKeyParts {
+		return clause{}, Errorf(Invalid, "A query key may have at most %d parts separated by __.", maxKeyParts)
+	}
+	if path, f, ok := e.field(key, parts); ok {
+		return fieldCondition(w, path, f, parts[strings.Count(path, "__")+1:], value)
+	}
+	name, r, ok := e.relation(parts[0])
+	rest := parts[1:]
+	switch {
+	case !ok:
+		return clause{}, e.unknown(parts)
+	case name != parts[0] || len(rest) == 0 || isLookup(rest[0]):
+		// <fk>_id, or the relation with a lookup: its id.
+	case rest[0] == "id" || rest[0] == "pk":
+		rest = rest[1:]
+	default:
+		return e.follow(w, r, strings.Join(rest, "__"), value)
+	}
+	path := strings.Join(parts[:len(parts)-len(rest)], "__")
+	return fieldCondition(w, path, Field{Expr: r.Expr, Kind: IntField, Exists: r.Exists, Join: r.Join}, rest, value)
+}
+
+// follow matches the related records of r by the key that continues in
+// the related entity: a subquery over its From.
+func (e *Entity) follow(w *where, r Relation, key string, value any) (clause, error) {
+	to := byModel[r.To]
+	inner, err := to.condition(w, key, value)
+	if err != nil {
+		return clause{}, err
+	}
+	in := r.Expr + " IN (SELECT " + to.Fields["id"].Expr + " " + to.From + joined(inner.join) + " WHERE " + inner.sql + ")"
+	c := clause{null: inner.null, join: r.Join}
+	switch {
+	case r.Exists == "" && inner.null:
+		c.sql = "(" + r.Expr + " IS NULL OR " + in + ")"
+	case r.Exists == "":
+		c.sql = in
+	case inner.null:
+		c.sql = "(NOT EXISTS (" + r.Exists + ") OR EXISTS (" + r.Exists + " AND " + in + "))"
+	default:
+		c.sql = "EXISTS (" + r.Exists + " AND " + in + ")"
+	}
+	return c, nil
+}
+
+func joined(join string) string {
+	if join == "" {
+		return ""
+	}
+	return " " + join
+}
+
+// fieldCondition is the condition of a field path followed by rest, its
+// transform and lookup.
+func fieldCondition(w *where, path string, f Field, rest []string, value any) (clause, error) {
 	expr, kind := f.Expr, f.Kind
 	if len(rest) > 0 && kind == TimeField {
 		if p, ok := timeParts[rest[0]]; ok {
@@ -219,24 +321,24 @@ func (e *Entity) condition(w *where, key string, value any) (string, error) {
 		lookup = rest[0]
 	}
 	if len(rest) > 1 || !isLookup(lookup) {
-		return "", Errorf(Invalid, "Unsupported lookup '%s' for field '%s'.", strings.Join(rest, "__"), path)
+		return clause{}, Errorf(Invalid, "Unsupported lookup '%s' for field '%s'.", strings.Join(rest, "__"), path)
 	}
 	if lookup == "isnull" || value == nil && (lookup == "exact" || lookup == "iexact") {
 		isnull := true
 		if lookup == "isnull" {
 			b, ok := toBool(value)
 			if !ok {
-				return "", Errorf(Invalid, "The QuerySet value for an isnull lookup must be True or False.")
+				return clause{}, Errorf(Invalid, "The QuerySet value for an isnull lookup must be True or False.")
 			}
 			isnull = b
 		}
-		return nullTest(f.Exists, paren(expr), isnull), nil
+		return clause{sql: nullTest(f.Exists, paren(expr), isnull), null: isnull, join: f.Join}, nil
 	}
 	c, err := compare(w, path, lookup, expr, kind, value)
 	if err != nil || f.Exists == "" || c == "FALSE" {
-		return c, err
+		return clause{sql: c, join: f.Join}, err
 	}
-	return "EXISTS (" + f.Exists + " AND " + c + ")", nil
+	return clause{sql: "EXISTS (" + f.Exists + " AND " + c + ")", join: f.Join}, nil
 }
 
 // nullTest is Django's isnull: for a to-many field it also matches rows
@@ -254,32 +356,57 @@ func nullTest(exists, expr string, isnull bool) string {
 	}
 }
 
-// resolve splits key into the longest declared field path and the rest
-// (transform and lookup).
-func (e *Entity) resolve(key string) (path string, f Field, rest []string, err error) {
-	if key == "pk" || strings.HasPrefix(key, "pk__") {
-		if _, ok := e.Fields["pk"]; !ok {
-			key = "id" + key[2:]
-		}
-	}
-	parts := strings.Split(key, "__")
+// field finds the longest declared field path that key starts with.
+func (e *Entity) field(key string, parts []string) (path string, f Field, ok bool) {
 	end := len(key)
 	for n := len(parts); n > 0; n-- {
-		if n <= maxPathDepth {
-			if f, ok := e.Fields[key[:end]]; ok {
-				return key[:end], f, parts[n:], nil
-			}
+		if f, ok := e.Fields[key[:end]]; ok {
+			return key[:end], f, true
 		}
 		end -= len(parts[n-1]) + 2
 	}
-	return "", Field{}, nil, e.unknown(parts)
+	return "", Field{}, false
+}
+
+// relation finds the relation a key's first segment names: its name, or
+// <name>_id for a foreign key.
+func (e *Entity) relation(segment string) (string, Relation, bool) {
+	if r, ok := e.Relations[segment]; ok {
+		return segment, r, true
+	}
+	name, ok := strings.CutSuffix(segment, "_id")
+	r, found := e.Relations[name]
+	return name, r, ok && found && r.foreignKey()
+}
+
+// foreignKey tells whether the relation is a column of the entity's own
+// row, which Django also names <name>_id; the others are reverse
+// relations (an EXISTS subquery, or the link rows a join brings in).
+func (r Relation) foreignKey() bool { return r.Exists == "" && r.Join == "" }
+
+// choices are the names a key may start with: the first segments of the
+// field paths, the relations and the <fk>_id names.
+func (e *Entity) choices() []string {
+	var out []string
+	for p := range e.Fields {
+		out = append(out, strings.Split(p, "__")[0])
+	}
+	for name, r := range e.Relations {
+		out = append(out, name)
+		if r.foreignKey() {
+			out = append(out, name+"_id")
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // unknown is Django's error for a key that names no field: the first
 // segment that resolves to nothing, and the names that would have.
 func (e *Entity) unknown(parts []string) error {
 	// depth is the number of leading segments that name a relation some
-	// declared path follows ("groups" of "groups__name").
+	// declared field path follows ("content_type" of
+	// "content_type__app_label").
 	depth := 0
 	for p := range e.Fields {
 		segs := strings.Split(p, "__")
@@ -289,15 +416,18 @@ func (e *Entity) unknown(parts []string) error {
 		}
 		depth = max(depth, k)
 	}
-	var choices []string
-	for p := range e.Fields {
-		segs := strings.Split(p, "__")
-		if len(segs) > depth && slices.Equal(segs[:depth], parts[:depth]) {
-			choices = append(choices, segs[depth])
+	choices := e.choices()
+	if depth > 0 {
+		choices = nil
+		for p := range e.Fields {
+			segs := strings.Split(p, "__")
+			if len(segs) > depth && slices.Equal(segs[:depth], parts[:depth]) {
+				choices = append(choices, segs[depth])
+			}
 		}
+		slices.Sort(choices)
+		choices = slices.Compact(choices)
 	}
-	slices.Sort(choices)
-	choices = slices.Compact(choices)
 	return Errorf(Invalid, "Cannot resolve keyword '%s' into field. Choices are: %s.", parts[depth], strings.Join(choices, ", "))
 }
 

@@ -18,26 +18,41 @@ import (
 )
 
 // The people entity: plain columns of every kind, a to-many relation
-// (tags) and a to-one relation declared as a subquery (boss).
-const (
-	tagsExists = "SELECT 1 FROM people_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = p.id"
-	bossExists = "SELECT 1 FROM people b WHERE b.id = p.boss_id"
-)
+// (tags), a foreign key to itself (boss) and a field that needs a join
+// when reached through a relation (team).
+const tagsExists = "SELECT 1 FROM people_tags pt WHERE pt.person_id = p.id"
 
-var people = &store.Entity{
+var people = store.RelationTarget(&store.Entity{
 	Model: "Person",
+	From:  "FROM people p",
 	Fields: map[string]store.Field{
-		"id":         {Expr: "p.id", Kind: store.IntField},
-		"name":       {Expr: "p.name", Kind: store.TextField},
-		"active":     {Expr: "p.active", Kind: store.BoolField},
-		"born":       {Expr: "p.born", Kind: store.TimeField},
-		"weight":     {Expr: "p.weight", Kind: store.FloatField},
-		"double":     {Expr: "p.weight * 2", Kind: store.FloatField},
-		"boss_id":    {Expr: "p.boss_id", Kind: store.IntField},
-		"boss__name": {Expr: "b.name", Kind: store.TextField, Exists: bossExists},
-		"tags":       {Expr: "t.id", Kind: store.IntField, Exists: tagsExists},
-		"tags__name": {Expr: "t.name", Kind: store.TextField, Exists: tagsExists},
+		"id":     {Expr: "p.id", Kind: store.IntField},
+		"name":   {Expr: "p.name", Kind: store.TextField},
+		"active": {Expr: "p.active", Kind: store.BoolField},
+		"born":   {Expr: "p.born", Kind: store.TimeField},
+		"weight": {Expr: "p.weight", Kind: store.FloatField},
+		"double": {Expr: "p.weight * 2", Kind: store.FloatField},
+		"team":   {Expr: "tm.name", Kind: store.TextField, Join: "LEFT JOIN teams tm ON tm.person_id = p.id"},
 	},
+	Relations: map[string]store.Relation{
+		"boss": {Expr: "p.boss_id", To: "Person"},
+		"tags": {Expr: "pt.tag_id", Exists: tagsExists, To: "PersonTag"},
+	},
+})
+
+var _ = store.RelationTarget(&store.Entity{
+	Model:  "PersonTag",
+	From:   "FROM tags t",
+	Fields: map[string]store.Field{"id": {Expr: "t.id", Kind: store.IntField}, "name": {Expr: "t.name", Kind: store.TextField}},
+	Relations: map[string]store.Relation{
+		"people": {Expr: "pt.person_id", Exists: "SELECT 1 FROM people_tags pt WHERE pt.tag_id = t.id", To: "Person"},
+	},
+})
+
+// tagIn is the condition of a tags__<key> lookup whose condition over the
+// tag is cond.
+func tagIn(cond string) string {
+	return "EXISTS (" + tagsExists + " AND pt.tag_id IN (SELECT t.id FROM tags t WHERE " + cond + "))"
 }
 
 func TestWhere(t *testing.T) {
@@ -117,12 +132,27 @@ func TestWhere(t *testing.T) {
 		{map[string]any{"born__minute__lt": 12}, extract("MINUTE") + " < $1::bigint", []any{int64(12)}},
 		{map[string]any{"born__second": 12}, "floor(EXTRACT(SECOND FROM p.born AT TIME ZONE 'UTC'))::int = $1::bigint", []any{int64(12)}},
 		{map[string]any{"born__year__isnull": false}, extract("YEAR") + " IS NOT NULL", nil},
-		{map[string]any{"tags__name": "red"}, "EXISTS (" + tagsExists + " AND t.name = $1::text)", []any{"red"}},
-		{map[string]any{"tags__in": []any{1}}, "EXISTS (" + tagsExists + " AND t.id = ANY($1::bigint[]))", []any{[]int64{1}}},
+		{map[string]any{"tags__name": "red"}, tagIn("t.name = $1::text"), []any{"red"}},
+		{map[string]any{"tags__in": []any{1}}, "EXISTS (" + tagsExists + " AND pt.tag_id = ANY($1::bigint[]))", []any{[]int64{1}}},
+		{map[string]any{"tags__id__in": []any{1}}, "EXISTS (" + tagsExists + " AND pt.tag_id = ANY($1::bigint[]))", []any{[]int64{1}}},
+		{map[string]any{"tags__pk": 1}, "EXISTS (" + tagsExists + " AND pt.tag_id = $1::bigint)", []any{int64(1)}},
 		{map[string]any{"tags__in": []any{}}, "FALSE", nil},
-		{map[string]any{"tags__isnull": true}, "(NOT EXISTS (" + tagsExists + ") OR EXISTS (" + tagsExists + " AND t.id IS NULL))", nil},
-		{map[string]any{"tags__name__isnull": false}, "EXISTS (" + tagsExists + " AND t.name IS NOT NULL)", nil},
-		{map[string]any{"tags": nil}, "(NOT EXISTS (" + tagsExists + ") OR EXISTS (" + tagsExists + " AND t.id IS NULL))", nil},
+		{map[string]any{"tags__isnull": true}, "(NOT EXISTS (" + tagsExists + ") OR EXISTS (" + tagsExists + " AND pt.tag_id IS NULL))", nil},
+		{map[string]any{"tags__name__isnull": false}, tagIn("t.name IS NOT NULL"), nil},
+		{map[string]any{"tags__name__isnull": true}, "(NOT EXISTS (" + tagsExists + ") OR " + tagIn("t.name IS NULL") + ")", nil},
+		{map[string]any{"tags": nil}, "(NOT EXISTS (" + tagsExists + ") OR EXISTS (" + tagsExists + " AND pt.tag_id IS NULL))", nil},
+		{map[string]any{"boss": 1}, "p.boss_id = $1::bigint", []any{int64(1)}},
+		{map[string]any{"boss_id__in": []any{1}}, "p.boss_id = ANY($1::bigint[])", []any{[]int64{1}}},
+		{map[string]any{"boss__id__gt": 1}, "p.boss_id > $1::bigint", []any{int64(1)}},
+		{map[string]any{"boss__pk": 1}, "p.boss_id = $1::bigint", []any{int64(1)}},
+		{map[string]any{"boss__isnull": true}, "p.boss_id IS NULL", nil},
+		{map[string]any{"boss__name": "Ann"}, "p.boss_id IN (SELECT p.id FROM people p WHERE p.name = $1::text)", []any{"Ann"}},
+		{map[string]any{"boss__boss__pk": 1}, "p.boss_id IN (SELECT p.id FROM people p WHERE p.boss_id = $1::bigint)", []any{int64(1)}},
+		{map[string]any{"boss__name__isnull": true}, "(p.boss_id IS NULL OR p.boss_id IN (SELECT p.id FROM people p WHERE p.name IS NULL))", nil},
+		{map[string]any{"boss__team": "x"}, "p.boss_id IN (SELECT p.id FROM people p LEFT JOIN teams tm ON tm.person_id = p.id WHERE tm.name = $1::text)", []any{"x"}},
+		{map[string]any{"boss__tags__name": "red"}, "p.boss_id IN (SELECT p.id FROM people p WHERE " + tagIn("t.name = $1::text") + ")", []any{"red"}},
+		{map[string]any{"tags__people__name": "Ann"}, "EXISTS (" + tagsExists + " AND pt.tag_id IN (SELECT t.id FROM tags t WHERE " +
+			"EXISTS (SELECT 1 FROM people_tags pt WHERE pt.tag_id = t.id AND pt.person_id IN (SELECT p.id FROM people p WHERE p.name = $1::text))))", []any{"Ann"}},
 		{
 			map[string]any{"name": "a", "id__in": []any{1}, "active": true},
 			"p.active = $1::boolean AND p.id = ANY($2::bigint[]) AND p.name = $3::text",
@@ -157,16 +187,22 @@ func TestWhereErrors(t *testing.T) {
 		query map[string]any
 		msg   string
 	}{
-		{map[string]any{"password": "x"}, "Cannot resolve keyword 'password' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, weight."},
-		{map[string]any{"": "x"}, "Cannot resolve keyword '' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, weight."},
-		{map[string]any{"boss__age": 1}, "Cannot resolve keyword 'age' into field. Choices are: name."},
-		{map[string]any{"boss": 1}, "Cannot resolve keyword 'boss' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, weight."},
+		{map[string]any{"password": "x"}, "Cannot resolve keyword 'password' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, team, weight."},
+		{map[string]any{"": "x"}, "Cannot resolve keyword '' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, team, weight."},
+		{map[string]any{"boss__age": 1}, "Cannot resolve keyword 'age' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, team, weight."},
+		{map[string]any{"tags__nope": 1}, "Cannot resolve keyword 'nope' into field. Choices are: id, name, people."},
+		{map[string]any{"tags_id": 1}, "Cannot resolve keyword 'tags_id' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, team, weight."},
+		{map[string]any{"boss_id__name": 1}, "Unsupported lookup 'name' for field 'boss_id'."},
+		{map[string]any{"boss__id__name": 1}, "Unsupported lookup 'name' for field 'boss__id'."},
+		{map[string]any{"boss__x": "abc"}, "Cannot resolve keyword 'x' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, team, weight."},
+		{map[string]any{"boss": "abc"}, "Field 'boss' expected a number but got 'abc'."},
+		{map[string]any{"boss__boss__boss__boss__boss__boss__boss__boss__boss__boss__boss": 1}, "A query key may have at most 10 parts separated by __."},
 		{map[string]any{"name__foo": "x"}, "Unsupported lookup 'foo' for field 'name'."},
 		{map[string]any{"name__year": "x"}, "Unsupported lookup 'year' for field 'name'."},
 		{map[string]any{"name__icontains__x": "x"}, "Unsupported lookup 'icontains__x' for field 'name'."},
 		{map[string]any{"born__year__foo": 1}, "Unsupported lookup 'foo' for field 'born__year'."},
 		{map[string]any{"born__date__year": 1}, "Unsupported lookup 'year' for field 'born__date'."},
-		{map[string]any{"tags__foo": 1}, "Unsupported lookup 'foo' for field 'tags'."},
+		{map[string]any{"tags__foo": 1}, "Cannot resolve keyword 'foo' into field. Choices are: id, name, people."},
 		{map[string]any{"id": "abc"}, "Field 'id' expected a number but got 'abc'."},
 		{map[string]any{"pk": []any{1, 2}}, "Field 'id' expected a number but got [1, 2]."},
 		{map[string]any{"id": 1.5}, "Field 'id' expected a number but got 1.5."},
@@ -192,7 +228,7 @@ func TestWhereErrors(t *testing.T) {
 		{map[string]any{"id__range": []any{1}}, "Field 'id__range' expects a list of two values."},
 		{map[string]any{"id__range": 1}, "Field 'id__range' expects a list of two values."},
 		{map[string]any{"id__isnull": "maybe"}, "The QuerySet value for an isnull lookup must be True or False."},
-		{map[string]any{"id": 1, "nope": 1}, "Cannot resolve keyword 'nope' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, weight."},
+		{map[string]any{"id": 1, "nope": 1}, "Cannot resolve keyword 'nope' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, team, weight."},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.query), func(t *testing.T) {
@@ -250,6 +286,7 @@ func MustPeople(t *testing.T) *pgx.Conn {
 			born timestamptz, weight numeric, boss_id int REFERENCES people);
 		CREATE TEMP TABLE tags (id bigint PRIMARY KEY, name text NOT NULL);
 		CREATE TEMP TABLE people_tags (person_id int REFERENCES people, tag_id bigint REFERENCES tags);
+		CREATE TEMP TABLE teams (person_id int REFERENCES people, name text);
 		INSERT INTO people VALUES
 			(1, 'Ann',    true,  '2021-02-25 12:12:12+00', 50.5, NULL),
 			(2, 'Bob',    false, '2020-12-31 23:59:59.75+00', 80, 1),
@@ -257,7 +294,8 @@ func MustPeople(t *testing.T) *pgx.Conn {
 			(4, '500',    false, '2021-03-01 00:00:00+00', NULL, 2),
 			(5, 'a_b\c', true,  '1999-01-03 04:05:06+00', 7, NULL);
 		INSERT INTO tags VALUES (1, 'red'), (2, 'blue'), (3, 'Red Wine');
-		INSERT INTO people_tags VALUES (1, 1), (1, 2), (1, 3), (2, 2), (2, 2)`)
+		INSERT INTO people_tags VALUES (1, 1), (1, 2), (1, 3), (2, 2), (2, 2);
+		INSERT INTO teams VALUES (1, 'core'), (2, NULL)`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,6 +386,16 @@ func TestSelect(t *testing.T) {
 		{map[string]any{"born__second__range": []any{5, 12}}, []int64{1, 5}},
 		{map[string]any{"boss__name": "Ann"}, []int64{2, 3}},
 		{map[string]any{"boss__name__isnull": true}, []int64{1, 5}},
+		{map[string]any{"boss": 1}, []int64{2, 3}},
+		{map[string]any{"boss__pk__in": []any{2}}, []int64{4}},
+		{map[string]any{"boss__boss__name": "Ann"}, []int64{4}},
+		{map[string]any{"boss__boss__isnull": true}, []int64{1, 2, 3, 5}},
+		{map[string]any{"boss__team": "core"}, []int64{2, 3}},
+		{map[string]any{"boss__team__isnull": true}, []int64{1, 4, 5}},
+		{map[string]any{"boss__tags__name": "red"}, []int64{2, 3}},
+		{map[string]any{"tags__people__name": "Bob"}, []int64{1, 2}},
+		{map[string]any{"tags__name__isnull": true}, []int64{3, 4, 5}},
+		{map[string]any{"tags__name__in": []any{"red", "blue"}, "boss_id__isnull": true}, []int64{1}},
 		{map[string]any{"tags__name": "blue"}, []int64{1, 2}},
 		{map[string]any{"tags__name__icontains": "re"}, []int64{1}},
 		{map[string]any{"tags__in": []any{2, 3}}, []int64{1, 2}},
@@ -382,7 +430,7 @@ func TestSelect(t *testing.T) {
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		_, err := selectPeople(t, conn, map[string]any{"nope": 1})
-		wantError(t, err, store.Invalid, "Cannot resolve keyword 'nope' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, weight.")
+		wantError(t, err, store.Invalid, "Cannot resolve keyword 'nope' into field. Choices are: active, born, boss, boss_id, double, id, name, tags, team, weight.")
 	})
 	t.Run("ErrRegex", func(t *testing.T) {
 		for _, key := range []string{"name__regex", "tags__name__iregex"} {

@@ -340,17 +340,12 @@ func (s *Store) GroupNames(ctx context.Context, refs []any) ([]string, error) {
 	return out, nil
 }
 
-var groupEntity = entity(&Entity{Model: "Group", Fields: map[string]Field{
+var groupEntity = entity(&Entity{Model: "Group", From: "FROM groups g", Fields: map[string]Field{
 	"id": {Expr: "g.id", Kind: IntField}, "name": {Expr: "g.name", Kind: TextField},
-	"user":                  {Expr: "ug.user_id", Kind: IntField, Exists: groupUsersExists},
-	"user__username":        {Expr: "u.username", Kind: TextField, Exists: groupUsersExists},
-	"permissions__codename": {Expr: "p.codename", Kind: TextField, Exists: groupPermsExists},
+}, Relations: map[string]Relation{
+	"user":        {Expr: "ug.user_id", Exists: "SELECT 1 FROM user_groups ug WHERE ug.group_id = g.id", To: "RelatedUser"},
+	"permissions": {Expr: "gp.permission_id", Exists: "SELECT 1 FROM group_permissions gp WHERE gp.group_id = g.id", To: "Permission"},
 }})
-
-const (
-	groupUsersExists = "SELECT 1 FROM user_groups ug JOIN users u ON u.id = ug.user_id WHERE ug.group_id = g.id"
-	groupPermsExists = "SELECT 1 FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id WHERE gp.group_id = g.id"
-)
 
 // FilterGroups answers a Kiwi query dict over groups, by id.
 func (s *Store) FilterGroups(ctx context.Context, query map[string]any) ([]Group, error) {

@@ -39,13 +39,12 @@ func historyEntity(model string, recordFields map[string]FieldKind) *Entity {
 	f := map[string]Field{
 		"history_id": {Expr: "h.history_id", Kind: IntField}, "history_date": {Expr: "h.history_date", Kind: TimeField},
 		"history_type": {Expr: "h.history_type::text", Kind: TextField}, "history_change_reason": {Expr: "h.history_change_reason", Kind: TextField},
-		"history_user": {Expr: "h.history_user_id", Kind: IntField}, "history_user_id": {Expr: "h.history_user_id", Kind: IntField},
-		"history_user__username": {Expr: "hu.username", Kind: TextField},
 	}
 	for name, kind := range recordFields {
 		f[name] = Field{Expr: recordExpr(name, kind), Kind: kind}
 	}
-	return entity(&Entity{Model: model, Fields: f})
+	return entity(&Entity{Model: model, From: "FROM history h", Fields: f,
+		Relations: map[string]Relation{"history_user": {Expr: "h.history_user_id", To: "RelatedUser"}}})
 }
 
 // recordExpr reads one copied field of a history record as its kind.
@@ -67,7 +66,7 @@ func historyRows[T any](ctx context.Context, s *Store, e *Entity, owner string, 
 		rows, err := tx.Query(ctx, `SELECT h.record || jsonb_build_object('history_id', h.history_id,
 			'history_date', h.history_date, 'history_type', h.history_type,
 			'history_change_reason', h.history_change_reason, 'history_user_id', h.history_user_id)
-		FROM history h LEFT JOIN users hu ON hu.id = h.history_user_id
+		FROM history h
 		WHERE h.owner = $1 AND h.object_id = $2 AND `+cond+`
 		ORDER BY h.history_date DESC, h.history_id DESC`, append([]any{owner, objectID}, args...)...)
 		if err != nil {

@@ -217,11 +217,12 @@ func (s *Store) RevokeObject(ctx context.Context, g ObjectGrantSpec) (int64, err
 	return removed, nil
 }
 
-var objectGrantEntity = entity(&Entity{Model: "ObjectPermission", Fields: map[string]Field{
-	"id": {Expr: "op.id", Kind: IntField}, "user": {Expr: "op.user_id", Kind: IntField},
-	"user__username": {Expr: "u.username", Kind: TextField}, "group": {Expr: "op.group_id", Kind: IntField},
-	"group__name": {Expr: "g.name", Kind: TextField}, "permission": {Expr: "p.app_label || '.' || p.codename", Kind: TextField},
+var objectGrantEntity = entity(&Entity{Model: "ObjectPermission", From: "FROM object_permissions op", Fields: map[string]Field{
+	"id":          {Expr: "op.id", Kind: IntField},
+	"permission":  {Expr: "p.app_label || '.' || p.codename", Kind: TextField, Join: "JOIN permissions p ON p.id = op.permission_id"},
 	"object_type": {Expr: "op.object_type", Kind: TextField}, "object_id": {Expr: "op.object_id", Kind: IntField},
+}, Relations: map[string]Relation{
+	"user": {Expr: "op.user_id", To: "RelatedUser"}, "group": {Expr: "op.group_id", To: "Group"},
 }})
 
 const objectGrantSelect = `SELECT op.id, op.user_id, u.username, op.group_id, g.name AS group_name,

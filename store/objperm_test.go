@@ -244,7 +244,7 @@ func TestObjectGrants(t *testing.T) {
 	})
 	t.Run("ErrKey", func(t *testing.T) {
 		_, err := st.ObjectGrants(ctx, map[string]any{"owner": 1})
-		wantError(t, err, store.Invalid, "Cannot resolve keyword 'owner' into field. Choices are: group, id, object_id, object_type, permission, user.")
+		wantError(t, err, store.Invalid, "Cannot resolve keyword 'owner' into field. Choices are: group, group_id, id, object_id, object_type, permission, user, user_id.")
 	})
 	t.Run("ErrValue", func(t *testing.T) {
 		_, err := st.ObjectGrants(ctx, map[string]any{"object_id": "x"})

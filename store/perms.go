@@ -240,13 +240,13 @@ type PermissionRow struct {
 	Label    string `json:"label" db:"label"`
 }
 
-var permissionEntity = entity(&Entity{Model: "Permission", Fields: map[string]Field{
+var permissionEntity = entity(&Entity{Model: "Permission", From: "FROM permissions p", Fields: map[string]Field{
 	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
 	"codename": {Expr: "p.codename", Kind: TextField}, "content_type__app_label": {Expr: "p.app_label", Kind: TextField},
-	"label":       {Expr: "p.app_label || '.' || p.codename", Kind: TextField},
-	"group":       {Expr: "gp.group_id", Kind: IntField, Exists: "SELECT 1 FROM group_permissions gp WHERE gp.permission_id = p.id"},
-	"group__name": {Expr: "g.name", Kind: TextField, Exists: "SELECT 1 FROM group_permissions gp JOIN groups g ON g.id = gp.group_id WHERE gp.permission_id = p.id"},
-	"user":        {Expr: "up.user_id", Kind: IntField, Exists: "SELECT 1 FROM user_permissions up WHERE up.permission_id = p.id"},
+	"label": {Expr: "p.app_label || '.' || p.codename", Kind: TextField},
+}, Relations: map[string]Relation{
+	"group": {Expr: "gp.group_id", Exists: "SELECT 1 FROM group_permissions gp WHERE gp.permission_id = p.id", To: "Group"},
+	"user":  {Expr: "up.user_id", Exists: "SELECT 1 FROM user_permissions up WHERE up.permission_id = p.id", To: "RelatedUser"},
 }})
 
 // FilterPermissions answers a Kiwi query dict over the permission

@@ -24,7 +24,7 @@ func (s *Store) CreatePlanType(ctx context.Context, name, description string) (P
 	return PlanType(row), translate(err, "Plan type")
 }
 
-var planTypeEntity = entity(&Entity{Model: "PlanType", Fields: map[string]Field{
+var planTypeEntity = entity(&Entity{Model: "PlanType", From: "FROM plan_types pt", Fields: map[string]Field{
 	"id": {Expr: "pt.id", Kind: IntField}, "name": {Expr: "pt.name", Kind: TextField},
 	"description": {Expr: "pt.description", Kind: TextField},
 }})

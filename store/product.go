@@ -78,11 +78,11 @@ func (s *Store) CreateVersion(ctx context.Context, productID int64, value string
 
 // classificationEntity is what Classification.filter may filter on;
 // product is Django's default reverse name of Product.classification.
-var classificationEntity = entity(&Entity{Model: "Classification", Fields: related(map[string]Field{
-	"id": {Expr: "cl.id", Kind: IntField}, "name": {Expr: "cl.name", Kind: TextField},
-}, "product", "p.id", classificationProducts, map[string]Field{"name": {Expr: "p.name", Kind: TextField}})})
-
-const classificationProducts = "SELECT 1 FROM products p WHERE p.classification_id = cl.id"
+var classificationEntity = entity(&Entity{Model: "Classification", From: "FROM classifications cl",
+	Fields: map[string]Field{"id": {Expr: "cl.id", Kind: IntField}, "name": {Expr: "cl.name", Kind: TextField}},
+	Relations: map[string]Relation{
+		"product": {Expr: "p.id", Exists: "SELECT 1 FROM products p WHERE p.classification_id = cl.id", To: "Product"},
+	}})
 
 // FilterClassifications answers Classification.filter, by id.
 func (s *Store) FilterClassifications(ctx context.Context, query map[string]any) ([]Classification, error) {
@@ -90,28 +90,21 @@ func (s *Store) FilterClassifications(ctx context.Context, query map[string]any)
 }
 
 // productEntity is what Product.filter may filter on: its columns, its
-// classification, and the reverse relations category, component and
-// version. Kiwi's plan and bug relations join in when those tables exist.
-var productEntity = entity(&Entity{Model: "Product", Fields: productFilterFields()})
+// classification, and Kiwi's reverse relations category, component,
+// version, plan and bug.
+var productEntity = entity(&Entity{Model: "Product", From: "FROM products p", Fields: map[string]Field{
+	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
+	"description": {Expr: "p.description", Kind: TextField},
+}, Relations: map[string]Relation{
+	"classification": {Expr: "p.classification_id", To: "Classification"},
+	"category":       {Expr: "ca.id", Exists: "SELECT 1 FROM categories ca WHERE ca.product_id = p.id", To: "Category"},
+	"component":      {Expr: "co.id", Exists: "SELECT 1 FROM components co WHERE co.product_id = p.id", To: "Component"},
+	"version":        {Expr: "v.id", Exists: "SELECT 1 FROM versions v WHERE v.product_id = p.id", To: "Version"},
+	"plan":           {Expr: "tp.id", Exists: "SELECT 1 FROM test_plans tp WHERE tp.product_id = p.id", To: "TestPlan"},
+	"bug":            {Expr: "bg.id", Exists: "SELECT 1 FROM bugs bg WHERE bg.product_id = p.id", To: "Bug"},
+}})
 
-func productFilterFields() map[string]Field {
-	f := map[string]Field{
-		"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
-		"description": {Expr: "p.description", Kind: TextField},
-	}
-	foreignKey(f, "classification", "p.classification_id", map[string]Field{"name": {Expr: "cl.name", Kind: TextField}})
-	related(f, "category", "ca.id", productCategories, map[string]Field{"name": {Expr: "ca.name", Kind: TextField}})
-	related(f, "component", "co.id", productComponents, map[string]Field{"name": {Expr: "co.name", Kind: TextField}})
-	return related(f, "version", "v.id", productVersions, map[string]Field{"value": {Expr: "v.value", Kind: TextField}})
-}
-
-const (
-	productCategories = "SELECT 1 FROM categories ca WHERE ca.product_id = p.id"
-	productComponents = "SELECT 1 FROM components co WHERE co.product_id = p.id"
-	productVersions   = "SELECT 1 FROM versions v WHERE v.product_id = p.id"
-)
-
-const productSelect = "SELECT p.id, p.name, p.classification_id, p.description FROM products p JOIN classifications cl ON cl.id = p.classification_id"
+const productSelect = "SELECT p.id, p.name, p.classification_id, p.description FROM products p"
 
 // FilterProducts answers Product.filter, by id, in one query.
 func (s *Store) FilterProducts(ctx context.Context, query map[string]any) ([]Product, error) {
@@ -119,51 +112,19 @@ func (s *Store) FilterProducts(ctx context.Context, query map[string]any) ([]Pro
 }
 
 // versionEntity is what Version.filter may filter on: its columns, its
-// product, and the reverse relation build. Kiwi's plans and bug relations
-// join in when those tables exist.
-var versionEntity = entity(&Entity{Model: "Version", Fields: related(foreignKey(map[string]Field{
+// product, and Kiwi's reverse relations build, plans and bug.
+var versionEntity = entity(&Entity{Model: "Version", From: "FROM versions v", Fields: map[string]Field{
 	"id": {Expr: "v.id", Kind: IntField}, "value": {Expr: "v.value", Kind: TextField},
-}, "product", "v.product_id", productFields),
-	"build", "b.id", versionBuilds, map[string]Field{
-		"name": {Expr: "b.name", Kind: TextField}, "is_active": {Expr: "b.is_active", Kind: BoolField}})})
-
-const versionBuilds = "SELECT 1 FROM builds b WHERE b.version_id = v.id"
+}, Relations: map[string]Relation{
+	"product": {Expr: "v.product_id", To: "Product"},
+	"build":   {Expr: "b.id", Exists: "SELECT 1 FROM builds b WHERE b.version_id = v.id", To: "Build"},
+	"plans":   {Expr: "tp.id", Exists: "SELECT 1 FROM test_plans tp WHERE tp.product_version_id = v.id", To: "TestPlan"},
+	"bug":     {Expr: "bg.id", Exists: "SELECT 1 FROM bugs bg WHERE bg.version_id = v.id", To: "Bug"},
+}})
 
 const versionSelect = "SELECT v.id, v.value, v.product_id, p.name AS product__name FROM versions v JOIN products p ON p.id = v.product_id"
 
 // FilterVersions answers Version.filter, by product then id, in one query.
 func (s *Store) FilterVersions(ctx context.Context, query map[string]any) ([]VersionRow, error) {
 	return filter[VersionRow](ctx, s, versionEntity, versionSelect, query, "ORDER BY v.product_id, v.id")
-}
-
-// productFields are the fields of a product joined as p, for the
-// entities with a product foreign key.
-var productFields = map[string]Field{
-	"name": {Expr: "p.name", Kind: TextField}, "classification": {Expr: "p.classification_id", Kind: IntField},
-}
-
-// foreignKey adds a to-one relation held in column col to fields: name,
-// name_id and name__id mean the id, as in Django, and name__<k> the
-// related row's fields (joined by the entity's row query).
-func foreignKey(fields map[string]Field, name, col string, related map[string]Field) map[string]Field {
-	for _, path := range []string{name, name + "_id", name + "__id"} {
-		fields[path] = Field{Expr: col, Kind: IntField}
-	}
-	for k, f := range related {
-		fields[name+"__"+k] = f
-	}
-	return fields
-}
-
-// related adds a to-many (reverse) relation to fields: name and name__id
-// mean a related row's id, idExpr, and name__<k> its fields, all through
-// the Exists subquery exists.
-func related(fields map[string]Field, name, idExpr, exists string, more map[string]Field) map[string]Field {
-	fields[name] = Field{Expr: idExpr, Kind: IntField, Exists: exists}
-	fields[name+"__id"] = Field{Expr: idExpr, Kind: IntField, Exists: exists}
-	for k, f := range more {
-		f.Exists = exists
-		fields[name+"__"+k] = f
-	}
-	return fields
 }

@@ -17,7 +17,7 @@ func (s *Store) CreateSeverity(ctx context.Context, v WeightedStatus) (WeightedS
 	return WeightedStatus(row), translate(err, "Severity")
 }
 
-var severityEntity = weightedEntity("Severity")
+var severityEntity = weightedEntity("Severity", "severities")
 
 // FilterSeverities answers a Kiwi query dict over severities, by id (Kiwi
 // gives no order).

@@ -180,7 +180,7 @@ func inUse(err error, what, users string) error {
 	return err
 }
 
-var caseStatusEntity = entity(&Entity{Model: "TestCaseStatus", Fields: map[string]Field{
+var caseStatusEntity = entity(&Entity{Model: "TestCaseStatus", From: "FROM test_case_statuses cs", Fields: map[string]Field{
 	"id": {Expr: "cs.id", Kind: IntField}, "name": {Expr: "cs.name", Kind: TextField},
 	"description": {Expr: "cs.description", Kind: TextField}, "is_confirmed": {Expr: "cs.is_confirmed", Kind: BoolField},
 }})
@@ -246,15 +246,15 @@ func (s *Store) RemoveTestExecutionStatus(ctx context.Context, id int64) error {
 
 // weightedEntity declares the filterable fields of a weighted status
 // table, aliased s in its row query.
-func weightedEntity(model string) *Entity {
-	return entity(&Entity{Model: model, Fields: map[string]Field{
+func weightedEntity(model, table string) *Entity {
+	return entity(&Entity{Model: model, From: "FROM " + table + " s", Fields: map[string]Field{
 		"id": {Expr: "s.id", Kind: IntField}, "name": {Expr: "s.name", Kind: TextField},
 		"weight": {Expr: "s.weight", Kind: IntField}, "icon": {Expr: "s.icon", Kind: TextField},
 		"color": {Expr: "s.color", Kind: TextField},
 	}})
 }
 
-var execStatusEntity = weightedEntity("TestExecutionStatus")
+var execStatusEntity = weightedEntity("TestExecutionStatus", "test_execution_statuses")
 
 // filterWeighted answers a Kiwi query dict over a weighted status table,
 // by id, in one query.

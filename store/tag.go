@@ -117,38 +117,29 @@ func tagsInOrder(names []string, ids map[string]int64) []int64 {
 // EXISTS subqueries: as in Django, where values() reuses the joins of the
 // filter, {"run": 5} keeps the rows whose run is 5, with every
 // combination of the tag's other records.
-var tagEntity = entity(&Entity{Model: "Tag", Fields: tagFields()})
+var tagEntity = entity(&Entity{Model: "Tag", From: "FROM tags t", Fields: map[string]Field{
+	"id": {Expr: "t.id", Kind: IntField}, "name": {Expr: "t.name", Kind: TextField},
+}, Relations: map[string]Relation{
+	"case":      {Expr: "ct.case_id", Join: tagCases, To: "TestCase"},
+	"plan":      {Expr: "pt.plan_id", Join: tagPlans, To: "TestPlan"},
+	"run":       {Expr: "rt.run_id", Join: tagRuns, To: "TestRun"},
+	"execution": {Expr: "et.execution_id", Join: tagExecutions, To: "TestExecution"},
+	"bugs":      {Expr: "bt.bug_id", Join: tagBugs, To: "Bug"},
+}})
 
-// tagFields: for each kind of record, its id from tagSelect's link row and
-// one text field of the record.
-func tagFields() map[string]Field {
-	f := map[string]Field{"id": {Expr: "t.id", Kind: IntField}, "name": {Expr: "t.name", Kind: TextField}}
-	for _, r := range []struct{ name, id, table, text string }{
-		{"case", "ct.case_id", "test_cases", "summary"},
-		{"plan", "pt.plan_id", "test_plans", "name"},
-		{"run", "rt.run_id", "test_runs", "summary"},
-		{"execution", "et.execution_id", "", ""},
-		{"bugs", "bt.bug_id", "bugs", "summary"},
-	} {
-		f[r.name] = Field{Expr: r.id, Kind: IntField}
-		f[r.name+"__id"] = Field{Expr: r.id, Kind: IntField}
-		if r.table != "" {
-			f[r.name+"__"+r.text] = Field{Expr: "(SELECT " + r.text + " FROM " + r.table + " WHERE id = " + r.id + ")", Kind: TextField}
-		}
-	}
-	return f
-}
+const (
+	tagCases      = "LEFT JOIN test_case_tags ct ON ct.tag_id = t.id"
+	tagPlans      = "LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id"
+	tagRuns       = "LEFT JOIN test_run_tags rt ON rt.tag_id = t.id"
+	tagExecutions = "LEFT JOIN test_execution_tags et ON et.tag_id = t.id"
+	tagBugs       = "LEFT JOIN bug_tags bt ON bt.tag_id = t.id"
+)
 
 // tagSelect is Tag.filter's row query: one row per combination of the
 // tag's cases, plans, runs, executions and bugs (ids or null), as Kiwi.
 const tagSelect = `SELECT t.id, t.name, ct.case_id AS "case", pt.plan_id AS plan, rt.run_id AS run,
 	et.execution_id AS execution, bt.bug_id AS bugs
-FROM tags t
-LEFT JOIN test_case_tags ct ON ct.tag_id = t.id
-LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id
-LEFT JOIN test_run_tags rt ON rt.tag_id = t.id
-LEFT JOIN test_execution_tags et ON et.tag_id = t.id
-LEFT JOIN bug_tags bt ON bt.tag_id = t.id`
+FROM tags t ` + tagCases + " " + tagPlans + " " + tagRuns + " " + tagExecutions + " " + tagBugs
 
 // FilterTags answers a Kiwi query dict over tags, by id, then by the
 // records.

@@ -23,7 +23,7 @@ func (s *Store) CreateTemplate(ctx context.Context, name, text string) (Template
 	return Template(row), translate(err, "Template")
 }
 
-var templateEntity = entity(&Entity{Model: "Template", Fields: map[string]Field{
+var templateEntity = entity(&Entity{Model: "Template", From: "FROM templates tp", Fields: map[string]Field{
 	"id": {Expr: "tp.id", Kind: IntField}, "name": {Expr: "tp.name", Kind: TextField},
 	"text": {Expr: "tp.text", Kind: TextField},
 }})

@@ -270,13 +270,14 @@ func (s *Store) Authorized(ctx context.Context, who Principal) (bool, error) {
 	return p.authorized, err
 }
 
-var tenantEntity = entity(&Entity{Model: "Tenant", Fields: map[string]Field{
+var tenantEntity = entity(&Entity{Model: "Tenant", From: "FROM tenants t", Fields: map[string]Field{
 	"id": {Expr: "t.id", Kind: IntField}, "schema_name": {Expr: "t.schema_name", Kind: TextField},
 	"name": {Expr: "t.name", Kind: TextField}, "organization": {Expr: "t.organization", Kind: TextField},
-	"owner": {Expr: "t.owner_id", Kind: IntField}, "owner__username": {Expr: "o.username", Kind: TextField},
 	"publicly_readable": {Expr: "t.publicly_readable", Kind: BoolField},
 	"paid_until":        {Expr: "t.paid_until", Kind: TimeField}, "created_on": {Expr: "t.created_on", Kind: TimeField},
-	"authorized_users": {Expr: "a.user_id", Kind: IntField, Exists: "SELECT 1 FROM tenant_authorized_users a WHERE a.tenant_id = t.id"},
+}, Relations: map[string]Relation{
+	"owner":            {Expr: "t.owner_id", To: "RelatedUser"},
+	"authorized_users": {Expr: "a.user_id", Exists: "SELECT 1 FROM tenant_authorized_users a WHERE a.tenant_id = t.id", To: "RelatedUser"},
 }})
 
 // FilterTenants answers a Kiwi query dict over the tenants the principal

@@ -156,10 +156,11 @@ type TenantGroup struct {
 	Users       []int64  `json:"users" db:"users"`
 }
 
-var tenantGroupEntity = entity(&Entity{Model: "TenantGroup", Fields: map[string]Field{
+var tenantGroupEntity = entity(&Entity{Model: "TenantGroup", From: "FROM tenant_groups g", Fields: map[string]Field{
 	"id": {Expr: "g.id", Kind: IntField}, "name": {Expr: "g.name", Kind: TextField},
-	"users":       {Expr: "gu.user_id", Kind: IntField, Exists: "SELECT 1 FROM tenant_group_users gu WHERE gu.group_id = g.id"},
 	"permissions": {Expr: "p.app_label || '.' || p.codename", Kind: TextField, Exists: "SELECT 1 FROM tenant_group_permissions gp JOIN permissions p ON p.id = gp.permission_id WHERE gp.group_id = g.id"},
+}, Relations: map[string]Relation{
+	"users": {Expr: "gu.user_id", Exists: "SELECT 1 FROM tenant_group_users gu WHERE gu.group_id = g.id", To: "RelatedUser"},
 }})
 
 // FilterTenantGroups answers a Kiwi query dict over the context's tenant

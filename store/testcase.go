@@ -148,14 +148,10 @@ JOIN users au ON au.id = tc.author_id
 LEFT JOIN users dt ON dt.id = tc.default_tester_id
 LEFT JOIN users rv ON rv.id = tc.reviewer_id`
 
-const (
-	casePlansExists      = "SELECT 1 FROM test_case_plans tcp WHERE tcp.case_id = tc.id"
-	caseTagsExists       = "SELECT 1 FROM test_case_tags tct JOIN tags t ON t.id = tct.tag_id WHERE tct.case_id = tc.id"
-	caseComponentsExists = "SELECT 1 FROM test_case_components tcc JOIN components co ON co.id = tcc.component_id WHERE tcc.case_id = tc.id"
-	caseExecutionsExists = "SELECT 1 FROM test_executions te WHERE te.case_id = tc.id"
-)
-
-var caseEntity = entity(&Entity{Model: "TestCase", Fields: map[string]Field{
+// caseEntity is what TestCase.filter may filter on: the case's columns,
+// its status, category, priority and users, and its plans, tags,
+// components, executions and properties.
+var caseEntity = entity(&Entity{Model: "TestCase", From: "FROM test_cases tc", Fields: map[string]Field{
 	"id": {Expr: "tc.id", Kind: IntField}, "summary": {Expr: "tc.summary", Kind: TextField},
 	"text": {Expr: "tc.text", Kind: TextField}, "notes": {Expr: "tc.notes", Kind: TextField},
 	"requirement": {Expr: "tc.requirement", Kind: TextField}, "script": {Expr: "tc.script", Kind: TextField},
@@ -163,27 +159,18 @@ var caseEntity = entity(&Entity{Model: "TestCase", Fields: map[string]Field{
 	"is_automated": {Expr: "tc.is_automated", Kind: BoolField}, "create_date": {Expr: "tc.create_date", Kind: TimeField},
 	"setup_duration":   {Expr: "extract(epoch FROM tc.setup_duration)::float8", Kind: FloatField},
 	"testing_duration": {Expr: "extract(epoch FROM tc.testing_duration)::float8", Kind: FloatField},
-	"category":         {Expr: "tc.category_id", Kind: IntField}, "category_id": {Expr: "tc.category_id", Kind: IntField},
-	"category__name": {Expr: "cat.name", Kind: TextField}, "category__product": {Expr: "cat.product_id", Kind: IntField},
-	"priority": {Expr: "tc.priority_id", Kind: IntField}, "priority_id": {Expr: "tc.priority_id", Kind: IntField},
-	"priority__value": {Expr: "pr.value", Kind: TextField},
-	"case_status":     {Expr: "tc.case_status_id", Kind: IntField}, "case_status_id": {Expr: "tc.case_status_id", Kind: IntField},
-	"case_status__name": {Expr: "cs.name", Kind: TextField},
-	"author":            {Expr: "tc.author_id", Kind: IntField}, "author_id": {Expr: "tc.author_id", Kind: IntField},
-	"author__username": {Expr: "au.username", Kind: TextField},
-	"default_tester":   {Expr: "tc.default_tester_id", Kind: IntField}, "default_tester_id": {Expr: "tc.default_tester_id", Kind: IntField},
-	"default_tester__username": {Expr: "dt.username", Kind: TextField},
-	"reviewer":                 {Expr: "tc.reviewer_id", Kind: IntField}, "reviewer_id": {Expr: "tc.reviewer_id", Kind: IntField},
-	"reviewer__username": {Expr: "rv.username", Kind: TextField},
-	"plan":               {Expr: "tcp.plan_id", Kind: IntField, Exists: casePlansExists},
-	"tag":                {Expr: "t.id", Kind: IntField, Exists: caseTagsExists},
-	"tag__name":          {Expr: "t.name", Kind: TextField, Exists: caseTagsExists},
-	"component":          {Expr: "co.id", Kind: IntField, Exists: caseComponentsExists},
-	"component__name":    {Expr: "co.name", Kind: TextField, Exists: caseComponentsExists},
-	"executions":         {Expr: "te.id", Kind: IntField, Exists: caseExecutionsExists},
-	"executions__id":     {Expr: "te.id", Kind: IntField, Exists: caseExecutionsExists},
-	"executions__run":    {Expr: "te.run_id", Kind: IntField, Exists: caseExecutionsExists},
-	"executions__status": {Expr: "te.status_id", Kind: IntField, Exists: caseExecutionsExists},
+}, Relations: map[string]Relation{
+	"case_status":    {Expr: "tc.case_status_id", To: "TestCaseStatus"},
+	"category":       {Expr: "tc.category_id", To: "Category"},
+	"priority":       {Expr: "tc.priority_id", To: "Priority"},
+	"author":         {Expr: "tc.author_id", To: "RelatedUser"},
+	"default_tester": {Expr: "tc.default_tester_id", To: "RelatedUser"},
+	"reviewer":       {Expr: "tc.reviewer_id", To: "RelatedUser"},
+	"plan":           {Expr: "tcp.plan_id", Exists: "SELECT 1 FROM test_case_plans tcp WHERE tcp.case_id = tc.id", To: "TestPlan"},
+	"tag":            {Expr: "tct.tag_id", Exists: "SELECT 1 FROM test_case_tags tct WHERE tct.case_id = tc.id", To: "Tag"},
+	"component":      {Expr: "tcc.component_id", Exists: "SELECT 1 FROM test_case_components tcc WHERE tcc.case_id = tc.id", To: "Component"},
+	"executions":     {Expr: "te.id", Exists: "SELECT 1 FROM test_executions te WHERE te.case_id = tc.id", To: "TestExecution"},
+	"property":       {Expr: "tpr.id", Exists: "SELECT 1 FROM test_case_properties tpr WHERE tpr.case_id = tc.id", To: "Property"},
 }})
 
 // FilterTestCases answers a Kiwi query dict over test cases, by id, in

@@ -95,10 +95,10 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 	return total, counts, nil
 }
 
-var casePlanEntity = entity(&Entity{Model: "TestCasePlan", Fields: map[string]Field{
+var casePlanEntity = entity(&Entity{Model: "TestCasePlan", From: "FROM test_case_plans tcp", Fields: map[string]Field{
 	"id": {Expr: "tcp.id", Kind: IntField}, "sortkey": {Expr: "tcp.sortkey", Kind: IntField},
-	"plan": {Expr: "tcp.plan_id", Kind: IntField}, "plan_id": {Expr: "tcp.plan_id", Kind: IntField},
-	"case": {Expr: "tcp.case_id", Kind: IntField}, "case_id": {Expr: "tcp.case_id", Kind: IntField},
+}, Relations: map[string]Relation{
+	"plan": {Expr: "tcp.plan_id", To: "TestPlan"}, "case": {Expr: "tcp.case_id", To: "TestCase"},
 }})
 
 // TestCaseSortkeys maps the case ids of the plan-case links a query

@@ -105,16 +105,13 @@ func (s *Store) AddCaseProperty(ctx context.Context, caseID int64, name, value s
 	return CaseProperty{ID: row.ID, Case: row.CaseID, Name: row.Name, Value: row.Value}, translate(err, "TestCase")
 }
 
-var casePropertyEntity = entity(&Entity{Model: "Property", Fields: map[string]Field{
+var casePropertyEntity = entity(&Entity{Model: "Property", From: "FROM test_case_properties p", Fields: map[string]Field{
 	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
-	"value":         {Expr: "p.value", Kind: TextField},
-	"case":          {Expr: "p.case_id", Kind: IntField},
-	"case_id":       {Expr: "p.case_id", Kind: IntField},
-	"case__summary": {Expr: "c.summary", Kind: TextField},
-}})
+	"value": {Expr: "p.value", Kind: TextField},
+}, Relations: map[string]Relation{"case": {Expr: "p.case_id", To: "TestCase"}}})
 
 // casePropertyFrom is the row source of casePropertyEntity.
-const casePropertyFrom = " FROM test_case_properties p JOIN test_cases c ON c.id = p.case_id"
+const casePropertyFrom = " FROM test_case_properties p"
 
 // FilterCaseProperties answers TestCase.properties, by case, name and
 // value.

@@ -62,9 +62,7 @@ const executionNames = `au.username AS assignee__username, tb.username AS tested
 	c.summary AS case__summary, b.name AS build__name, st.name AS status__name`
 
 // executionFrom is the row source of executionEntity and TestExecution.filter.
-var executionFrom = ` FROM test_executions e
-JOIN test_runs r ON r.id = e.run_id` + executionJoins("e") + `
-JOIN categories cat ON cat.id = c.category_id`
+var executionFrom = ` FROM test_executions e` + executionJoins("e")
 
 var executionSelect = `SELECT e.id, e.assignee_id AS assignee, e.tested_by_id AS tested_by, e.case_text_version,
 	e.start_date, e.stop_date, e.sortkey::bigint AS sortkey, e.run_id AS run, e.case_id AS "case",
@@ -74,30 +72,29 @@ var executionSelect = `SELECT e.id, e.assignee_id AS assignee, e.tested_by_id AS
 const (
 	expectedDuration = "extract(epoch FROM coalesce(c.setup_duration, interval '0') + coalesce(c.testing_duration, interval '0'))::float8"
 	actualDuration   = "extract(epoch FROM e.stop_date - e.start_date)::float8"
-	executionTags    = "SELECT 1 FROM test_execution_tags xt JOIN tags t ON t.id = xt.tag_id WHERE xt.execution_id = e.id"
 )
 
-var executionEntity = entity(&Entity{Model: "TestExecution", Fields: map[string]Field{
+// executionEntity is what TestExecution.filter may filter on: the
+// execution's columns and durations, its run, case, status, build and
+// users, and its tags, bugs, links and properties.
+var executionEntity = entity(&Entity{Model: "TestExecution", From: "FROM test_executions e", Fields: map[string]Field{
 	"id": {Expr: "e.id", Kind: IntField}, "case_text_version": {Expr: "e.case_text_version", Kind: IntField},
 	"start_date": {Expr: "e.start_date", Kind: TimeField}, "stop_date": {Expr: "e.stop_date", Kind: TimeField},
-	"sortkey": {Expr: "e.sortkey", Kind: IntField},
-	"run":     {Expr: "e.run_id", Kind: IntField}, "run_id": {Expr: "e.run_id", Kind: IntField},
-	"run__plan": {Expr: "r.plan_id", Kind: IntField}, "run__summary": {Expr: "r.summary", Kind: TextField},
-	"run__build": {Expr: "r.build_id", Kind: IntField},
-	"case":       {Expr: "e.case_id", Kind: IntField}, "case_id": {Expr: "e.case_id", Kind: IntField},
-	"case__summary": {Expr: "c.summary", Kind: TextField}, "case__category__product": {Expr: "cat.product_id", Kind: IntField},
-	"status": {Expr: "e.status_id", Kind: IntField}, "status_id": {Expr: "e.status_id", Kind: IntField},
-	"status__name": {Expr: "st.name", Kind: TextField}, "status__weight": {Expr: "st.weight", Kind: IntField},
-	"build": {Expr: "e.build_id", Kind: IntField}, "build_id": {Expr: "e.build_id", Kind: IntField},
-	"build__name": {Expr: "b.name", Kind: TextField},
-	"assignee":    {Expr: "e.assignee_id", Kind: IntField}, "assignee_id": {Expr: "e.assignee_id", Kind: IntField},
-	"assignee__username": {Expr: "au.username", Kind: TextField},
-	"tested_by":          {Expr: "e.tested_by_id", Kind: IntField}, "tested_by_id": {Expr: "e.tested_by_id", Kind: IntField},
-	"tested_by__username": {Expr: "tb.username", Kind: TextField},
-	"tag":                 {Expr: "t.id", Kind: IntField, Exists: executionTags},
-	"tag__name":           {Expr: "t.name", Kind: TextField, Exists: executionTags},
-	"expected_duration":   {Expr: expectedDuration, Kind: FloatField},
-	"actual_duration":     {Expr: actualDuration, Kind: FloatField},
+	"sortkey":           {Expr: "e.sortkey", Kind: IntField},
+	"expected_duration": {Expr: expectedDuration, Kind: FloatField, Join: "JOIN test_cases c ON c.id = e.case_id"},
+	"actual_duration":   {Expr: actualDuration, Kind: FloatField},
+}, Relations: map[string]Relation{
+	"run":           {Expr: "e.run_id", To: "TestRun"},
+	"case":          {Expr: "e.case_id", To: "TestCase"},
+	"status":        {Expr: "e.status_id", To: "TestExecutionStatus"},
+	"build":         {Expr: "e.build_id", To: "Build"},
+	"assignee":      {Expr: "e.assignee_id", To: "RelatedUser"},
+	"tested_by":     {Expr: "e.tested_by_id", To: "RelatedUser"},
+	"tag":           {Expr: "xt.tag_id", Exists: "SELECT 1 FROM test_execution_tags xt WHERE xt.execution_id = e.id", To: "Tag"},
+	"bugs":          {Expr: "be.bug_id", Exists: "SELECT 1 FROM bug_executions be WHERE be.execution_id = e.id", To: "Bug"},
+	"linkreference": {Expr: "lr.id", Exists: "SELECT 1 FROM links lr WHERE lr.execution_id = e.id", To: "LinkReference"},
+	"testexecutionproperty": {Expr: "xp.id", Exists: "SELECT 1 FROM test_execution_properties xp WHERE xp.execution_id = e.id",
+		To: "TestExecutionProperty"},
 }})
 
 // FilterExecutions answers TestExecution.filter, by id, in one query.

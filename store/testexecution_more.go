@@ -97,15 +97,13 @@ func (s *Store) AddLink(ctx context.Context, l Link) (Link, error) {
 	return l, translate(err, "LinkReference")
 }
 
-var linkEntity = entity(&Entity{Model: "LinkReference", Fields: map[string]Field{
+var linkEntity = entity(&Entity{Model: "LinkReference", From: "FROM links p", Fields: map[string]Field{
 	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
 	"url": {Expr: "p.url", Kind: TextField}, "is_defect": {Expr: "p.is_defect", Kind: BoolField},
 	"created_on": {Expr: "p.created_on", Kind: TimeField},
-	"execution":  {Expr: "p.execution_id", Kind: IntField}, "execution_id": {Expr: "p.execution_id", Kind: IntField},
-	"execution__run": {Expr: "e.run_id", Kind: IntField}, "execution__case": {Expr: "e.case_id", Kind: IntField},
-}})
+}, Relations: map[string]Relation{"execution": {Expr: "p.execution_id", To: "TestExecution"}}})
 
-const linkFrom = " FROM links p JOIN test_executions e ON e.id = p.execution_id"
+const linkFrom = " FROM links p"
 
 // FilterLinks answers TestExecution.get_links, by id.
 func (s *Store) FilterLinks(ctx context.Context, query map[string]any) ([]LinkRow, error) {
@@ -130,17 +128,15 @@ type ExecutionProperty struct {
 	Execution int64  `json:"execution" db:"execution"`
 }
 
-var executionPropertyEntity = entity(&Entity{Model: "TestExecutionProperty", Fields: map[string]Field{
+var executionPropertyEntity = entity(&Entity{Model: "TestExecutionProperty", From: "FROM test_execution_properties p", Fields: map[string]Field{
 	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
-	"value":     {Expr: "p.value", Kind: TextField},
-	"execution": {Expr: "p.execution_id", Kind: IntField}, "execution_id": {Expr: "p.execution_id", Kind: IntField},
-	"execution__run": {Expr: "e.run_id", Kind: IntField}, "execution__case": {Expr: "e.case_id", Kind: IntField},
-}})
+	"value": {Expr: "p.value", Kind: TextField},
+}, Relations: map[string]Relation{"execution": {Expr: "p.execution_id", To: "TestExecution"}}})
 
 // FilterExecutionProperties answers TestExecution.properties, by id.
 func (s *Store) FilterExecutionProperties(ctx context.Context, query map[string]any) ([]ExecutionProperty, error) {
 	return filter[ExecutionProperty](ctx, s, executionPropertyEntity, `SELECT p.id, p.name, p.value, p.execution_id AS execution
-		FROM test_execution_properties p JOIN test_executions e ON e.id = p.execution_id`, query, "ORDER BY p.id")
+		FROM test_execution_properties p`, query, "ORDER BY p.id")
 }
 
 // AddExecutionProperty is get-or-create on (execution, name, value).

@@ -128,34 +128,22 @@ func (s *Store) UpdateTestPlan(ctx context.Context, by Principal, id int64, p Te
 
 // testPlanEntity is what TestPlan.filter may filter on: its columns, its
 // version, product, author, type and parent, and Kiwi's reverse relations
-// children, tag and cases.
-var testPlanEntity = entity(&Entity{Model: "TestPlan", Fields: testPlanFields()})
-
-func testPlanFields() map[string]Field {
-	f := map[string]Field{
-		"id": {Expr: "tp.id", Kind: IntField}, "name": {Expr: "tp.name", Kind: TextField},
-		"text": {Expr: "tp.text", Kind: TextField}, "create_date": {Expr: "tp.create_date", Kind: TimeField},
-		"is_active": {Expr: "tp.is_active", Kind: BoolField}, "extra_link": {Expr: "tp.extra_link", Kind: TextField},
-	}
-	foreignKey(f, "product_version", "tp.product_version_id", map[string]Field{
-		"value": {Expr: "v.value", Kind: TextField}, "product": {Expr: "v.product_id", Kind: IntField},
-	})
-	foreignKey(f, "product", "tp.product_id", map[string]Field{
-		"name": {Expr: "p.name", Kind: TextField}, "classification": {Expr: "p.classification_id", Kind: IntField},
-	})
-	foreignKey(f, "author", "tp.author_id", map[string]Field{"username": {Expr: "u.username", Kind: TextField}})
-	foreignKey(f, "type", "tp.type_id", map[string]Field{"name": {Expr: "pt.name", Kind: TextField}})
-	foreignKey(f, "parent", "tp.parent_id", nil)
-	related(f, "children", "ch.id", "SELECT 1 FROM test_plans ch WHERE ch.parent_id = tp.id",
-		map[string]Field{"name": {Expr: "ch.name", Kind: TextField}})
-	related(f, "tag", "tg.id", "SELECT 1 FROM test_plan_tags tpt JOIN tags tg ON tg.id = tpt.tag_id WHERE tpt.plan_id = tp.id",
-		map[string]Field{"name": {Expr: "tg.name", Kind: TextField}})
-	related(f, "cases", "cp.case_id", "SELECT 1 FROM test_case_plans cp JOIN test_cases tc ON tc.id = cp.case_id WHERE cp.plan_id = tp.id",
-		map[string]Field{"summary": {Expr: "tc.summary", Kind: TextField}})
-	related(f, "run", "r.id", "SELECT 1 FROM test_runs r WHERE r.plan_id = tp.id",
-		map[string]Field{"summary": {Expr: "r.summary", Kind: TextField}})
-	return f
-}
+// children, tag, cases and run.
+var testPlanEntity = entity(&Entity{Model: "TestPlan", From: "FROM test_plans tp", Fields: map[string]Field{
+	"id": {Expr: "tp.id", Kind: IntField}, "name": {Expr: "tp.name", Kind: TextField},
+	"text": {Expr: "tp.text", Kind: TextField}, "create_date": {Expr: "tp.create_date", Kind: TimeField},
+	"is_active": {Expr: "tp.is_active", Kind: BoolField}, "extra_link": {Expr: "tp.extra_link", Kind: TextField},
+}, Relations: map[string]Relation{
+	"product_version": {Expr: "tp.product_version_id", To: "Version"},
+	"product":         {Expr: "tp.product_id", To: "Product"},
+	"author":          {Expr: "tp.author_id", To: "RelatedUser"},
+	"type":            {Expr: "tp.type_id", To: "PlanType"},
+	"parent":          {Expr: "tp.parent_id", To: "TestPlan"},
+	"children":        {Expr: "ch.id", Exists: "SELECT 1 FROM test_plans ch WHERE ch.parent_id = tp.id", To: "TestPlan"},
+	"tag":             {Expr: "tpt.tag_id", Exists: "SELECT 1 FROM test_plan_tags tpt WHERE tpt.plan_id = tp.id", To: "Tag"},
+	"cases":           {Expr: "cp.case_id", Exists: "SELECT 1 FROM test_case_plans cp WHERE cp.plan_id = tp.id", To: "TestCase"},
+	"run":             {Expr: "r.id", Exists: "SELECT 1 FROM test_runs r WHERE r.plan_id = tp.id", To: "TestRun"},
+}})
 
 const testPlanSelect = `SELECT tp.id, tp.name, tp.text, tp.create_date, tp.is_active, tp.extra_link,
 	tp.product_version_id, v.value AS product_version__value, tp.product_id, p.name AS product__name,

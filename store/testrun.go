@@ -48,8 +48,8 @@ func runFields(r string) string {
 	%[1]s.default_tester_id AS default_tester`, r)
 }
 
-// runSelect reads S-TestRun-f rows; runFrom is its FROM clause, the joins
-// the filter fields use.
+// runSelect reads S-TestRun-f rows; runFrom is its FROM clause, with the
+// joins of its named columns.
 var runSelect = "SELECT " + runFields("tr") + `, tp.name AS plan__name, b.name AS build__name,
 	b.version_id AS build__version, v.value AS build__version__value, v.product_id AS build__version__product,
 	m.username AS manager__username, dt.username AS default_tester__username
@@ -63,35 +63,23 @@ JOIN users m ON m.id = tr.manager_id
 LEFT JOIN users dt ON dt.id = tr.default_tester_id`
 
 // runEntity is what TestRun.filter may filter on: the run's columns, its
-// plan, build and users, and the reverse relations tag, cc and executions.
-var runEntity = entity(&Entity{Model: "TestRun", Fields: runFilterFields()})
-
-func runFilterFields() map[string]Field {
-	f := map[string]Field{
-		"id": {Expr: "tr.id", Kind: IntField}, "summary": {Expr: "tr.summary", Kind: TextField},
-		"notes": {Expr: "tr.notes", Kind: TextField},
-	}
-	for _, d := range []string{"start_date", "stop_date", "planned_start", "planned_stop"} {
-		f[d] = Field{Expr: "tr." + d, Kind: TimeField}
-	}
-	foreignKey(f, "plan", "tr.plan_id", map[string]Field{
-		"name": {Expr: "tp.name", Kind: TextField}, "product": {Expr: "tp.product_id", Kind: IntField},
-		"product_version": {Expr: "tp.product_version_id", Kind: IntField},
-	})
-	foreignKey(f, "build", "tr.build_id", map[string]Field{
-		"name": {Expr: "b.name", Kind: TextField}, "version": {Expr: "b.version_id", Kind: IntField},
-		"version__value": {Expr: "v.value", Kind: TextField}, "version__product": {Expr: "v.product_id", Kind: IntField},
-	})
-	foreignKey(f, "manager", "tr.manager_id", map[string]Field{"username": {Expr: "m.username", Kind: TextField}})
-	foreignKey(f, "default_tester", "tr.default_tester_id", map[string]Field{"username": {Expr: "dt.username", Kind: TextField}})
-	related(f, "tag", "tg.id", "SELECT 1 FROM test_run_tags rt JOIN tags tg ON tg.id = rt.tag_id WHERE rt.run_id = tr.id",
-		map[string]Field{"name": {Expr: "tg.name", Kind: TextField}})
-	related(f, "cc", "rc.user_id", "SELECT 1 FROM test_run_cc rc WHERE rc.run_id = tr.id", nil)
-	related(f, "executions", "ex.id", "SELECT 1 FROM test_executions ex WHERE ex.run_id = tr.id", map[string]Field{
-		"case": {Expr: "ex.case_id", Kind: IntField}, "status": {Expr: "ex.status_id", Kind: IntField},
-	})
-	return f
-}
+// plan, build and users, and the reverse relations tag, cc, executions
+// and property.
+var runEntity = entity(&Entity{Model: "TestRun", From: "FROM test_runs tr", Fields: map[string]Field{
+	"id": {Expr: "tr.id", Kind: IntField}, "summary": {Expr: "tr.summary", Kind: TextField},
+	"notes": {Expr: "tr.notes", Kind: TextField}, "start_date": {Expr: "tr.start_date", Kind: TimeField},
+	"stop_date": {Expr: "tr.stop_date", Kind: TimeField}, "planned_start": {Expr: "tr.planned_start", Kind: TimeField},
+	"planned_stop": {Expr: "tr.planned_stop", Kind: TimeField},
+}, Relations: map[string]Relation{
+	"plan":           {Expr: "tr.plan_id", To: "TestPlan"},
+	"build":          {Expr: "tr.build_id", To: "Build"},
+	"manager":        {Expr: "tr.manager_id", To: "RelatedUser"},
+	"default_tester": {Expr: "tr.default_tester_id", To: "RelatedUser"},
+	"tag":            {Expr: "rt.tag_id", Exists: "SELECT 1 FROM test_run_tags rt WHERE rt.run_id = tr.id", To: "Tag"},
+	"cc":             {Expr: "rc.user_id", Exists: "SELECT 1 FROM test_run_cc rc WHERE rc.run_id = tr.id", To: "RelatedUser"},
+	"executions":     {Expr: "ex.id", Exists: "SELECT 1 FROM test_executions ex WHERE ex.run_id = tr.id", To: "TestExecution"},
+	"property":       {Expr: "rp.id", Exists: "SELECT 1 FROM test_run_properties rp WHERE rp.run_id = tr.id", To: "RunProperty"},
+}})
 
 // FilterTestRuns answers TestRun.filter, by id, in one query.
 func (s *Store) FilterTestRuns(ctx context.Context, query map[string]any) ([]TestRunRow, error) {

@@ -34,15 +34,15 @@ func (s *Store) AddRunProperty(ctx context.Context, runID int64, name, value str
 	return RunProperty{ID: p.ID, Run: p.Owner, Name: p.Name, Value: p.Value}, err
 }
 
-var runPropertyEntity = entity(&Entity{Model: "RunProperty", Fields: foreignKey(map[string]Field{
+var runPropertyEntity = entity(&Entity{Model: "RunProperty", From: "FROM test_run_properties p", Fields: map[string]Field{
 	"id": {Expr: "p.id", Kind: IntField}, "name": {Expr: "p.name", Kind: TextField},
 	"value": {Expr: "p.value", Kind: TextField},
-}, "run", "p.run_id", map[string]Field{"summary": {Expr: "r.summary", Kind: TextField}})})
+}, Relations: map[string]Relation{"run": {Expr: "p.run_id", To: "TestRun"}}})
 
 // FilterRunProperties answers TestRun.properties, by run, name and value.
 func (s *Store) FilterRunProperties(ctx context.Context, query map[string]any) ([]RunProperty, error) {
 	return filter[RunProperty](ctx, s, runPropertyEntity,
-		"SELECT p.id, p.run_id AS run, p.name, p.value FROM test_run_properties p JOIN test_runs r ON r.id = p.run_id",
+		"SELECT p.id, p.run_id AS run, p.name, p.value FROM test_run_properties p",
 		query, "ORDER BY p.run_id, p.name, p.value, p.id")
 }
 
