@@ -89,6 +89,7 @@ func (s *Server) services() []service {
 		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
 		{"TestPlan", &TestPlan{s}, testPlanMethods},
 		{"TestRun", &TestRun{s}, slices.Concat(testRunMethods, testRunLinkMethods, testRunCaseMethods)},
+		{"Testing", &Testing{s}, testingMethods},
 		{"User", &User{s}, userMethods},
 		{"Version", &Version{s}, versionMethods},
 		{"system", &System{s}, systemMethods},
