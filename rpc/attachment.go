@@ -51,11 +51,16 @@ func (s *Server) listAttachments(r *http.Request, owner string, objectID int64) 
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	base := scheme + "://" + r.Host
+	return s.store.ListAttachments(r.Context(), owner, objectID, scheme+"://"+r.Host+tenantPrefix(r))
+}
+
+// tenantPrefix is "/t/<schema>" for a request that reached a tenant by
+// path prefix, where its attachments are served too, else "".
+func tenantPrefix(r *http.Request) string {
 	if t := r.PathValue("tenant"); t != "" {
-		base += "/t/" + t // reached by path prefix: so are the files
+		return "/t/" + t
 	}
-	return s.store.ListAttachments(r.Context(), owner, objectID, base)
+	return ""
 }
 
 // attachmentDownload is how the download endpoint is admitted: as a

@@ -3,6 +3,7 @@ package rpc
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -95,7 +96,8 @@ func TestAttachmentRefused(t *testing.T) {
 	for _, c := range []struct{ name, content, msg string }{
 		{"csrss.exe_from_reactos", "x", "Uploading executable files is forbidden"},
 		{"prog.bin", "MZ\x90\x00", "Uploading executable files is forbidden"},
-		{"x.html", "<html><SCRIPT>alert(1)</script>", "File contains forbidden tag: <HTML>"},
+		{"x.html", "<html><SCRIPT>alert(1)</script>", "File contains forbidden tag: <html>"},
+		{"x.svg", "<svg><SCRIPT>alert(1)</SCRIPT></svg>", "File contains forbidden tag: <script>"},
 		{"x.svg", `<svg onload="alert(1)">`, "File contains forbidden attribute: `onload`"},
 		{"x.md", "[a]( javascript:alert(1))", "File contains forbidden attribute: `javascript:`"},
 		{"../x.txt", "x", "The file name may not contain a path."},
@@ -125,5 +127,41 @@ func TestAttachmentTooLarge(t *testing.T) {
 	list, err := ts.Store.ListAttachments(t.Context(), "auth_user", 2, "")
 	if err != nil || len(list) != 0 {
 		t.Fatalf("nothing may be written: %v %v", list, err)
+	}
+}
+
+// TestTenantAttachmentURLs: through /t/<schema>/, attachment URLs keep the
+// prefix and lead to the file; the endpoints answer without the trailing
+// slash there too.
+func TestTenantAttachmentURLs(t *testing.T) {
+	b := mustTenantBed(t, func(*Config) {})
+	f := mustRunFixture(t, b.aliceA)
+	var ref AttachmentRef
+	result(t, b.aliceA("User.add_attachment", "n.txt", b64("note")), &ref)
+	if !strings.HasPrefix(ref.URL, "/t/a/uploads/attachments/auth_user/") {
+		t.Fatalf("User.add_attachment URL %q", ref.URL)
+	}
+	if resp, body := b.download(ref.URL, "alice", "alice-pass"); resp.StatusCode != 200 || body != "note" {
+		t.Fatalf("GET %s: %d %q", ref.URL, resp.StatusCode, body)
+	}
+	result(t, b.aliceA("TestRun.add_attachment", f.run, "log.txt", b64("hello")), new(any))
+	var list []store.Attachment
+	result(t, b.aliceA("TestRun.list_attachments", f.run), &list)
+	path := strings.TrimPrefix(list[0].URL, b.URL)
+	if len(list) != 1 || !strings.HasPrefix(path, "/t/a/uploads/attachments/testruns_testrun/") {
+		t.Fatalf("list_attachments: %+v", list)
+	}
+	if resp, body := b.download(path, "alice", "alice-pass"); resp.StatusCode != 200 || body != "hello" {
+		t.Fatalf("GET %s: %d %q", path, resp.StatusCode, body)
+	}
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:alice-pass"))
+	resp, text := b.post("/t/a/json-rpc", "application/json", `{"jsonrpc":"2.0","method":"TestRun.list_attachments","params":[`+fmt.Sprint(f.run)+`],"id":1}`, "Authorization", auth)
+	if resp.StatusCode != 200 || !strings.Contains(text, `/t/a/uploads/attachments/testruns_testrun/`) {
+		t.Fatalf("/t/a/json-rpc: %d %s", resp.StatusCode, text)
+	}
+	resp, text = b.post("/t/a/xml-rpc", "text/xml", `<methodCall><methodName>TestRun.list_attachments</methodName><params><param><value><int>`+
+		fmt.Sprint(f.run)+`</int></value></param></params></methodCall>`, "Authorization", auth)
+	if resp.StatusCode != 200 || !strings.Contains(text, `/t/a/uploads/attachments/testruns_testrun/`) {
+		t.Fatalf("/t/a/xml-rpc: %d %s", resp.StatusCode, text)
 	}
 }

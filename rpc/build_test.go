@@ -30,8 +30,8 @@ func TestBuild(t *testing.T) {
 			t.Fatalf("is_active false: %+v", off)
 		}
 		for values, msg := range map[string]string{
-			`{"name":"b1","version":3}`:                 "Build with this Version and Name already exists.",
-			`{"name":"b1","version":999}`:               "Select a valid choice. That choice is not one of the available choices.",
+			`{"name":"b1","version":3}`:                 "[('__all__', ['Build with this Version and Name already exists.'])]",
+			`{"name":"b1","version":999}`:               "[('version', ['Select a valid choice. That choice is not one of the available choices.'])]",
 			`{"is_active":true}`:                        "[('name', ['This field is required.']), ('version', ['This field is required.'])]",
 			`{"name":"","version":[1]}`:                 "[('name', ['This field is required.']), ('version', ['Select a valid choice. That choice is not one of the available choices.'])]",
 			`{"name":"x","version":3,"is_active":"no"}`: "[('is_active', ['Enter a valid boolean.'])]",
@@ -81,8 +81,8 @@ func TestBuild(t *testing.T) {
 		wantFault(t, tester("Build.update", 999, map[string]any{"name": "x"}), CodeInternal, "Internal error: Build matching query does not exist.")
 		wantFault(t, tester("Build.update", []any{1, 2, 3}, map[string]any{"name": "x"}), CodeInvalidParams, "Invalid parameters: build_id")
 		wantFault(t, tester("Build.update", b.ID, map[string]any{"name": ""}), CodeInternal, "Internal error: [('name', ['This field is required.'])]")
-		wantFault(t, tester("Build.update", b.ID, map[string]any{"version": 999}), CodeInternal, "Internal error: Select a valid choice.")
-		wantFault(t, tester("Build.update", b.ID, map[string]any{"name": "unspecified"}), CodeInternal, "Internal error: Build with this Version and Name already exists.")
+		wantFault(t, tester("Build.update", b.ID, map[string]any{"version": 999}), CodeInternal, "Internal error: [('version', ['Select a valid choice. That choice is not one of the available choices.'])]")
+		wantFault(t, tester("Build.update", b.ID, map[string]any{"name": "unspecified"}), CodeInternal, "Internal error: [('__all__', ['Build with this Version and Name already exists.'])]")
 	})
 	t.Run("OKXML", func(t *testing.T) {
 		xml := ts.xmlCaller(userName, userPass)

@@ -31,9 +31,9 @@ func TestComponent(t *testing.T) {
 			t.Fatalf("null owner: %+v", c2)
 		}
 		for values, msg := range map[string]string{
-			`{"name":"db","product":1}`:                       "Component with this Product and Name already exists.",
-			`{"name":"x","product":1,"initial_owner":999}`:    "Select a valid choice. That choice is not one of the available choices.",
-			`{"name":"x","product":999}`:                      "Select a valid choice. That choice is not one of the available choices.",
+			`{"name":"db","product":1}`:                       "[('__all__', ['Component with this Product and Name already exists.'])]",
+			`{"name":"x","product":1,"initial_owner":999}`:    "[('initial_owner', ['Select a valid choice. That choice is not one of the available choices.'])]",
+			`{"name":"x","product":999}`:                      "[('product', ['Select a valid choice. That choice is not one of the available choices.'])]",
 			`{"name":"x","product":1,"description":""}`:       "[('description', ['This field is required.'])]",
 			`{"initial_owner":1}`:                             "[('name', ['This field is required.']), ('product', ['This field is required.'])]",
 			`{"name":"` + long(65) + `","product":1}`:         "[('name', ['Ensure this value has at most 64 characters (it has 65).'])]",
@@ -75,7 +75,7 @@ func TestComponent(t *testing.T) {
 			t.Fatalf("partial name, owner cleared: %+v", u)
 		}
 		wantFault(t, tester("Component.update", 999, map[string]any{"name": "x"}), CodeInternal, "Internal error: Component matching query does not exist.")
-		wantFault(t, tester("Component.update", c.ID, map[string]any{"name": "ui"}), CodeInternal, "Internal error: Component with this Product and Name already exists.")
+		wantFault(t, tester("Component.update", c.ID, map[string]any{"name": "ui"}), CodeInternal, "Internal error: [('__all__', ['Component with this Product and Name already exists.'])]")
 		wantFault(t, tester("Component.update", c.ID, map[string]any{"description": "", "product": nil}), CodeInternal,
 			"Internal error: [('product', ['This field is required.']), ('description', ['This field is required.'])]")
 	})
@@ -118,8 +118,8 @@ func TestCategory(t *testing.T) {
 		t.Fatalf("by product name: %+v", list)
 	}
 	for values, msg := range map[string]string{
-		`{"name":"smoke","product":1}`: "Category with this Product and Name already exists.",
-		`{"name":"x","product":99}`:    "Select a valid choice. That choice is not one of the available choices.",
+		`{"name":"smoke","product":1}`: "[('__all__', ['Category with this Product and Name already exists.'])]",
+		`{"name":"x","product":99}`:    "[('product', ['Select a valid choice. That choice is not one of the available choices.'])]",
 		`{"description":"d"}`:          "[('name', ['This field is required.']), ('product', ['This field is required.'])]",
 	} {
 		wantFault(t, tester("Category.create", jsonValues(t, values)), CodeInternal, "Internal error: "+msg)
@@ -133,7 +133,7 @@ func TestCategory(t *testing.T) {
 	if err := xml(&xs, "Category.filter", map[string]any{"product": p.ID}); err != nil || len(xs) != 3 {
 		t.Fatalf("XML filter: %v %v", xs, err)
 	}
-	wantXMLFault(t, xml(nil, "Category.create", map[string]any{"name": "xml", "product": p.ID}), CodeInternal, "Internal error: Category with this Product and Name already exists.")
+	wantXMLFault(t, xml(nil, "Category.create", map[string]any{"name": "xml", "product": p.ID}), CodeInternal, "Internal error: [('__all__', ['Category with this Product and Name already exists.'])]")
 }
 
 func TestPriority(t *testing.T) {
@@ -161,7 +161,7 @@ func TestPriority(t *testing.T) {
 	if len(list) != 1 || list[0].Value != "P6" {
 		t.Fatalf("inactive: %+v", list)
 	}
-	wantFault(t, tester("Priority.create", map[string]any{"value": "P1"}), CodeInternal, "Internal error: Priority with this Value already exists.")
+	wantFault(t, tester("Priority.create", map[string]any{"value": "P1"}), CodeInternal, "Internal error: [('value', ['Priority with this Value already exists.'])]")
 	wantFault(t, tester("Priority.create", map[string]any{}), CodeInternal, "Internal error: [('value', ['This field is required.'])]")
 	wantFault(t, tester("Priority.filter", map[string]any{"name": "P1"}), CodeInternal, "Internal error: Cannot resolve keyword 'name' into field. Choices are: id, is_active, priority_case, value.")
 
@@ -174,7 +174,7 @@ func TestPriority(t *testing.T) {
 	if err := xml(&xs, "Priority.filter", map[string]any{}); err != nil || len(xs) != 8 || xs[0]["value"] != "P1" {
 		t.Fatalf("XML filter: %v %v", xs, err)
 	}
-	wantXMLFault(t, xml(nil, "Priority.create", map[string]any{"value": "P8"}), CodeInternal, "Internal error: Priority with this Value already exists.")
+	wantXMLFault(t, xml(nil, "Priority.create", map[string]any{"value": "P8"}), CodeInternal, "Internal error: [('value', ['Priority with this Value already exists.'])]")
 }
 
 // TestCatalogueErrPermission calls every management method as a user

@@ -66,7 +66,7 @@ func TestClassification(t *testing.T) {
 		t.Fatalf("by product: %+v", list)
 	}
 	for values, msg := range map[string]string{
-		`{"name":"Software"}`:         "Internal error: Classification with this Name already exists.",
+		`{"name":"Software"}`:         "Internal error: [('name', ['Classification with this Name already exists.'])]",
 		`{}`:                          "Internal error: [('name', ['This field is required.'])]",
 		`{"name":"` + long(65) + `"}`: "Internal error: [('name', ['Ensure this value has at most 64 characters (it has 65).'])]",
 	} {
@@ -83,7 +83,7 @@ func TestClassification(t *testing.T) {
 	if err := xml(&xs, "Classification.filter", map[string]any{"name__startswith": "Hard"}); err != nil || len(xs) != 1 {
 		t.Fatalf("XML filter: %v %v", xs, err)
 	}
-	wantXMLFault(t, xml(nil, "Classification.create", map[string]any{"name": "Hardware"}), CodeInternal, "Internal error: Classification with this Name already exists.")
+	wantXMLFault(t, xml(nil, "Classification.create", map[string]any{"name": "Hardware"}), CodeInternal, "Internal error: [('name', ['Classification with this Name already exists.'])]")
 }
 
 func TestProduct(t *testing.T) {
@@ -144,8 +144,8 @@ func TestProduct(t *testing.T) {
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for values, msg := range map[string]string{
-			`{"name":"tcms","classification":1}`:  "Product with this Name already exists.",
-			`{"name":"new","classification":999}`: "Select a valid choice. That choice is not one of the available choices.",
+			`{"name":"tcms","classification":1}`:  "[('name', ['Product with this Name already exists.'])]",
+			`{"name":"new","classification":999}`: "[('classification', ['Select a valid choice. That choice is not one of the available choices.'])]",
 			`{"name":"new","classification":"x"}`: "[('classification', ['Select a valid choice. That choice is not one of the available choices.'])]",
 			`{"description":"d"}`:                 "[('name', ['This field is required.']), ('classification', ['This field is required.'])]",
 		} {
@@ -167,7 +167,7 @@ func TestProduct(t *testing.T) {
 		if err := xml(&list, "Product.filter", map[string]any{"name": "xml"}); err != nil || len(list) != 1 || list[0]["classification"] != int64(1) {
 			t.Fatalf("filter: %v %v", list, err)
 		}
-		wantXMLFault(t, xml(nil, "Product.create", map[string]any{"name": "xml", "classification": 1}), CodeInternal, "Internal error: Product with this Name already exists.")
+		wantXMLFault(t, xml(nil, "Product.create", map[string]any{"name": "xml", "classification": 1}), CodeInternal, "Internal error: [('name', ['Product with this Name already exists.'])]")
 	})
 }
 
@@ -206,8 +206,8 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("by build: %+v", list)
 	}
 	for values, msg := range map[string]string{
-		`{"product":1,"value":"1.0"}`:  "Version with this Product and Value already exists.",
-		`{"product":99,"value":"1.0"}`: "Select a valid choice. That choice is not one of the available choices.",
+		`{"product":1,"value":"1.0"}`:  "[('__all__', ['Version with this Product and Value already exists.'])]",
+		`{"product":99,"value":"1.0"}`: "[('product', ['Select a valid choice. That choice is not one of the available choices.'])]",
 		`{"product":1}`:                "[('value', ['This field is required.'])]",
 		`{"value":"2.0"}`:              "[('product', ['This field is required.'])]",
 	} {

@@ -8,6 +8,9 @@ import (
 	"testing"
 )
 
+// noRedirect is a client that shows redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 func TestHTTPLevel(t *testing.T) {
 	ts := mustServer(t)
 	cases := []struct {
@@ -22,6 +25,8 @@ func TestHTTPLevel(t *testing.T) {
 		{"ErrXMLWrongContentType", "POST", "/xml-rpc/", "application/json", "{}", 400, "unsupported Content-Type application/json"},
 		{"ErrTooLarge", "POST", "/json-rpc/", "application/json", strings.Repeat(" ", DefaultMaxBodyBytes+1), 413, "too large"},
 		{"ErrJSONWithoutSlash", "POST", "/json-rpc/extra", "application/json", "{}", 404, ""},
+		{"JSONNoTrailingSlash", "POST", "/json-rpc", "application/json", `{"jsonrpc":"2.0","method":"system.listMethods","id":1}`, 200, "Auth.login"},
+		{"XMLNoTrailingSlash", "POST", "/xml-rpc", "text/xml", call0("system.listMethods"), 200, "Auth.login"},
 		{"Healthz", "GET", "/healthz", "", "", 200, "ok"},
 		{"Readyz", "GET", "/readyz", "", "", 200, "ready"},
 	}
@@ -31,7 +36,7 @@ func TestHTTPLevel(t *testing.T) {
 			if c.ctype != "" {
 				req.Header.Set("Content-Type", c.ctype)
 			}
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := noRedirect.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

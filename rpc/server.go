@@ -133,12 +133,18 @@ func New(cfg Config) (*Server, error) {
 	s.mux = http.NewServeMux()
 	xmlRPC := s.routed(func(w http.ResponseWriter, r *http.Request) { s.serveRPC(w, r, xmlProtocol{}) })
 	jsonRPC := s.routed(func(w http.ResponseWriter, r *http.Request) { s.serveRPC(w, r, jsonProtocol{}) })
+	// Without the trailing slash too: served, not redirected (a redirect
+	// loses the POST body with many clients).
 	s.mux.HandleFunc("/xml-rpc/", xmlRPC)
+	s.mux.HandleFunc("/xml-rpc", xmlRPC)
 	s.mux.HandleFunc("/json-rpc/{$}", jsonRPC)
+	s.mux.HandleFunc("/json-rpc", jsonRPC)
 	s.mux.HandleFunc("GET /uploads/attachments/{owner}/{id}/{file}", s.routed(s.serveAttachment))
 	if cfg.TenantsDomain != "" {
 		s.mux.HandleFunc("/t/{tenant}/xml-rpc/", xmlRPC)
+		s.mux.HandleFunc("/t/{tenant}/xml-rpc", xmlRPC)
 		s.mux.HandleFunc("/t/{tenant}/json-rpc/{$}", jsonRPC)
+		s.mux.HandleFunc("/t/{tenant}/json-rpc", jsonRPC)
 		s.mux.HandleFunc("GET /t/{tenant}/uploads/attachments/{owner}/{id}/{file}", s.routed(s.serveAttachment))
 	}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })

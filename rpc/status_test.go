@@ -63,7 +63,7 @@ func TestStatusLabelMethods(t *testing.T) {
 			msg    string
 		}{
 			{"PlanType.create", []any{map[string]any{}}, `[('name', ['This field is required.'])]`},
-			{"PlanType.create", []any{map[string]any{"name": "Unit"}}, `Plan type with this Name already exists.`},
+			{"PlanType.create", []any{map[string]any{"name": "Unit"}}, `[('name', ['Plan type with this Name already exists.'])]`},
 			{"PlanType.create", []any{map[string]any{"name": long}}, `[('name', ['Ensure this value has at most 64 characters (it has 65).'])]`},
 			{"PlanType.filter", []any{map[string]any{"nope": 1}}, `Cannot resolve keyword 'nope' into field. Choices are: description, id, name.`},
 			{"Tag.create", []any{map[string]any{"name": ""}}, `[('name', ['This field is required.'])]`},
@@ -79,14 +79,14 @@ func TestStatusLabelMethods(t *testing.T) {
 			{"TestCaseStatus.remove", []any{99}, `TestCaseStatus matching query does not exist.`},
 			{"TestExecutionStatus.create", []any{map[string]any{"name": "X", "weight": 1, "icon": "fa fa-x", "color": "red"}}, `[('color', ['Enter a hex colour: #rgb or #rrggbb.'])]`},
 			{"TestExecutionStatus.create", []any{map[string]any{"name": "X", "icon": "fa;x"}}, `[('weight', ['This field is required.']), ('icon', ["Enter CSS class names: letters, digits, '-' and '_', separated by single spaces."])]`},
-			{"TestExecutionStatus.create", []any{map[string]any{"name": "PASSED", "weight": 1, "icon": "fa"}}, `Test execution status with this Name already exists.`},
+			{"TestExecutionStatus.create", []any{map[string]any{"name": "PASSED", "weight": 1, "icon": "fa"}}, `[('name', ['Test execution status with this Name already exists.'])]`},
 			{"TestExecutionStatus.filter", []any{map[string]any{"weight__gt": "x"}}, `Field 'weight' expected a number but got 'x'.`},
 			{"TestExecutionStatus.update", []any{4, map[string]any{"icon": "", "weight": 3000000000}}, `[('weight', ['Ensure this value is less than or equal to 2147483647.']), ('icon', ['This field is required.'])]`},
 			{"TestExecutionStatus.update", []any{4, map[string]any{"color": "#12345"}}, `[('color', ['Enter a hex colour: #rgb or #rrggbb.'])]`},
 			{"TestExecutionStatus.update", []any{99, map[string]any{}}, `TestExecutionStatus matching query does not exist.`},
 			{"TestExecutionStatus.remove", []any{99}, `TestExecutionStatus matching query does not exist.`},
 			{"Severity.create", []any{map[string]any{"name": "Minor"}}, `[('weight', ['This field is required.']), ('icon', ['This field is required.']), ('color', ['This field is required.'])]`},
-			{"Severity.create", []any{map[string]any{"name": "Critical", "weight": 1, "icon": "fa", "color": "#000"}}, `Severity with this Name already exists.`},
+			{"Severity.create", []any{map[string]any{"name": "Critical", "weight": 1, "icon": "fa", "color": "#000"}}, `[('name', ['Severity with this Name already exists.'])]`},
 			{"Severity.filter", []any{map[string]any{"nope": 1}}, `Cannot resolve keyword 'nope' into field. Choices are: color, icon, id, name, weight.`},
 		}
 		for _, c := range cases {

@@ -111,7 +111,7 @@ func TestTenantIsolation(t *testing.T) {
 		result(t, b.aliceA("TestRun.create", f.runValues("by bob", "manager", "bob")), new(any))
 		// Users 1 admin, 2 tester, then the bed's alice 3, bob 4, carol 5.
 		comp := map[string]any{"name": "owned", "product": f.product, "initial_owner": 5}
-		wantFault(t, b.aliceA("Component.create", comp), -32603, "Internal error: Select a valid choice.")
+		wantFault(t, b.aliceA("Component.create", comp), -32603, "Internal error: [('initial_owner', ['Select a valid choice. That choice is not one of the available choices.'])]")
 		comp["initial_owner"] = 3
 		result(t, b.aliceA("Component.create", comp), new(any))
 		var users []store.User

@@ -93,7 +93,7 @@ func TestTestCaseCreate(t *testing.T) {
 		`{"summary":"a","case_status":2,"category":%d,"priority":1,"setup_duration":"1x"}`:      "[('setup_duration', ['Enter a valid duration.'])]",
 		`{"summary":"a","case_status":2,"category":%d,"priority":1,"extra_link":"nope"}`:        "[('extra_link', ['Enter a valid URL.'])]",
 		`{"summary":"a","case_status":2,"category":%d,"priority":1,"create_date":"10-10-2010"}`: "[('create_date', ['Invalid date format. Expected YYYY-MM-DD [HH:MM:SS].'])]",
-		`{"summary":"a","case_status":2,"category":999,"priority":1,"x":%d}`:                    "Select a valid choice. That choice is not one of the available choices.",
+		`{"summary":"a","case_status":2,"category":999,"priority":1,"x":%d}`:                    "[('category', ['Select a valid choice. That choice is not one of the available choices.'])]",
 	} {
 		if strings.Contains(values, "%d") {
 			values = fmt.Sprintf(values, f.category)
@@ -238,7 +238,7 @@ func TestTestCaseUpdateHistory(t *testing.T) {
 		`{"reviewer":"ghost"}`:   `Unknown user: "ghost"`,
 		`{"author":""}`:          `A user name or user ID is required.`,
 		`{"summary":""}`:         `[('summary', ['This field is required.'])]`,
-		`{"case_status":999}`:    `Select a valid choice. That choice is not one of the available choices.`,
+		`{"case_status":999}`:    `[('case_status', ['Select a valid choice. That choice is not one of the available choices.'])]`,
 		`{"setup_duration":"?"}`: `[('setup_duration', ['Enter a valid duration.'])]`,
 	} {
 		f.tester.fault(t, CodeInternal, "Internal error: "+msg, "TestCase.update", id, jsonValues(t, values))

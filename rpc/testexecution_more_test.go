@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/tcms/tcms/store"
@@ -46,7 +47,7 @@ func TestTestExecutionCreate(t *testing.T) {
 		b.tester.fault(t, CodeInternal, "Internal error: [('case_text_version', ['Enter a whole number.'])]", "TestExecution.create", valid("case_text_version", "latest"))
 		b.tester.fault(t, CodeInternal, "Internal error: [('start_date', ['"+badDate+"'])]", "TestExecution.create", valid("start_date", "10-10-2010"))
 		for _, k := range []string{"run", "case", "status", "build"} {
-			b.tester.fault(t, CodeInternal, choice, "TestExecution.create", valid(k, 99999))
+			b.tester.fault(t, CodeInternal, fmt.Sprintf(choice, k), "TestExecution.create", valid(k, 99999))
 		}
 		b.tester.fault(t, CodeInternal, `Internal error: Unknown user_id: "99999"`, "TestExecution.create", valid("tested_by", 99999))
 		b.tester.fault(t, CodeInternal, `Internal error: Unknown user: "ghost"`, "TestExecution.create", valid("assignee", "ghost"))

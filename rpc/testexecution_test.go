@@ -77,7 +77,7 @@ func (b *execBed) snapshot(t *testing.T, id int64) string {
 const (
 	missingExecution = "Internal error: TestExecution matching query does not exist."
 	badDate          = "Invalid date format. Expected YYYY-MM-DD [HH:MM:SS]."
-	choice           = "Internal error: Select a valid choice. That choice is not one of the available choices."
+	choice           = "Internal error: [('%s', ['Select a valid choice. That choice is not one of the available choices.'])]"
 )
 
 // keysUpdated are the keys of S-TestExecution-u.
@@ -168,8 +168,8 @@ func TestTestExecutionUpdate(t *testing.T) {
 			msg    string
 		}{
 			{map[string]any{"status": 4, "start_date": "10-10-2010"}, "Internal error: [('start_date', ['" + badDate + "'])]"},
-			{map[string]any{"status": 99999}, choice},
-			{map[string]any{"build": 99999}, choice},
+			{map[string]any{"status": 99999}, fmt.Sprintf(choice, "status")},
+			{map[string]any{"build": 99999}, fmt.Sprintf(choice, "build")},
 			{map[string]any{"build": nil}, "Internal error: [('build', ['This field is required.'])]"},
 			{map[string]any{"status": nil}, "Internal error: [('status', ['This field is required.'])]"},
 			{map[string]any{"case_text_version": "x"}, "Internal error: [('case_text_version', ['Enter a whole number.'])]"},
@@ -244,7 +244,7 @@ func TestTestExecutionBulkUpdate(t *testing.T) {
 		b.tester.fault(t, CodeInternal, "Internal error: values_list item 0: [('id', ['This field is required.'])]",
 			"TestExecution.bulk_update", []any{map[string]any{"status": 4}})
 		b.tester.fault(t, CodeInternal, fmt.Sprintf("Internal error: TestExecution %d is listed twice.", e3), "TestExecution.bulk_update", []any{item, item})
-		b.tester.fault(t, CodeInternal, choice, "TestExecution.bulk_update", []any{item, map[string]any{"id": e2, "status": 99999}})
+		b.tester.fault(t, CodeInternal, fmt.Sprintf(choice, "status"), "TestExecution.bulk_update", []any{item, map[string]any{"id": e2, "status": 99999}})
 		b.tester.fault(t, CodeInvalidParams, "Invalid parameters: values_list: item 1: expected a struct", "TestExecution.bulk_update", []any{item, 3})
 		many := make([]any, store.MaxBulkResults+1)
 		for i := range many {

@@ -95,7 +95,7 @@ func TestTestPlanCreate(t *testing.T) {
 			{map[string]any{"name": "x"}, "'product'"},
 			{f.values("", "type", nil), "[('name', ['This field is required.']), ('type', ['This field is required.'])]"},
 			{f.values("x", "product_version", f.otherVersion), "[('product_version', ['Select a valid choice. That choice is not one of the available choices.'])]"},
-			{f.values("x", "type", 99999), "Select a valid choice. That choice is not one of the available choices."},
+			{f.values("x", "type", 99999), "[('type', ['Select a valid choice. That choice is not one of the available choices.'])]"},
 			{f.values("x", "extra_link", "javascript:alert(1)"), "[('extra_link', ['Enter a valid URL.'])]"},
 			{f.values("x", "create_date", "10-10-2010"), "[('create_date', ['Invalid date format. Expected YYYY-MM-DD [HH:MM:SS].'])]"},
 			{f.values(long(256)), "[('name', ['Ensure this value has at most 255 characters (it has 256).'])]"},
@@ -207,7 +207,7 @@ func TestTestPlanFilterGetUpdate(t *testing.T) {
 		loop := "Internal error: [('__all__', ['A node cannot be made a descendant of itself.'])]"
 		tester.fault(t, CodeInternal, loop, "TestPlan.update", root.ID, map[string]any{"parent": a.ID})
 		tester.fault(t, CodeInternal, loop, "TestPlan.update", a.ID, map[string]any{"parent": a.ID})
-		tester.fault(t, CodeInternal, "Internal error: Select a valid choice. That choice is not one of the available choices.", "TestPlan.update", a.ID, map[string]any{"type": -1})
+		tester.fault(t, CodeInternal, "Internal error: [('type', ['Select a valid choice. That choice is not one of the available choices.'])]", "TestPlan.update", a.ID, map[string]any{"type": -1})
 		tester.fault(t, CodeInternal, "Internal error: [('name', ['This field is required.'])]", "TestPlan.update", a.ID, map[string]any{"name": ""})
 		tester.fault(t, CodeInternal, "Internal error: TestPlan matching query does not exist.", "TestPlan.update", 99999, map[string]any{"name": "x"})
 		nobody.refused(t, "testplans.change_testplan", "TestPlan.update", a.ID, map[string]any{"name": "refused"})

@@ -255,7 +255,7 @@ func TestTestRunUpdate(t *testing.T) {
 		`{"manager":""}`:           "A user name or user ID is required.",
 		`{"manager":"ghost"}`:      `Unknown user: "ghost"`,
 		`{"default_tester":"999"}`: `Unknown user_id: "999"`,
-		`{"plan":99999}`:           "Select a valid choice. That choice is not one of the available choices.",
+		`{"plan":99999}`:           "[('plan', ['Select a valid choice. That choice is not one of the available choices.'])]",
 	} {
 		tester.fault(t, CodeInternal, "Internal error: "+msg, "TestRun.update", id, jsonValues(t, values))
 	}

@@ -261,6 +261,6 @@ type AttachmentRef struct {
 // AddAttachment answers User.add_attachment.
 func (u *User) AddAttachment(r *http.Request, args *AddAttachmentArgs, reply *AttachmentRef) error {
 	a, err := u.s.addAttachment(r, "auth_user", stateOf(r).who.UserID, args.Filename, args.B64Content)
-	*reply = AttachmentRef{URL: a.URL, Filename: a.Filename}
+	*reply = AttachmentRef{URL: tenantPrefix(r) + a.URL, Filename: a.Filename}
 	return err
 }

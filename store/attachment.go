@@ -163,7 +163,7 @@ func validAttachment(filename string, content []byte) (string, error) {
 	lower := bytes.ToLower(content)
 	for _, tag := range forbiddenTags {
 		if bytes.Contains(lower, []byte("<"+tag)) {
-			return "", attachmentError("File contains forbidden tag: <" + strings.ToUpper(tag) + ">")
+			return "", attachmentError("File contains forbidden tag: <" + tag + ">")
 		}
 	}
 	if m := forbiddenAttribute.FindSubmatch(lower); m != nil {

@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // BugOwner names bugs as the owner of comments and attachments.
@@ -143,18 +140,7 @@ func (s *Store) CreateBug(ctx context.Context, by Principal, n NewBug) (Bug, err
 		out, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Bug])
 		return err
 	})
-	return out, bugError(err)
-}
-
-// bugError words a violated FK of bugs as Kiwi's form does, naming the
-// field: bugs_product_id_fkey is product.
-func bugError(err error) error {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) && pg.Code == "23503" && strings.HasPrefix(pg.ConstraintName, "bugs_") {
-		field := strings.TrimSuffix(strings.TrimPrefix(pg.ConstraintName, "bugs_"), "_id_fkey")
-		return Errorf(Invalid, "[('%s', ['%s'])]", field, msgInvalidChoice)
-	}
-	return translate(err, "Bug")
+	return out, translate(err, "Bug")
 }
 
 // bugLinks are the tag operations of bugs; bugs have no properties.

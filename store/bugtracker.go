@@ -45,7 +45,7 @@ func (s *Store) CreateBugTracker(ctx context.Context, n NewBugTracker) (BugTrack
 		return err
 	})
 	t := BugTracker{ID: row.ID, Name: row.Name, TrackerType: row.TrackerType, BaseURL: row.BaseUrl, APIURL: row.ApiUrl, APIUsername: row.ApiUsername}
-	return t, fieldConflict(translate(err, "Bug tracker"), "name")
+	return t, translate(err, "Bug tracker")
 }
 
 // BugTrackerCredentials returns a tracker's API user name and decrypted

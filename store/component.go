@@ -85,7 +85,7 @@ func (s *Store) ownerAllowed(ctx context.Context, owner *int64) error {
 	}
 	if _, err := resolveUserRef(ctx, s.pool, UserRef{Ref: *owner}); err != nil {
 		if ErrorKind(err) == Invalid {
-			return Errorf(Invalid, "Select a valid choice. That choice is not one of the available choices.")
+			return Errorf(Invalid, "[('initial_owner', ['%s'])]", msgInvalidChoice)
 		}
 		return err
 	}

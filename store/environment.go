@@ -39,7 +39,7 @@ func (s *Store) CreateEnvironment(ctx context.Context, n NewEnvironment) (Enviro
 		row, err = q.EnvironmentCreate(ctx, db.EnvironmentCreateParams{Name: n.Name, Description: n.Description})
 		return err
 	})
-	return Environment(row), fieldConflict(translate(err, "Environment"), "name")
+	return Environment(row), translate(err, "Environment")
 }
 
 // AddEnvironmentProperty is get-or-create on (environment, name, value): a
@@ -98,15 +98,4 @@ func (s *Store) FilterEnvironmentProperties(ctx context.Context, query map[strin
 // {} deletes them all, as in Kiwi.
 func (s *Store) RemoveEnvironmentProperties(ctx context.Context, query map[string]any) error {
 	return deleteMatching(ctx, s, environmentPropertyEntity, "environment_properties", environmentPropertyFrom, query)
-}
-
-// fieldConflict reports a unique violation under the field it concerns,
-// in the repr Kiwi's forms use: [('name', ['Environment with this Name
-// already exists.'])]. Other errors pass through.
-func fieldConflict(err error, field string) error {
-	var e *Error
-	if !errors.As(err, &e) || e.Kind != Conflict {
-		return err
-	}
-	return Errorf(Conflict, "[('%s', ['%s'])]", field, e.Message)
 }

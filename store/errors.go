@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -67,9 +68,9 @@ func translate(err error, model string) error {
 	if errors.As(err, &pg) {
 		switch pg.Code {
 		case "23505":
-			return Errorf(Conflict, "%s with this %s already exists.", model, uniqueField(pg))
+			return conflict(pg, model)
 		case "23503":
-			return Errorf(Invalid, "Select a valid choice. That choice is not one of the available choices.")
+			return invalidChoice(pg)
 		case "23514", "23502", "22001", "22P02", "22003":
 			return Errorf(Invalid, "%s: invalid value.", model)
 		}
@@ -77,40 +78,66 @@ func translate(err error, model string) error {
 	return err
 }
 
-// uniqueField names the column set of a violated unique constraint from the
-// constraint's COMMENT-free naming convention <table>_<col>[_<col>]_key.
-func uniqueField(pg *pgconn.PgError) string {
-	if f, ok := uniqueFields[pg.ConstraintName]; ok {
-		return f
+// msgInvalidChoice is Django's word for an unknown or unfit reference.
+const msgInvalidChoice = "Select a valid choice. That choice is not one of the available choices."
+
+// invalidChoice words a foreign key violation of an insert or update as
+// Kiwi's forms do, under the field whose value is unknown: the constraint
+// <table>_<field>_id_fkey of the written table names it. (Deletes of
+// referenced rows are refused before they reach the database.)
+func invalidChoice(pg *pgconn.PgError) error {
+	col, ok := strings.CutPrefix(pg.ConstraintName, pg.TableName+"_")
+	field, fk := strings.CutSuffix(col, "_id_fkey")
+	if pg.TableName == "" || !ok || !fk {
+		return Errorf(Invalid, "%s", msgInvalidChoice)
 	}
-	return "value"
+	return Errorf(Invalid, "[('%s', ['%s'])]", field, msgInvalidChoice)
 }
 
-// uniqueFields maps unique constraint names to the field words Kiwi prints
-// ("Build with this Version and Name already exists.").
-var uniqueFields = map[string]string{
-	"users_username_key":                 "Username",
-	"groups_name_key":                    "Name",
-	"permissions_app_label_codename_key": "App label and Codename",
-	"api_tokens_user_id_name_key":        "Name",
-	"environments_name_key":              "Name",
-	"bug_trackers_name_key":              "Name",
+// conflict words a unique violation: in Kiwi's form shape, under the field
+// (or __all__ for a pair of fields), for the models of Kiwi's forms;
+// plainly for our own.
+func conflict(pg *pgconn.PgError, model string) error {
+	u, ok := uniqueFields[pg.ConstraintName]
+	if !ok {
+		return Errorf(Conflict, "%s with this value already exists.", model)
+	}
+	msg := fmt.Sprintf("%s with this %s already exists.", model, u.words)
+	if u.field == "" {
+		return Errorf(Conflict, "%s", msg)
+	}
+	return Errorf(Conflict, "[('%s', ['%s'])]", u.field, msg)
+}
 
-	"plan_types_name_key":              "Name",
-	"test_execution_statuses_name_key": "Name",
-	"severities_name_key":              "Name",
+// uniqueField is how a unique constraint is reported: the form field of a
+// Kiwi model ("" for our own models) and the field words Django prints
+// ("Build with this Version and Name already exists.").
+type uniqueField struct{ field, words string }
+
+// uniqueFields maps unique constraint names to their report.
+var uniqueFields = map[string]uniqueField{
+	"users_username_key":                 {"", "Username"},
+	"groups_name_key":                    {"", "Name"},
+	"permissions_app_label_codename_key": {"", "App label and Codename"},
+	"api_tokens_user_id_name_key":        {"", "Name"},
+	"environments_name_key":              {"name", "Name"},
+	"bug_trackers_name_key":              {"name", "Name"},
+
+	"plan_types_name_key":              {"name", "Name"},
+	"test_execution_statuses_name_key": {"name", "Name"},
+	"severities_name_key":              {"name", "Name"},
 
 	// catalogue: management entities
-	"classifications_name_key":       "Name",
-	"products_name_key":              "Name",
-	"versions_product_id_value_key":  "Product and Value",
-	"builds_version_id_name_key":     "Version and Name",
-	"categories_product_id_name_key": "Product and Name",
-	"components_product_id_name_key": "Product and Name",
-	"priorities_value_key":           "Value",
+	"classifications_name_key":       {"name", "Name"},
+	"products_name_key":              {"name", "Name"},
+	"versions_product_id_value_key":  {"__all__", "Product and Value"},
+	"builds_version_id_name_key":     {"__all__", "Version and Name"},
+	"categories_product_id_name_key": {"__all__", "Product and Name"},
+	"components_product_id_name_key": {"__all__", "Product and Name"},
+	"priorities_value_key":           {"value", "Value"},
 
 	// tenants
-	"tenants_schema_name_key": "Schema name",
-	"tenant_domains_pkey":     "Domain",
-	"tenant_groups_name_key":  "Name",
+	"tenants_schema_name_key": {"", "Schema name"},
+	"tenant_domains_pkey":     {"", "Domain"},
+	"tenant_groups_name_key":  {"", "Name"},
 }

@@ -30,7 +30,7 @@ func TestCreateProduct(t *testing.T) {
 	// A refused product leaves nothing behind: the side effects share its statement.
 	_, err = st.CreateProduct(ctx, store.NewProduct{Name: "tcms", ClassificationID: cl.ID})
 	var e *store.Error
-	if !errors.As(err, &e) || e.Kind != store.Conflict || e.Message != "Product with this Name already exists." {
+	if !errors.As(err, &e) || e.Kind != store.Conflict || e.Message != "[('name', ['Product with this Name already exists.'])]" {
 		t.Fatalf("duplicate: %v", err)
 	}
 	var n int

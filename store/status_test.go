@@ -159,7 +159,7 @@ func TestExecutionStatusGuards(t *testing.T) {
 	wantError(t, st.RemoveTestExecutionStatus(ctx, 99), store.NotFound, "TestExecutionStatus matching query does not exist.")
 	name := "WAIVED"
 	_, err = st.UpdateTestExecutionStatus(ctx, 7, store.WeightedChange{Name: &name})
-	wantError(t, err, store.Conflict, "Test execution status with this Name already exists.")
+	wantError(t, err, store.Conflict, "[('name', ['Test execution status with this Name already exists.'])]")
 }
 
 // TestExecutionStatusRemoveRace: two concurrent removes of the last two

@@ -93,8 +93,6 @@ func (s *Store) CreateTestPlan(ctx context.Context, by Principal, p NewTestPlan)
 	return out, translate(err, "TestPlan")
 }
 
-// msgInvalidChoice is Django's word for an unknown or unfit reference.
-const msgInvalidChoice = "Select a valid choice. That choice is not one of the available choices."
 
 // UpdateTestPlan sets the fields of a plan the patch gives and records the
 // change in its history. A parent that is the plan or one of its
