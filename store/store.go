@@ -106,11 +106,16 @@ const migrateLock = 0x7463_6d73 // "tcms"
 // Migrate applies schemaSQL, the idempotent schema.sql, in one transaction:
 // its shared part to public, its tenant part to public (the public tenant)
 // and to every tenant's schema. Running it against an up-to-date database
-// changes nothing.
-func (s *Store) Migrate(ctx context.Context, schemaSQL string) error {
+// changes nothing. It returns what it created.
+func (s *Store) Migrate(ctx context.Context, schemaSQL string) (Applied, error) {
 	shared, tenant := splitSchema(schemaSQL)
+	var done Applied
 	err := pgx.BeginFunc(WithTenant(ctx, ""), s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
+			return err
+		}
+		before, err := s.q.WithTx(tx).SchemaObjects(ctx)
+		if err != nil {
 			return err
 		}
 		// Without arguments pgx uses the simple protocol, which runs a
@@ -128,12 +133,14 @@ func (s *Store) Migrate(ctx context.Context, schemaSQL string) error {
 				return fmt.Errorf("tenant %s: %w", schema, err)
 			}
 		}
-		return nil
+		after, err := s.q.WithTx(tx).SchemaObjects(ctx)
+		done = applied(before, after)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	return done, nil
 }
 
 // withTx runs fn in one transaction, committing if it returns nil and

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,8 +144,13 @@ func TestTenantSchema(t *testing.T) {
 		if _, err := conn.Exec(ctx, "DROP TABLE acme.links"); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Migrate(ctx, tcms.Schema); err != nil {
+		done, err := st.Migrate(ctx, tcms.Schema)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if c := done["acme"]; len(done) != 1 || c == nil || fmt.Sprint(c.Tables) != "[links]" || len(c.Columns) != 0 ||
+			!strings.HasPrefix(done.String(), "schema acme: created 1 table (links); 1 sequence (links_id_seq); ") {
+			t.Fatalf("applied: %v", done)
 		}
 		var n int
 		conn.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = 'acme' AND tablename = 'links'`).Scan(&n)

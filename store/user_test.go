@@ -233,8 +233,9 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	t.Parallel()
 	st, _, _ := MustOpen(t)
 	MustCreateUser(t, st, "alice")
-	if err := st.Migrate(t.Context(), tcms.Schema); err != nil {
-		t.Fatal(err)
+	done, err := st.Migrate(t.Context(), tcms.Schema)
+	if err != nil || len(done) != 0 || done.String() != "database schema is up to date: nothing to apply" {
+		t.Fatalf("a second migration applied %v (%v)", done, err)
 	}
 	if _, err := st.Authenticate(t.Context(), "alice", "secret"); err != nil {
 		t.Fatalf("user lost: %v", err)

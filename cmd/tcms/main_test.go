@@ -13,6 +13,27 @@ func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
+// TestMigrateSaysWhatItApplied: on an empty database migrate names what
+// it creates; run again, it says there is nothing to apply.
+func TestMigrateSaysWhatItApplied(t *testing.T) {
+	vars := map[string]string{"DATABASE_URL": storetest.EmptyURL(t)}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"migrate"}, &out, env(vars)); err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(out.String(), "\n")
+	if !strings.HasPrefix(first, "schema public: created ") || !strings.Contains(first, " tables; ") || strings.Contains(out.String(), "up to date") {
+		t.Fatalf("first migration: %q", out.String())
+	}
+	out.Reset()
+	if err := run(t.Context(), []string{"migrate"}, &out, env(vars)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "database schema is up to date: nothing to apply\n") {
+		t.Fatalf("second migration: %q", out.String())
+	}
+}
+
 func TestSetupAndServe(t *testing.T) {
 	vars := map[string]string{"DATABASE_URL": storetest.URL(t), "TCMS_ADDR": "127.0.0.1:0"}
 	var out bytes.Buffer

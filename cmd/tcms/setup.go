@@ -35,10 +35,11 @@ func withStore(ctx context.Context, cfg config, fn func(*store.Store) error) err
 
 func migrate(ctx context.Context, cfg config, w io.Writer) error {
 	return withStore(ctx, cfg, func(st *store.Store) error {
-		if err := st.Migrate(ctx, tcms.Schema); err != nil {
+		done, err := st.Migrate(ctx, tcms.Schema)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintln(w, "database schema is up to date")
+		fmt.Fprintln(w, done)
 		return refreshPermissions(ctx, st, w)
 	})
 }

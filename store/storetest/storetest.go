@@ -41,8 +41,7 @@ func New(t testing.TB) *store.Store {
 // cleanup. Copying a template is much faster than running the schema.
 func URL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
+	if os.Getenv("TEST_DATABASE_URL") == "" {
 		unavailable(t, "TEST_DATABASE_URL is not set")
 	}
 	tpl, err := template()
@@ -53,6 +52,23 @@ func URL(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
+	return fresh(t, tpl)
+}
+
+// EmptyURL returns the URL of a fresh database without any schema,
+// dropped at cleanup.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	if os.Getenv("TEST_DATABASE_URL") == "" {
+		unavailable(t, "TEST_DATABASE_URL is not set")
+	}
+	return fresh(t, "template0")
+}
+
+// fresh creates a database from a template and returns its URL.
+func fresh(t testing.TB, tpl string) string {
+	t.Helper()
+	base := os.Getenv("TEST_DATABASE_URL")
 	name := "tcms_t_" + strings.ToLower(rand.Text())
 	if err := admin(t.Context(), base, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tpl)); err != nil {
 		t.Fatalf("storetest: %v", err)
@@ -147,7 +163,7 @@ func migrate(ctx context.Context, base, name string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx, tcms.Schema); err != nil {
+	if _, err := st.Migrate(ctx, tcms.Schema); err != nil {
 		return err
 	}
 	_, err = st.RefreshPermissions(ctx)

@@ -1,0 +1,16 @@
+-- name: SchemaObjects :many
+-- SchemaObjects lists the tables, sequences, indexes and columns of every
+-- schema tcms may use (all but PostgreSQL's own), for tcms migrate to
+-- tell what it created: kind is r (table), S (sequence), i (index) or c
+-- (column, named table.column).
+SELECT n.nspname::text AS schema_name, c.relkind::text AS kind, c.relname::text AS name
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'S', 'i') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+UNION ALL
+SELECT n.nspname::text, 'c', c.relname::text || '.' || a.attname::text
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+    AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema';
