@@ -93,7 +93,6 @@ func (s *Store) CreateTestPlan(ctx context.Context, by Principal, p NewTestPlan)
 	return out, translate(err, "TestPlan")
 }
 
-
 // UpdateTestPlan sets the fields of a plan the patch gives and records the
 // change in its history. A parent that is the plan or one of its
 // descendants is refused.
