@@ -8,3 +8,23 @@ RETURNING id, name, tracker_type, base_url, api_url, api_username;
 -- name: BugTrackerCredentials :one
 -- BugTrackerCredentials returns a tracker's user name and encrypted password.
 SELECT api_username, api_password FROM bug_trackers WHERE id = @id;
+
+-- name: BugTrackerUpdate :one
+-- BugTrackerUpdate sets the given fields of a bug tracker: null keeps a
+-- field; the set_ flags say whether the optional ones are given (null
+-- then clears them); api_password is already encrypted.
+UPDATE bug_trackers SET
+    name         = coalesce(sqlc.narg(name), name),
+    tracker_type = coalesce(sqlc.narg(tracker_type), tracker_type),
+    base_url     = CASE WHEN @set_base_url::boolean THEN sqlc.narg(base_url) ELSE base_url END,
+    api_url      = CASE WHEN @set_api_url::boolean THEN sqlc.narg(api_url) ELSE api_url END,
+    api_username = CASE WHEN @set_api_username::boolean THEN sqlc.narg(api_username) ELSE api_username END,
+    api_password = CASE WHEN @set_api_password::boolean THEN sqlc.narg(api_password) ELSE api_password END
+WHERE id = @id
+RETURNING id, name, tracker_type, base_url, api_url, api_username;
+
+-- name: BugTrackerDeleteMatching :one
+-- BugTrackerDeleteMatching deletes the bug trackers a filter matches
+-- (nothing refers to a tracker) and counts them.
+WITH d AS (DELETE FROM bug_trackers b WHERE /* filter */ TRUE RETURNING 1)
+SELECT count(*) AS trackers FROM d;

@@ -11,3 +11,21 @@ UPDATE builds SET
     is_active  = coalesce(sqlc.narg(is_active), is_active)
 WHERE id = @id
 RETURNING id, name, version_id, is_active;
+
+-- name: BuildLockMatching :many
+-- BuildLockMatching locks the builds a filter matches until the
+-- transaction ends and returns their ids.
+SELECT b.id FROM builds b WHERE /* filter */ TRUE ORDER BY b.id FOR UPDATE;
+
+-- name: BuildReferences :many
+-- BuildReferences counts, per build, the records that refer to it.
+SELECT b.id, b.name,
+    (SELECT count(*) FROM test_runs tr WHERE tr.build_id = b.id) AS runs,
+    (SELECT count(*) FROM test_executions e WHERE e.build_id = b.id) AS executions,
+    (SELECT count(*) FROM bugs bg WHERE bg.build_id = b.id) AS bugs
+FROM builds b WHERE b.id = ANY(@ids::bigint[]) ORDER BY b.id;
+
+-- name: BuildDelete :one
+-- BuildDelete deletes builds and counts them.
+WITH d AS (DELETE FROM builds WHERE id = ANY(@ids::bigint[]) RETURNING 1)
+SELECT count(*) AS builds FROM d;

@@ -14,3 +14,21 @@ UPDATE components SET
     description      = coalesce(sqlc.narg(description), description)
 WHERE id = @id
 RETURNING id, name, product_id, initial_owner_id, description;
+
+-- name: ComponentLockMatching :many
+-- ComponentLockMatching locks the components a filter matches until the
+-- transaction ends and returns their ids; the filter sees each component
+-- with each of its cases (cc), as Component.filter does.
+SELECT c.id FROM components c
+WHERE c.id IN (SELECT c.id FROM components c LEFT JOIN test_case_components cc ON cc.component_id = c.id WHERE /* filter */ TRUE)
+ORDER BY c.id FOR UPDATE;
+
+-- name: ComponentReferences :many
+-- ComponentReferences counts, per component, the test cases linked to it.
+SELECT c.id, c.name, (SELECT count(*) FROM test_case_components tcc WHERE tcc.component_id = c.id) AS cases
+FROM components c WHERE c.id = ANY(@ids::bigint[]) ORDER BY c.id;
+
+-- name: ComponentDelete :one
+-- ComponentDelete deletes components and counts them.
+WITH d AS (DELETE FROM components WHERE id = ANY(@ids::bigint[]) RETURNING 1)
+SELECT count(*) AS components FROM d;

@@ -101,3 +101,35 @@ WITH t AS (SELECT id FROM tags WHERE name = @name), d AS (
     DELETE FROM test_plan_tags WHERE plan_id = @plan_id AND tag_id IN (SELECT id FROM t)
 )
 SELECT id FROM t;
+
+-- name: TestPlanLockMatching :many
+-- TestPlanLockMatching locks the plans a filter matches until the
+-- transaction ends and returns their ids.
+SELECT tp.id FROM test_plans tp WHERE /* filter */ TRUE ORDER BY tp.id FOR UPDATE;
+
+-- name: TestPlanReferences :many
+-- TestPlanReferences counts, per plan, its test runs and the child plans
+-- that are not among the plans given.
+SELECT tp.id, tp.name,
+    (SELECT count(*) FROM test_runs tr WHERE tr.plan_id = tp.id) AS runs,
+    (SELECT count(*) FROM test_plans ch WHERE ch.parent_id = tp.id AND NOT ch.id = ANY(@ids::bigint[])) AS children
+FROM test_plans tp WHERE tp.id = ANY(@ids::bigint[]) ORDER BY tp.id;
+
+-- name: TestPlanDelete :one
+-- TestPlanDelete deletes plans with their links to cases and tags and
+-- their attachments, writing a '-' history row for each plan, and counts
+-- each.
+WITH counts AS (
+    SELECT (SELECT count(*) FROM test_case_plans WHERE plan_id = ANY(@ids::bigint[])) AS case_links,
+        (SELECT count(*) FROM test_plan_tags WHERE plan_id = ANY(@ids::bigint[])) AS tag_links
+), at AS (
+    DELETE FROM attachments WHERE owner = 'testplans_testplan' AND object_id = ANY(@ids::bigint[]) RETURNING 1
+), p AS (
+    DELETE FROM test_plans WHERE id = ANY(@ids::bigint[])
+    RETURNING id, name, text, create_date, is_active, extra_link, product_version_id, author_id, product_id, type_id, parent_id
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testplans_testplan', p.id, '-', @history_user_id, to_jsonb(p) FROM p
+)
+SELECT (SELECT count(*) FROM p) AS plans, counts.case_links, counts.tag_links, (SELECT count(*) FROM at) AS attachments
+FROM counts;

@@ -15,6 +15,10 @@ var bugTrackerMethods = []Method{
 		Doc: "Bug trackers matching the query ({id, name, tracker_type, base_url, api_url, api_username}), by id. Filterable: id, name, tracker_type, base_url, api_url, api_username; never api_password."},
 	{Name: "BugTracker.create", Access: Perms, Perms: []string{"testcases.add_bugsystem"}, Returns: "struct",
 		Doc: "Creates a bug tracker from {name (required, unique), tracker_type (required, e.g. tcms.issuetracker.types.Bugzilla), base_url, api_url, api_username, api_password} and returns it without api_password, which is stored encrypted."},
+	{Name: "BugTracker.update", Access: Perms, Perms: []string{"testcases.change_bugsystem"}, Returns: "struct",
+		Doc: "Sets the given fields of a bug tracker (name, tracker_type, base_url, api_url, api_username, api_password; absent ones are kept, \"\" or null clears an optional one) and returns it without api_password, which is stored encrypted: how credentials are rotated."},
+	{Name: "BugTracker.remove", Access: Perms, Perms: []string{"testcases.delete_bugsystem"}, Returns: "array",
+		Doc: "Deletes the bug trackers a non-empty query matches (BugTracker.filter's keys) and returns [total, {model: count}]; links to their URLs stay."},
 }
 
 // Filter answers BugTracker.filter.
@@ -44,6 +48,45 @@ func (b *BugTracker) Create(r *http.Request, args *ValuesArgs, reply *store.BugT
 	var err error
 	*reply, err = b.s.store.CreateBugTracker(r.Context(), n)
 	return err
+}
+
+// BugTrackerUpdateArgs are the parameters of BugTracker.update.
+type BugTrackerUpdateArgs struct {
+	TrackerID int64          `json:"tracker_id"`
+	Values    map[string]any `json:"values"`
+}
+
+// Update answers BugTracker.update.
+func (b *BugTracker) Update(r *http.Request, args *BugTrackerUpdateArgs, reply *store.BugTracker) error {
+	f := newForm(args.Values)
+	p := store.BugTrackerPatch{Name: patchText(f, "name", 255), TrackerType: patchText(f, "tracker_type", 128)}
+	for _, o := range []struct {
+		key    string
+		maxLen int
+		set    *bool
+		value  **string
+	}{
+		{"base_url", 1024, &p.SetBaseURL, &p.BaseURL}, {"api_url", 1024, &p.SetAPIURL, &p.APIURL},
+		{"api_username", 256, &p.SetAPIUsername, &p.APIUsername}, {"api_password", 256, &p.SetAPIPassword, &p.APIPassword},
+	} {
+		if f.has(o.key) {
+			*o.set, *o.value = true, nonEmpty(f.text(o.key, false, o.maxLen))
+		}
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	var err error
+	*reply, err = b.s.store.UpdateBugTracker(r.Context(), args.TrackerID, p)
+	return err
+}
+
+// Remove answers BugTracker.remove with [total, {model: count}].
+func (b *BugTracker) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
+	if err := requiredQuery(args.Query); err != nil {
+		return err
+	}
+	return setDeleted(reply)(b.s.store.RemoveBugTrackers(r.Context(), args.Query))
 }
 
 // nonEmpty maps "" (absent or empty in a form) to nil, as Django stores

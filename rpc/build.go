@@ -16,6 +16,8 @@ var buildMethods = []Method{
 		Doc: "Creates a build from {name, version, is_active (true when absent)}, unique per version; returns {id, name, version, is_active}."},
 	{Name: "Build.update", Access: Perms, Perms: []string{"management.change_build"}, Returns: "struct",
 		Doc: "Sets the given fields of a build (name, version, is_active; absent ones are kept) and returns {id, name, version, is_active}."},
+	{Name: "Build.remove", Access: Perms, Perms: []string{"management.delete_build"}, Returns: "array",
+		Doc: "Deletes the builds a non-empty query matches and returns [total, {model: count}]; refused, naming it and what refers to it, while a test run, test execution or bug refers to one of them."},
 }
 
 // Filter answers Build.filter.
@@ -58,6 +60,14 @@ func (b *Build) Update(r *http.Request, args *BuildUpdateArgs, reply *store.Buil
 	var err error
 	*reply, err = b.s.store.UpdateBuild(r.Context(), args.BuildID, p)
 	return err
+}
+
+// Remove answers Build.remove with [total, {model: count}].
+func (b *Build) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
+	if err := requiredQuery(args.Query); err != nil {
+		return err
+	}
+	return setDeleted(reply)(b.s.store.RemoveBuilds(r.Context(), args.Query))
 }
 
 // patchText reads a required text field of a partial update: nil when the

@@ -16,6 +16,8 @@ var componentMethods = []Method{
 		Doc: `Creates a component from {name, product, initial_owner (the caller when absent), description ("Created via API" when absent)}, unique per product; returns {id, name, product, initial_owner, description}.`},
 	{Name: "Component.update", Access: Perms, Perms: []string{"management.change_component"}, Returns: "struct",
 		Doc: "Sets the given fields of a component (name, product, initial_owner, description; absent ones are kept) and returns {id, name, product, initial_owner, description}."},
+	{Name: "Component.remove", Access: Perms, Perms: []string{"management.delete_component"}, Returns: "array",
+		Doc: "Deletes the components a non-empty query matches (Component.filter's keys) and returns [total, {model: count}]; refused, naming it, while a test case is linked to one of them."},
 }
 
 // Filter answers Component.filter.
@@ -70,4 +72,12 @@ func (c *Component) Update(r *http.Request, args *ComponentUpdateArgs, reply *st
 	var err error
 	*reply, err = c.s.store.UpdateComponent(r.Context(), args.ComponentID, p)
 	return err
+}
+
+// Remove answers Component.remove with [total, {model: count}].
+func (c *Component) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
+	if err := requiredQuery(args.Query); err != nil {
+		return err
+	}
+	return setDeleted(reply)(c.s.store.RemoveComponents(r.Context(), args.Query))
 }

@@ -15,6 +15,8 @@ var testPlanMethods = []Method{
 		Doc: "Creates a plan from {name, product, product_version (of that product), type, text, extra_link, parent, author (default: the caller), create_date (default: now)}; is_active is always true. Returns {id, name, text, is_active, extra_link, product_version, author, product, type, parent, create_date}."},
 	{Name: "TestPlan.filter", Access: Perms, Perms: []string{"testplans.view_testplan"}, Returns: "array",
 		Doc: "Plans matching the query (everything when left out) with product_version__value, product__name, author__username, type__name and children__count, by product then id."},
+	{Name: "TestPlan.remove", Access: Perms, Perms: []string{"testplans.delete_testplan"}, Returns: "array",
+		Doc: "Deletes the plans a non-empty query matches (TestPlan.filter's keys) with their links to cases and tags and their attachments, recording each in its history, and returns [total, {model: count}]; refused, naming it, while one of them has a test run or a child plan that is not deleted with it."},
 	{Name: "TestPlan.get", Access: Perms, Perms: []string{"testplans.view_testplan"}, Getter: true, Returns: "struct",
 		Doc: "One plan by id, as TestPlan.filter shows it. Also answers holders of an object grant of testplans.view_testplan on that plan."},
 	{Name: "TestPlan.update", Access: Perms, Perms: []string{"testplans.change_testplan"}, Returns: "struct",
@@ -114,4 +116,12 @@ func (t *TestPlan) Tree(r *http.Request, args *PlanIDArgs, reply *[]store.PlanTr
 	}
 	*reply, err = t.s.store.TestPlanTree(r.Context(), args.PlanID, domain)
 	return err
+}
+
+// Remove answers TestPlan.remove with [total, {model: count}].
+func (p *TestPlan) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
+	if err := requiredQuery(args.Query); err != nil {
+		return err
+	}
+	return setDeleted(reply)(p.s.store.RemoveTestPlans(r.Context(), *stateOf(r).who, args.Query))
 }

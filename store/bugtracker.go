@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/tcms/tcms/store/internal/db"
 )
@@ -46,6 +49,35 @@ func (s *Store) CreateBugTracker(ctx context.Context, n NewBugTracker) (BugTrack
 	})
 	t := BugTracker{ID: row.ID, Name: row.Name, TrackerType: row.TrackerType, BaseURL: row.BaseUrl, APIURL: row.ApiUrl, APIUsername: row.ApiUsername}
 	return t, translate(err, "Bug tracker")
+}
+
+// BugTrackerPatch holds what BugTracker.update sets: nil keeps a field;
+// for the optional ones, Set* says whether they are given (nil then
+// clears them). APIPassword is stored encrypted.
+type BugTrackerPatch struct {
+	Name, TrackerType                                     *string
+	SetBaseURL, SetAPIURL, SetAPIUsername, SetAPIPassword bool
+	BaseURL, APIURL, APIUsername, APIPassword             *string
+}
+
+// UpdateBugTracker sets the fields of a tracker the patch gives, in one
+// statement, and returns it without its password.
+func (s *Store) UpdateBugTracker(ctx context.Context, id int64, p BugTrackerPatch) (BugTracker, error) {
+	var sealed []byte
+	if p.APIPassword != nil {
+		var err error
+		if sealed, err = s.seal(ctx, *p.APIPassword, apiPasswordPurpose); err != nil {
+			return BugTracker{}, err
+		}
+	}
+	row, err := s.q.BugTrackerUpdate(ctx, db.BugTrackerUpdateParams{ID: id, Name: p.Name, TrackerType: p.TrackerType,
+		SetBaseUrl: p.SetBaseURL, BaseUrl: p.BaseURL, SetApiUrl: p.SetAPIURL, ApiUrl: p.APIURL,
+		SetApiUsername: p.SetAPIUsername, ApiUsername: p.APIUsername, SetApiPassword: p.SetAPIPassword, ApiPassword: sealed})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return BugTracker{}, translate(err, "BugSystem")
+	}
+	return BugTracker{ID: row.ID, Name: row.Name, TrackerType: row.TrackerType, BaseURL: row.BaseUrl, APIURL: row.ApiUrl,
+		APIUsername: row.ApiUsername}, translate(err, "Bug tracker")
 }
 
 // BugTrackerCredentials returns a tracker's API user name and decrypted

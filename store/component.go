@@ -100,6 +100,19 @@ func (s *Store) CreateCategory(ctx context.Context, c Category) (Category, error
 	return Category(row), err
 }
 
+// CategoryPatch holds what Category.update sets; nil keeps a field.
+type CategoryPatch struct {
+	Name, Description *string
+	ProductID         *int64
+}
+
+// UpdateCategory sets the fields of a category the patch gives, in one
+// statement.
+func (s *Store) UpdateCategory(ctx context.Context, id int64, p CategoryPatch) (Category, error) {
+	row, err := s.q.CategoryUpdate(ctx, db.CategoryUpdateParams{ID: id, Name: p.Name, ProductID: p.ProductID, Description: p.Description})
+	return Category(row), translate(err, "Category")
+}
+
 // CreatePriority adds a priority; values are unique.
 func (s *Store) CreatePriority(ctx context.Context, value string, isActive bool) (Priority, error) {
 	row, err := one(ctx, s, "Priority", func(q *db.Queries) (db.Priority, error) {

@@ -76,6 +76,33 @@ func (s *Store) CreateVersion(ctx context.Context, productID int64, value string
 	return Version(row), err
 }
 
+// UpdateClassification renames a classification, in one statement.
+func (s *Store) UpdateClassification(ctx context.Context, id int64, name string) (Classification, error) {
+	row, err := s.q.ClassificationUpdate(ctx, db.ClassificationUpdateParams{ID: id, Name: name})
+	return Classification(row), translate(err, "Classification")
+}
+
+// ProductPatch holds what Product.update sets; nil keeps a field.
+type ProductPatch struct {
+	Name, Description *string
+	ClassificationID  *int64
+}
+
+// UpdateProduct sets the fields of a product the patch gives, in one
+// statement.
+func (s *Store) UpdateProduct(ctx context.Context, id int64, p ProductPatch) (Product, error) {
+	row, err := s.q.ProductUpdate(ctx, db.ProductUpdateParams{ID: id, Name: p.Name, ClassificationID: p.ClassificationID,
+		Description: p.Description})
+	return Product(row), translate(err, "Product")
+}
+
+// UpdateVersion sets a version's value and product (nil keeps them), in
+// one statement.
+func (s *Store) UpdateVersion(ctx context.Context, id int64, value *string, productID *int64) (Version, error) {
+	row, err := s.q.VersionUpdate(ctx, db.VersionUpdateParams{ID: id, Value: value, ProductID: productID})
+	return Version(row), translate(err, "Version")
+}
+
 // classificationEntity is what Classification.filter may filter on;
 // product is Django's default reverse name of Product.classification.
 var classificationEntity = entity(&Entity{Model: "Classification", From: "FROM classifications cl",

@@ -44,6 +44,12 @@ func (s *Store) CreateTag(ctx context.Context, name string) (Tag, error) {
 	return Tag(row), translate(err, "Tag")
 }
 
+// UpdateTag renames a tag, in one statement.
+func (s *Store) UpdateTag(ctx context.Context, id int64, name string) (Tag, error) {
+	row, err := s.q.TagUpdate(ctx, db.TagUpdateParams{ID: id, Name: name})
+	return Tag(row), translate(err, "Tag")
+}
+
 // tagIDs is the one rule for naming tags when plans, cases, runs,
 // executions and bugs are tagged. It returns the id of the tag of each
 // name, in order: the lowest id when several tags share the name. Missing

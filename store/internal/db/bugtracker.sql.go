@@ -72,3 +72,81 @@ func (q *Queries) BugTrackerCredentials(ctx context.Context, id int64) (BugTrack
 	err := row.Scan(&i.ApiUsername, &i.ApiPassword)
 	return i, err
 }
+
+const bugTrackerDeleteMatching = `-- name: BugTrackerDeleteMatching :one
+WITH d AS (DELETE FROM bug_trackers b WHERE /* filter */ TRUE RETURNING 1)
+SELECT count(*) AS trackers FROM d
+`
+
+// BugTrackerDeleteMatching deletes the bug trackers a filter matches
+// (nothing refers to a tracker) and counts them.
+func (q *Queries) BugTrackerDeleteMatching(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, bugTrackerDeleteMatching)
+	var trackers int64
+	err := row.Scan(&trackers)
+	return trackers, err
+}
+
+const bugTrackerUpdate = `-- name: BugTrackerUpdate :one
+UPDATE bug_trackers SET
+    name         = coalesce($1, name),
+    tracker_type = coalesce($2, tracker_type),
+    base_url     = CASE WHEN $3::boolean THEN $4 ELSE base_url END,
+    api_url      = CASE WHEN $5::boolean THEN $6 ELSE api_url END,
+    api_username = CASE WHEN $7::boolean THEN $8 ELSE api_username END,
+    api_password = CASE WHEN $9::boolean THEN $10 ELSE api_password END
+WHERE id = $11
+RETURNING id, name, tracker_type, base_url, api_url, api_username
+`
+
+type BugTrackerUpdateParams struct {
+	Name           *string
+	TrackerType    *string
+	SetBaseUrl     bool
+	BaseUrl        *string
+	SetApiUrl      bool
+	ApiUrl         *string
+	SetApiUsername bool
+	ApiUsername    *string
+	SetApiPassword bool
+	ApiPassword    []byte
+	ID             int64
+}
+
+type BugTrackerUpdateRow struct {
+	ID          int64
+	Name        string
+	TrackerType string
+	BaseUrl     *string
+	ApiUrl      *string
+	ApiUsername *string
+}
+
+// BugTrackerUpdate sets the given fields of a bug tracker: null keeps a
+// field; the set_ flags say whether the optional ones are given (null
+// then clears them); api_password is already encrypted.
+func (q *Queries) BugTrackerUpdate(ctx context.Context, arg BugTrackerUpdateParams) (BugTrackerUpdateRow, error) {
+	row := q.db.QueryRow(ctx, bugTrackerUpdate,
+		arg.Name,
+		arg.TrackerType,
+		arg.SetBaseUrl,
+		arg.BaseUrl,
+		arg.SetApiUrl,
+		arg.ApiUrl,
+		arg.SetApiUsername,
+		arg.ApiUsername,
+		arg.SetApiPassword,
+		arg.ApiPassword,
+		arg.ID,
+	)
+	var i BugTrackerUpdateRow
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.TrackerType,
+		&i.BaseUrl,
+		&i.ApiUrl,
+		&i.ApiUsername,
+	)
+	return i, err
+}

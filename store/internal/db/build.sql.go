@@ -33,6 +33,88 @@ func (q *Queries) BuildCreate(ctx context.Context, arg BuildCreateParams) (Build
 	return i, err
 }
 
+const buildDelete = `-- name: BuildDelete :one
+WITH d AS (DELETE FROM builds WHERE id = ANY($1::bigint[]) RETURNING 1)
+SELECT count(*) AS builds FROM d
+`
+
+// BuildDelete deletes builds and counts them.
+func (q *Queries) BuildDelete(ctx context.Context, ids []int64) (int64, error) {
+	row := q.db.QueryRow(ctx, buildDelete, ids)
+	var builds int64
+	err := row.Scan(&builds)
+	return builds, err
+}
+
+const buildLockMatching = `-- name: BuildLockMatching :many
+SELECT b.id FROM builds b WHERE /* filter */ TRUE ORDER BY b.id FOR UPDATE
+`
+
+// BuildLockMatching locks the builds a filter matches until the
+// transaction ends and returns their ids.
+func (q *Queries) BuildLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, buildLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const buildReferences = `-- name: BuildReferences :many
+SELECT b.id, b.name,
+    (SELECT count(*) FROM test_runs tr WHERE tr.build_id = b.id) AS runs,
+    (SELECT count(*) FROM test_executions e WHERE e.build_id = b.id) AS executions,
+    (SELECT count(*) FROM bugs bg WHERE bg.build_id = b.id) AS bugs
+FROM builds b WHERE b.id = ANY($1::bigint[]) ORDER BY b.id
+`
+
+type BuildReferencesRow struct {
+	ID         int64
+	Name       string
+	Runs       int64
+	Executions int64
+	Bugs       int64
+}
+
+// BuildReferences counts, per build, the records that refer to it.
+func (q *Queries) BuildReferences(ctx context.Context, ids []int64) ([]BuildReferencesRow, error) {
+	rows, err := q.db.Query(ctx, buildReferences, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BuildReferencesRow
+	for rows.Next() {
+		var i BuildReferencesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Runs,
+			&i.Executions,
+			&i.Bugs,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const buildUpdate = `-- name: BuildUpdate :one
 UPDATE builds SET
     name       = coalesce($1, name),

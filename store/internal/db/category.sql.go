@@ -32,3 +32,108 @@ func (q *Queries) CategoryCreate(ctx context.Context, arg CategoryCreateParams) 
 	)
 	return i, err
 }
+
+const categoryDelete = `-- name: CategoryDelete :one
+WITH d AS (DELETE FROM categories WHERE id = ANY($1::bigint[]) RETURNING 1)
+SELECT count(*) AS categories FROM d
+`
+
+// CategoryDelete deletes categories and counts them.
+func (q *Queries) CategoryDelete(ctx context.Context, ids []int64) (int64, error) {
+	row := q.db.QueryRow(ctx, categoryDelete, ids)
+	var categories int64
+	err := row.Scan(&categories)
+	return categories, err
+}
+
+const categoryLockMatching = `-- name: CategoryLockMatching :many
+SELECT ca.id FROM categories ca WHERE /* filter */ TRUE ORDER BY ca.id FOR UPDATE
+`
+
+// CategoryLockMatching locks the categories a filter matches until the
+// transaction ends and returns their ids.
+func (q *Queries) CategoryLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, categoryLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const categoryReferences = `-- name: CategoryReferences :many
+SELECT ca.id, ca.name, (SELECT count(*) FROM test_cases tc WHERE tc.category_id = ca.id) AS cases
+FROM categories ca WHERE ca.id = ANY($1::bigint[]) ORDER BY ca.id
+`
+
+type CategoryReferencesRow struct {
+	ID    int64
+	Name  string
+	Cases int64
+}
+
+// CategoryReferences counts, per category, its test cases.
+func (q *Queries) CategoryReferences(ctx context.Context, ids []int64) ([]CategoryReferencesRow, error) {
+	rows, err := q.db.Query(ctx, categoryReferences, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CategoryReferencesRow
+	for rows.Next() {
+		var i CategoryReferencesRow
+		if err := rows.Scan(&i.ID, &i.Name, &i.Cases); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const categoryUpdate = `-- name: CategoryUpdate :one
+UPDATE categories SET
+    name        = coalesce($1, name),
+    product_id  = coalesce($2, product_id),
+    description = coalesce($3, description)
+WHERE id = $4
+RETURNING id, name, product_id, description
+`
+
+type CategoryUpdateParams struct {
+	Name        *string
+	ProductID   *int64
+	Description *string
+	ID          int64
+}
+
+// CategoryUpdate sets the given fields of a category; null keeps a field.
+func (q *Queries) CategoryUpdate(ctx context.Context, arg CategoryUpdateParams) (Category, error) {
+	row := q.db.QueryRow(ctx, categoryUpdate,
+		arg.Name,
+		arg.ProductID,
+		arg.Description,
+		arg.ID,
+	)
+	var i Category
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.ProductID,
+		&i.Description,
+	)
+	return i, err
+}

@@ -20,3 +20,92 @@ func (q *Queries) ClassificationCreate(ctx context.Context, name string) (Classi
 	err := row.Scan(&i.ID, &i.Name)
 	return i, err
 }
+
+const classificationDelete = `-- name: ClassificationDelete :one
+WITH d AS (DELETE FROM classifications WHERE id = ANY($1::bigint[]) RETURNING 1)
+SELECT count(*) AS classifications FROM d
+`
+
+// ClassificationDelete deletes classifications and counts them.
+func (q *Queries) ClassificationDelete(ctx context.Context, ids []int64) (int64, error) {
+	row := q.db.QueryRow(ctx, classificationDelete, ids)
+	var classifications int64
+	err := row.Scan(&classifications)
+	return classifications, err
+}
+
+const classificationLockMatching = `-- name: ClassificationLockMatching :many
+SELECT cl.id FROM classifications cl WHERE /* filter */ TRUE ORDER BY cl.id FOR UPDATE
+`
+
+// ClassificationLockMatching locks the classifications a filter matches
+// until the transaction ends and returns their ids.
+func (q *Queries) ClassificationLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, classificationLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const classificationReferences = `-- name: ClassificationReferences :many
+SELECT cl.id, cl.name, (SELECT count(*) FROM products p WHERE p.classification_id = cl.id) AS products
+FROM classifications cl WHERE cl.id = ANY($1::bigint[]) ORDER BY cl.id
+`
+
+type ClassificationReferencesRow struct {
+	ID       int64
+	Name     string
+	Products int64
+}
+
+// ClassificationReferences counts, per classification, the products that
+// refer to it.
+func (q *Queries) ClassificationReferences(ctx context.Context, ids []int64) ([]ClassificationReferencesRow, error) {
+	rows, err := q.db.Query(ctx, classificationReferences, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ClassificationReferencesRow
+	for rows.Next() {
+		var i ClassificationReferencesRow
+		if err := rows.Scan(&i.ID, &i.Name, &i.Products); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const classificationUpdate = `-- name: ClassificationUpdate :one
+UPDATE classifications SET name = $1 WHERE id = $2 RETURNING id, name
+`
+
+type ClassificationUpdateParams struct {
+	Name string
+	ID   int64
+}
+
+// ClassificationUpdate renames a classification.
+func (q *Queries) ClassificationUpdate(ctx context.Context, arg ClassificationUpdateParams) (Classification, error) {
+	row := q.db.QueryRow(ctx, classificationUpdate, arg.Name, arg.ID)
+	var i Classification
+	err := row.Scan(&i.ID, &i.Name)
+	return i, err
+}

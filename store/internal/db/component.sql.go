@@ -41,6 +41,80 @@ func (q *Queries) ComponentCreate(ctx context.Context, arg ComponentCreateParams
 	return i, err
 }
 
+const componentDelete = `-- name: ComponentDelete :one
+WITH d AS (DELETE FROM components WHERE id = ANY($1::bigint[]) RETURNING 1)
+SELECT count(*) AS components FROM d
+`
+
+// ComponentDelete deletes components and counts them.
+func (q *Queries) ComponentDelete(ctx context.Context, ids []int64) (int64, error) {
+	row := q.db.QueryRow(ctx, componentDelete, ids)
+	var components int64
+	err := row.Scan(&components)
+	return components, err
+}
+
+const componentLockMatching = `-- name: ComponentLockMatching :many
+SELECT c.id FROM components c
+WHERE c.id IN (SELECT c.id FROM components c LEFT JOIN test_case_components cc ON cc.component_id = c.id WHERE /* filter */ TRUE)
+ORDER BY c.id FOR UPDATE
+`
+
+// ComponentLockMatching locks the components a filter matches until the
+// transaction ends and returns their ids; the filter sees each component
+// with each of its cases (cc), as Component.filter does.
+func (q *Queries) ComponentLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, componentLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const componentReferences = `-- name: ComponentReferences :many
+SELECT c.id, c.name, (SELECT count(*) FROM test_case_components tcc WHERE tcc.component_id = c.id) AS cases
+FROM components c WHERE c.id = ANY($1::bigint[]) ORDER BY c.id
+`
+
+type ComponentReferencesRow struct {
+	ID    int64
+	Name  string
+	Cases int64
+}
+
+// ComponentReferences counts, per component, the test cases linked to it.
+func (q *Queries) ComponentReferences(ctx context.Context, ids []int64) ([]ComponentReferencesRow, error) {
+	rows, err := q.db.Query(ctx, componentReferences, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ComponentReferencesRow
+	for rows.Next() {
+		var i ComponentReferencesRow
+		if err := rows.Scan(&i.ID, &i.Name, &i.Cases); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const componentUpdate = `-- name: ComponentUpdate :one
 UPDATE components SET
     name             = coalesce($1, name),

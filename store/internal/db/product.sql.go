@@ -51,3 +51,165 @@ func (q *Queries) ProductCreate(ctx context.Context, arg ProductCreateParams) (P
 	)
 	return i, err
 }
+
+const productDelete = `-- name: ProductDelete :one
+WITH counts AS (
+    SELECT (SELECT count(*) FROM categories WHERE product_id = ANY($1::bigint[])) AS categories,
+        (SELECT count(*) FROM versions WHERE product_id = ANY($1::bigint[])) AS versions,
+        (SELECT count(*) FROM builds b JOIN versions v ON v.id = b.version_id WHERE v.product_id = ANY($1::bigint[])) AS builds,
+        (SELECT count(*) FROM components WHERE product_id = ANY($1::bigint[])) AS components,
+        (SELECT count(*) FROM test_case_components tcc JOIN components co ON co.id = tcc.component_id
+            WHERE co.product_id = ANY($1::bigint[])) AS case_components
+), d AS (DELETE FROM products WHERE id = ANY($1::bigint[]) RETURNING 1)
+SELECT (SELECT count(*) FROM d) AS products, counts.categories, counts.versions, counts.builds, counts.components,
+    counts.case_components
+FROM counts
+`
+
+type ProductDeleteRow struct {
+	Products       int64
+	Categories     int64
+	Versions       int64
+	Builds         int64
+	Components     int64
+	CaseComponents int64
+}
+
+// ProductDelete deletes products with their categories, versions, builds
+// and components (and those components' links to test cases), counting
+// each.
+func (q *Queries) ProductDelete(ctx context.Context, ids []int64) (ProductDeleteRow, error) {
+	row := q.db.QueryRow(ctx, productDelete, ids)
+	var i ProductDeleteRow
+	err := row.Scan(
+		&i.Products,
+		&i.Categories,
+		&i.Versions,
+		&i.Builds,
+		&i.Components,
+		&i.CaseComponents,
+	)
+	return i, err
+}
+
+const productLockMatching = `-- name: ProductLockMatching :many
+WITH p AS (SELECT p.id FROM products p WHERE /* filter */ TRUE ORDER BY p.id FOR UPDATE)
+SELECT p.id FROM p
+WHERE (SELECT count(*) FROM (SELECT 1 FROM categories ca WHERE ca.product_id = p.id FOR UPDATE) x) >= 0
+    AND (SELECT count(*) FROM (SELECT 1 FROM versions v WHERE v.product_id = p.id FOR UPDATE) x) >= 0
+    AND (SELECT count(*) FROM (SELECT 1 FROM builds b JOIN versions v ON v.id = b.version_id WHERE v.product_id = p.id FOR UPDATE OF b) x) >= 0
+    AND (SELECT count(*) FROM (SELECT 1 FROM components co WHERE co.product_id = p.id FOR UPDATE) x) >= 0
+ORDER BY p.id
+`
+
+// ProductLockMatching locks the products a filter matches and their
+// categories, versions, builds and components (what other records refer
+// to) until the transaction ends, so that nothing starts referring to
+// them while they are checked and deleted; it returns the products' ids.
+func (q *Queries) ProductLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, productLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const productReferences = `-- name: ProductReferences :many
+SELECT p.id, p.name,
+    (SELECT count(*) FROM test_plans tp WHERE tp.product_id = p.id
+        OR tp.product_version_id IN (SELECT v.id FROM versions v WHERE v.product_id = p.id)) AS plans,
+    (SELECT count(*) FROM test_cases tc JOIN categories ca ON ca.id = tc.category_id WHERE ca.product_id = p.id) AS cases,
+    (SELECT count(*) FROM test_runs tr JOIN builds b ON b.id = tr.build_id JOIN versions v ON v.id = b.version_id
+        WHERE v.product_id = p.id) AS runs,
+    (SELECT count(*) FROM test_executions e JOIN builds b ON b.id = e.build_id JOIN versions v ON v.id = b.version_id
+        WHERE v.product_id = p.id) AS executions,
+    (SELECT count(*) FROM bugs bg WHERE bg.product_id = p.id
+        OR bg.version_id IN (SELECT v.id FROM versions v WHERE v.product_id = p.id)) AS bugs
+FROM products p WHERE p.id = ANY($1::bigint[]) ORDER BY p.id
+`
+
+type ProductReferencesRow struct {
+	ID         int64
+	Name       string
+	Plans      int64
+	Cases      int64
+	Runs       int64
+	Executions int64
+	Bugs       int64
+}
+
+// ProductReferences counts, per product, the records outside it that
+// refer to it or to its categories, versions and builds.
+func (q *Queries) ProductReferences(ctx context.Context, ids []int64) ([]ProductReferencesRow, error) {
+	rows, err := q.db.Query(ctx, productReferences, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ProductReferencesRow
+	for rows.Next() {
+		var i ProductReferencesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Plans,
+			&i.Cases,
+			&i.Runs,
+			&i.Executions,
+			&i.Bugs,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const productUpdate = `-- name: ProductUpdate :one
+UPDATE products SET
+    name              = coalesce($1, name),
+    classification_id = coalesce($2, classification_id),
+    description       = coalesce($3, description)
+WHERE id = $4
+RETURNING id, name, classification_id, description
+`
+
+type ProductUpdateParams struct {
+	Name             *string
+	ClassificationID *int64
+	Description      *string
+	ID               int64
+}
+
+// ProductUpdate sets the given fields of a product; null keeps a field.
+func (q *Queries) ProductUpdate(ctx context.Context, arg ProductUpdateParams) (Product, error) {
+	row := q.db.QueryRow(ctx, productUpdate,
+		arg.Name,
+		arg.ClassificationID,
+		arg.Description,
+		arg.ID,
+	)
+	var i Product
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.ClassificationID,
+		&i.Description,
+	)
+	return i, err
+}

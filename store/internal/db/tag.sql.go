@@ -46,6 +46,19 @@ func (q *Queries) TagCreateMany(ctx context.Context, names []string) ([]Tag, err
 	return items, nil
 }
 
+const tagDelete = `-- name: TagDelete :one
+WITH d AS (DELETE FROM tags WHERE id = ANY($1::bigint[]) RETURNING 1)
+SELECT count(*) AS tags FROM d
+`
+
+// TagDelete deletes tags and counts them.
+func (q *Queries) TagDelete(ctx context.Context, ids []int64) (int64, error) {
+	row := q.db.QueryRow(ctx, tagDelete, ids)
+	var tags int64
+	err := row.Scan(&tags)
+	return tags, err
+}
+
 const tagFirstByName = `-- name: TagFirstByName :many
 SELECT DISTINCT ON (name) id, name FROM tags WHERE name = ANY ($1::text[]) ORDER BY name, id
 `
@@ -71,6 +84,41 @@ func (q *Queries) TagFirstByName(ctx context.Context, names []string) ([]Tag, er
 	return items, nil
 }
 
+const tagLockMatching = `-- name: TagLockMatching :many
+SELECT t.id FROM tags t
+WHERE t.id IN (SELECT t.id FROM tags t
+    LEFT JOIN test_case_tags ct ON ct.tag_id = t.id
+    LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id
+    LEFT JOIN test_run_tags rt ON rt.tag_id = t.id
+    LEFT JOIN test_execution_tags et ON et.tag_id = t.id
+    LEFT JOIN bug_tags bt ON bt.tag_id = t.id
+    WHERE /* filter */ TRUE)
+ORDER BY t.id FOR UPDATE
+`
+
+// TagLockMatching locks the tags a filter matches until the transaction
+// ends and returns their ids; the filter sees each tag with each
+// combination of its records, as Tag.filter does.
+func (q *Queries) TagLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, tagLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const tagLockNames = `-- name: TagLockNames :exec
 SELECT pg_advisory_xact_lock(hashtext('tags.name'), hashtext(n)) FROM unnest($1::text[]) AS n
 `
@@ -79,4 +127,70 @@ SELECT pg_advisory_xact_lock(hashtext('tags.name'), hashtext(n)) FROM unnest($1:
 func (q *Queries) TagLockNames(ctx context.Context, names []string) error {
 	_, err := q.db.Exec(ctx, tagLockNames, names)
 	return err
+}
+
+const tagReferences = `-- name: TagReferences :many
+SELECT t.id, t.name,
+    (SELECT count(*) FROM test_case_tags x WHERE x.tag_id = t.id) AS cases,
+    (SELECT count(*) FROM test_plan_tags x WHERE x.tag_id = t.id) AS plans,
+    (SELECT count(*) FROM test_run_tags x WHERE x.tag_id = t.id) AS runs,
+    (SELECT count(*) FROM test_execution_tags x WHERE x.tag_id = t.id) AS executions,
+    (SELECT count(*) FROM bug_tags x WHERE x.tag_id = t.id) AS bugs
+FROM tags t WHERE t.id = ANY($1::bigint[]) ORDER BY t.id
+`
+
+type TagReferencesRow struct {
+	ID         int64
+	Name       string
+	Cases      int64
+	Plans      int64
+	Runs       int64
+	Executions int64
+	Bugs       int64
+}
+
+// TagReferences counts, per tag, the records it labels.
+func (q *Queries) TagReferences(ctx context.Context, ids []int64) ([]TagReferencesRow, error) {
+	rows, err := q.db.Query(ctx, tagReferences, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TagReferencesRow
+	for rows.Next() {
+		var i TagReferencesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Cases,
+			&i.Plans,
+			&i.Runs,
+			&i.Executions,
+			&i.Bugs,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const tagUpdate = `-- name: TagUpdate :one
+UPDATE tags SET name = $1 WHERE id = $2 RETURNING id, name
+`
+
+type TagUpdateParams struct {
+	Name string
+	ID   int64
+}
+
+// TagUpdate renames a tag.
+func (q *Queries) TagUpdate(ctx context.Context, arg TagUpdateParams) (Tag, error) {
+	row := q.db.QueryRow(ctx, tagUpdate, arg.Name, arg.ID)
+	var i Tag
+	err := row.Scan(&i.ID, &i.Name)
+	return i, err
 }

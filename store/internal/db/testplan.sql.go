@@ -197,6 +197,50 @@ func (q *Queries) TestPlanCreate(ctx context.Context, arg TestPlanCreateParams) 
 	return i, err
 }
 
+const testPlanDelete = `-- name: TestPlanDelete :one
+WITH counts AS (
+    SELECT (SELECT count(*) FROM test_case_plans WHERE plan_id = ANY($1::bigint[])) AS case_links,
+        (SELECT count(*) FROM test_plan_tags WHERE plan_id = ANY($1::bigint[])) AS tag_links
+), at AS (
+    DELETE FROM attachments WHERE owner = 'testplans_testplan' AND object_id = ANY($1::bigint[]) RETURNING 1
+), p AS (
+    DELETE FROM test_plans WHERE id = ANY($1::bigint[])
+    RETURNING id, name, text, create_date, is_active, extra_link, product_version_id, author_id, product_id, type_id, parent_id
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testplans_testplan', p.id, '-', $2, to_jsonb(p) FROM p
+)
+SELECT (SELECT count(*) FROM p) AS plans, counts.case_links, counts.tag_links, (SELECT count(*) FROM at) AS attachments
+FROM counts
+`
+
+type TestPlanDeleteParams struct {
+	Ids           []int64
+	HistoryUserID *int64
+}
+
+type TestPlanDeleteRow struct {
+	Plans       int64
+	CaseLinks   int64
+	TagLinks    int64
+	Attachments int64
+}
+
+// TestPlanDelete deletes plans with their links to cases and tags and
+// their attachments, writing a '-' history row for each plan, and counts
+// each.
+func (q *Queries) TestPlanDelete(ctx context.Context, arg TestPlanDeleteParams) (TestPlanDeleteRow, error) {
+	row := q.db.QueryRow(ctx, testPlanDelete, arg.Ids, arg.HistoryUserID)
+	var i TestPlanDeleteRow
+	err := row.Scan(
+		&i.Plans,
+		&i.CaseLinks,
+		&i.TagLinks,
+		&i.Attachments,
+	)
+	return i, err
+}
+
 const testPlanIsAncestor = `-- name: TestPlanIsAncestor :one
 WITH RECURSIVE up AS (
     SELECT b.id, b.parent_id FROM test_plans b WHERE b.id = $2::bigint
@@ -229,6 +273,73 @@ func (q *Queries) TestPlanLock(ctx context.Context, id int64) (int64, error) {
 	var id_2 int64
 	err := row.Scan(&id_2)
 	return id_2, err
+}
+
+const testPlanLockMatching = `-- name: TestPlanLockMatching :many
+SELECT tp.id FROM test_plans tp WHERE /* filter */ TRUE ORDER BY tp.id FOR UPDATE
+`
+
+// TestPlanLockMatching locks the plans a filter matches until the
+// transaction ends and returns their ids.
+func (q *Queries) TestPlanLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, testPlanLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const testPlanReferences = `-- name: TestPlanReferences :many
+SELECT tp.id, tp.name,
+    (SELECT count(*) FROM test_runs tr WHERE tr.plan_id = tp.id) AS runs,
+    (SELECT count(*) FROM test_plans ch WHERE ch.parent_id = tp.id AND NOT ch.id = ANY($1::bigint[])) AS children
+FROM test_plans tp WHERE tp.id = ANY($1::bigint[]) ORDER BY tp.id
+`
+
+type TestPlanReferencesRow struct {
+	ID       int64
+	Name     string
+	Runs     int64
+	Children int64
+}
+
+// TestPlanReferences counts, per plan, its test runs and the child plans
+// that are not among the plans given.
+func (q *Queries) TestPlanReferences(ctx context.Context, ids []int64) ([]TestPlanReferencesRow, error) {
+	rows, err := q.db.Query(ctx, testPlanReferences, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestPlanReferencesRow
+	for rows.Next() {
+		var i TestPlanReferencesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Runs,
+			&i.Children,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const testPlanRemoveCase = `-- name: TestPlanRemoveCase :exec

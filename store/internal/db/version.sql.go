@@ -37,3 +37,122 @@ func (q *Queries) VersionCreate(ctx context.Context, arg VersionCreateParams) (V
 	err := row.Scan(&i.ID, &i.Value, &i.ProductID)
 	return i, err
 }
+
+const versionDelete = `-- name: VersionDelete :one
+WITH counts AS (
+    SELECT (SELECT count(*) FROM builds WHERE version_id = ANY($1::bigint[])) AS builds
+), d AS (DELETE FROM versions WHERE id = ANY($1::bigint[]) RETURNING 1)
+SELECT (SELECT count(*) FROM d) AS versions, counts.builds FROM counts
+`
+
+type VersionDeleteRow struct {
+	Versions int64
+	Builds   int64
+}
+
+// VersionDelete deletes versions with their builds, counting each.
+func (q *Queries) VersionDelete(ctx context.Context, ids []int64) (VersionDeleteRow, error) {
+	row := q.db.QueryRow(ctx, versionDelete, ids)
+	var i VersionDeleteRow
+	err := row.Scan(&i.Versions, &i.Builds)
+	return i, err
+}
+
+const versionLockMatching = `-- name: VersionLockMatching :many
+WITH v AS (SELECT v.id FROM versions v WHERE /* filter */ TRUE ORDER BY v.id FOR UPDATE)
+SELECT v.id FROM v
+WHERE (SELECT count(*) FROM (SELECT 1 FROM builds b WHERE b.version_id = v.id FOR UPDATE) x) >= 0
+ORDER BY v.id
+`
+
+// VersionLockMatching locks the versions a filter matches and their
+// builds until the transaction ends and returns the versions' ids.
+func (q *Queries) VersionLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, versionLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const versionReferences = `-- name: VersionReferences :many
+SELECT v.id, v.value AS name,
+    (SELECT count(*) FROM test_plans tp WHERE tp.product_version_id = v.id) AS plans,
+    (SELECT count(*) FROM test_runs tr JOIN builds b ON b.id = tr.build_id WHERE b.version_id = v.id) AS runs,
+    (SELECT count(*) FROM test_executions e JOIN builds b ON b.id = e.build_id WHERE b.version_id = v.id) AS executions,
+    (SELECT count(*) FROM bugs bg WHERE bg.version_id = v.id
+        OR bg.build_id IN (SELECT b.id FROM builds b WHERE b.version_id = v.id)) AS bugs
+FROM versions v WHERE v.id = ANY($1::bigint[]) ORDER BY v.id
+`
+
+type VersionReferencesRow struct {
+	ID         int64
+	Name       string
+	Plans      int64
+	Runs       int64
+	Executions int64
+	Bugs       int64
+}
+
+// VersionReferences counts, per version, the records that refer to it or
+// to its builds.
+func (q *Queries) VersionReferences(ctx context.Context, ids []int64) ([]VersionReferencesRow, error) {
+	rows, err := q.db.Query(ctx, versionReferences, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []VersionReferencesRow
+	for rows.Next() {
+		var i VersionReferencesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Plans,
+			&i.Runs,
+			&i.Executions,
+			&i.Bugs,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const versionUpdate = `-- name: VersionUpdate :one
+UPDATE versions SET
+    value      = coalesce($1, value),
+    product_id = coalesce($2, product_id)
+WHERE id = $3
+RETURNING id, value, product_id
+`
+
+type VersionUpdateParams struct {
+	Value     *string
+	ProductID *int64
+	ID        int64
+}
+
+// VersionUpdate sets the given fields of a version; null keeps a field.
+func (q *Queries) VersionUpdate(ctx context.Context, arg VersionUpdateParams) (Version, error) {
+	row := q.db.QueryRow(ctx, versionUpdate, arg.Value, arg.ProductID, arg.ID)
+	var i Version
+	err := row.Scan(&i.ID, &i.Value, &i.ProductID)
+	return i, err
+}
