@@ -20,6 +20,8 @@ var bugMethods = []Method{
 		Doc: "Bugs matching the query, by id, with their FKs as ids: {id, summary, created_at, status, reporter, assignee, product, version, build, severity}."},
 	{Name: "Bug.get", Access: Perms, Perms: []string{"bugs.view_bug"}, Getter: true, Returns: "struct",
 		Doc: "One bug by id as Bug.create returns it, with the ids of its executions and tags. Also answers holders of an object grant of bugs.view_bug on that bug."},
+	{Name: "Bug.update", Access: Perms, Perms: []string{"bugs.change_bug"}, Returns: "struct",
+		Doc: "Sets the given fields of a bug (summary, status: false closes it, severity (id; null clears), assignee (id, username or email; null or \"\" clears), product, version, build; absent ones are kept) and returns it as Bug.get does."},
 	{Name: "Bug.remove", Access: Perms, Perms: []string{"bugs.delete_bug"}, Returns: "nil",
 		Doc: "Deletes the bugs a non-empty query matches, with their comments and attachments and their links to executions and tags."},
 	{Name: "Bug.details", Access: Login, Returns: "struct",
@@ -55,6 +57,38 @@ func (b *Bug) Create(r *http.Request, args *ValuesArgs, reply *store.Bug) error 
 		return err
 	}
 	*reply, err = b.s.store.CreateBug(r.Context(), *stateOf(r).who, n)
+	return err
+}
+
+// BugUpdateArgs are the parameters of Bug.update.
+type BugUpdateArgs struct {
+	BugID  int64          `json:"bug_id"`
+	Values map[string]any `json:"values"`
+}
+
+// Update answers Bug.update.
+func (b *Bug) Update(r *http.Request, args *BugUpdateArgs, reply *store.Bug) error {
+	f := newForm(args.Values)
+	p := store.BugPatch{Summary: patchText(f, "summary", 255), Product: patchID(f, "product"),
+		Version: patchID(f, "version"), Build: patchID(f, "build")}
+	if f.has("status") {
+		p.Status = new(f.boolean("status", true))
+	}
+	if f.has("severity") {
+		p.SetSeverity, p.Severity = true, f.id("severity", false)
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	if _, ok := args.Values["assignee"]; ok {
+		var err error
+		if p.Assignee, err = userRef(args.Values["assignee"]); err != nil {
+			return err
+		}
+		p.SetAssignee = true
+	}
+	var err error
+	*reply, err = b.s.store.UpdateBug(r.Context(), args.BugID, p)
 	return err
 }
 

@@ -19,6 +19,8 @@ var testRunMethods = []Method{
 		Doc: "Runs matching the query (everything when left out), by id, with plan__name, build__name, build__version, build__version__value, build__version__product, manager__username and default_tester__username. Filterable: see docs/filters.md (TestRun), including tag__name, cc, executions__case and executions__status."},
 	{Name: "TestRun.get", Access: Perms, Perms: []string{"testruns.view_testrun"}, Getter: true, Returns: "struct",
 		Doc: "One run by id, as TestRun.filter shows it. Also answers holders of an object grant of testruns.view_testrun on that run."},
+	{Name: "TestRun.summary", Access: Perms, Perms: []string{"testruns.view_testrun"}, Getter: true, Returns: "struct",
+		Doc: "A run's results in one call, for CI gates: {run, total, statuses: {status name: executions, every status}, positive, neutral, negative (executions by status weight), completion (percent of executions with a positive or negative status), passed (true when the run has executions, none negative and none neutral)}. Also answers holders of an object grant of testruns.view_testrun on that run."},
 	{Name: "TestRun.update", Access: Perms, Perms: []string{"testruns.change_testrun"}, Returns: "struct",
 		Doc: "Sets the given fields of a run (absent ones are kept; null or \"\" clears a date). Unless plan is given, the build, given or current, must be an active build of the plan's version. Records a history row listing the changes and returns the run as TestRun.create does."},
 	{Name: "TestRun.remove", Access: Perms, Perms: []string{"testruns.delete_testrun"}, Returns: "array",
@@ -172,4 +174,11 @@ func setDeleted(reply *[]any) func(int64, map[string]int64, error) error {
 		}
 		return err
 	}
+}
+
+// Summary answers TestRun.summary; the check point has already applied
+// object grants.
+func (t *TestRun) Summary(r *http.Request, args *RunIDArgs, reply *store.RunSummary) (err error) {
+	*reply, err = t.s.store.TestRunSummary(r.Context(), args.RunID)
+	return err
 }

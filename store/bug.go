@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // BugOwner names bugs as the owner of comments and attachments.
@@ -141,6 +143,43 @@ func (s *Store) CreateBug(ctx context.Context, by Principal, n NewBug) (Bug, err
 		return err
 	})
 	return out, translate(err, "Bug")
+}
+
+// BugPatch holds what Bug.update sets: nil keeps a field; SetAssignee and
+// SetSeverity say whether those are given (an empty Assignee or a nil
+// Severity then clears them).
+type BugPatch struct {
+	Summary                 *string
+	Status                  *bool
+	Product, Version, Build *int64
+	SetSeverity             bool
+	Severity                *int64
+	SetAssignee             bool
+	Assignee                UserRef
+}
+
+// UpdateBug sets the fields of a bug the patch gives and returns it as
+// S-Bug, with its executions and tags. An unknown product, version,
+// build or severity is the form's choice error on that field.
+func (s *Store) UpdateBug(ctx context.Context, id int64, p BugPatch) (Bug, error) {
+	params := db.BugUpdateParams{ID: id, Summary: p.Summary, Status: p.Status, ProductID: p.Product,
+		VersionID: p.Version, BuildID: p.Build, SetSeverity: p.SetSeverity, SeverityID: p.Severity, SetAssignee: p.SetAssignee}
+	var row db.BugUpdateRow
+	var err error
+	if !p.SetAssignee {
+		row, err = s.q.BugUpdate(ctx, params)
+	} else { // the assignee is looked up first: two statements
+		err = s.inTx(ctx, func(tx pgx.Tx) (err error) {
+			if params.AssigneeID, err = resolveUserRef(ctx, tx, p.Assignee); err != nil {
+				return err
+			}
+			row, err = s.q.WithTx(tx).BugUpdate(ctx, params)
+			return err
+		})
+	}
+	return Bug{BugFields: BugFields{ID: row.ID, Summary: row.Summary, CreatedAt: row.CreatedAt, Status: row.Status,
+		Reporter: row.ReporterID, Assignee: row.AssigneeID, Product: row.ProductID, Version: row.VersionID,
+		Build: row.BuildID, Severity: row.SeverityID}, Executions: row.Executions, Tags: row.Tags}, translate(err, "Bug")
 }
 
 // bugLinks are the tag operations of bugs; bugs have no properties.
