@@ -116,8 +116,9 @@ CREATE TABLE IF NOT EXISTS login_failures (
     level      double precision NOT NULL,
     updated_at timestamptz NOT NULL
 );
+ALTER TABLE login_failures ADD COLUMN IF NOT EXISTS refused boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS login_failures_updated_at_idx ON login_failures (updated_at);
-COMMENT ON TABLE login_failures IS 'Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled.';
+COMMENT ON TABLE login_failures IS 'Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled. refused: the last attempt under the key was.';
 
 -- Tenants (issue 9): organisations, each with its own schema holding the
 -- tenant part below. The public tenant has no row here.

@@ -233,7 +233,9 @@ func TestTenantPublicAndExpired(t *testing.T) {
 			if r.Error == nil || r.Error.Code != -32098 {
 				t.Fatalf("%q wrote in a publicly readable tenant: %+v", user, r)
 			}
-			wantFault(t, call("User.filter", map[string]any{}), -32098, `Authentication failed when calling "User.filter"`)
+			for _, m := range []string{"User.filter", "TenantGroup.filter", "ObjectPermission.filter", "Group.filter", "Permission.filter"} {
+				wantFault(t, call(m, map[string]any{}), -32098, `Authentication failed when calling "`+m+`"`)
+			}
 		}
 		if n := rowCount(t, b.at("/t/open", adminName, adminPass)("Classification.filter", map[string]any{})); n != 1 {
 			t.Fatal("a refused write left a classification")

@@ -43,6 +43,10 @@ var catalogueExtra = []string{"attachments.delete_foreign_attachments", "django_
 // testerExcluded (kiwi-rpc-api.md 4.2).
 var testerApps = []string{"attachments", "bugs", "django_comments", "linkreference", "management", "testcases", "testplans", "testruns"}
 
+// TestManagementApp tells whether an app label is one of test management
+// (the apps the Tester group covers), not of accounts, grants or tenants.
+func TestManagementApp(app string) bool { return slices.Contains(testerApps, app) }
+
 const testerExcluded = "attachments.delete_foreign_attachments"
 
 // The default groups: they always exist and cannot be renamed or deleted.

@@ -174,11 +174,12 @@ type Link struct {
 	IsDefect    bool
 }
 
-// Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled.
+// Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled. refused: the last attempt under the key was.
 type LoginFailure struct {
 	Key       string
 	Level     float64
 	UpdatedAt time.Time
+	Refused   bool
 }
 
 type ObjectPermission struct {
