@@ -165,6 +165,11 @@ CREATE TABLE IF NOT EXISTS invitations (
 CREATE INDEX IF NOT EXISTS invitations_tenant_id_idx ON invitations (tenant_id);
 COMMENT ON TABLE invitations IS 'Tenant.invite: who was invited where, until when.';
 
+-- Sessions a trust policy issued for one tenant (issue 20) work only at that tenant's address.
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS tenant_id bigint REFERENCES tenants ON DELETE CASCADE;
+CREATE INDEX IF NOT EXISTS sessions_tenant_id_idx ON sessions (tenant_id) WHERE tenant_id IS NOT NULL;
+COMMENT ON COLUMN sessions.tenant_id IS 'The only tenant where the session is valid; NULL: wherever its user may work.';
+
 -- TENANT PART
 
 -- Object-level grants: a label on one record, to a user or to a group.

@@ -227,6 +227,8 @@ type Session struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	RevokedAt *time.Time
+	// The only tenant where the session is valid; NULL: wherever its user may work.
+	TenantID *int64
 }
 
 // Server-wide values such as secret_key, the HMAC key for session tokens.
