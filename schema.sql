@@ -170,6 +170,27 @@ ALTER TABLE sessions ADD COLUMN IF NOT EXISTS tenant_id bigint REFERENCES tenant
 CREATE INDEX IF NOT EXISTS sessions_tenant_id_idx ON sessions (tenant_id) WHERE tenant_id IS NOT NULL;
 COMMENT ON COLUMN sessions.tenant_id IS 'The only tenant where the session is valid; NULL: wherever its user may work.';
 
+-- Trust policies (issue 20): which CI identities (signed OpenID Connect ID tokens) may act
+-- as which user, through Auth.exchange_oidc. Shared, as users are; a policy that names a
+-- tenant is managed at that tenant and yields sessions valid only there.
+CREATE TABLE IF NOT EXISTS trust_policies (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    issuer        varchar(255) NOT NULL,
+    audience      varchar(255) NOT NULL,
+    conditions    jsonb NOT NULL CONSTRAINT trust_policies_conditions_check CHECK (jsonb_typeof(conditions) = 'object'),
+    user_id       bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    tenant_id     bigint REFERENCES tenants ON DELETE CASCADE,
+    max_session   integer NOT NULL DEFAULT 3600 CONSTRAINT trust_policies_max_session_check CHECK (max_session BETWEEN 60 AND 86400),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    created_by_id bigint REFERENCES users ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS trust_policies_issuer_idx ON trust_policies (issuer);
+CREATE INDEX IF NOT EXISTS trust_policies_user_id_idx ON trust_policies (user_id);
+CREATE INDEX IF NOT EXISTS trust_policies_tenant_id_idx ON trust_policies (tenant_id);
+COMMENT ON TABLE trust_policies IS 'Which OIDC identities (issuer, audience, claim conditions) may start sessions as which user.';
+COMMENT ON COLUMN trust_policies.conditions IS 'Claim name -> pattern: exact text, or a glob (*, ?, [...]; * stops at /). Every one must match.';
+COMMENT ON COLUMN trust_policies.max_session IS 'Longest session an exchange yields, in seconds.';
+
 -- TENANT PART
 
 -- Object-level grants: a label on one record, to a user or to a group.

@@ -24,7 +24,7 @@ var catalogueModels = map[string][]string{
 		"historicalversion", "priority", "product", "tag", "version"},
 	"sessions":      {"session"},
 	"sites":         {"site"},
-	"tcms":          {"objectpermission"},
+	"tcms":          {"objectpermission", "trustpolicy"},
 	"tcms_tenants":  {"domain", "tenant"},
 	"tenant_groups": {"group"},
 	"testcases": {"bugsystem", "category", "historicaltemplate", "historicaltestcase", "property",

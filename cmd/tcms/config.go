@@ -36,6 +36,7 @@ type config struct {
 	MaxHashes     int               // TCMS_MAX_PASSWORD_HASHES: concurrent password hashes
 	TenantsDomain string            // TCMS_TENANTS_DOMAIN: turns on tenant routing
 	SMTP          smtpConfig        // TCMS_SMTP_*: where mail goes; no host: mail is logged
+	OIDCInsecure  []string          // TCMS_OIDC_INSECURE_ISSUERS: issuers allowed over plain http
 	Tenant        store.NewTenant   // create-tenant flags; Owner is a username
 }
 
@@ -77,6 +78,7 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 	c.TenantsDomain = strings.ToLower(strings.TrimSpace(getenv("TCMS_TENANTS_DOMAIN")))
 	c.SMTP = smtpConfig{Host: getenv("TCMS_SMTP_HOST"), Port: or(getenv("TCMS_SMTP_PORT"), "587"),
 		Username: getenv("TCMS_SMTP_USERNAME"), Password: getenv("TCMS_SMTP_PASSWORD"), From: getenv("TCMS_SMTP_FROM")}
+	c.OIDCInsecure = splitList(getenv("TCMS_OIDC_INSECURE_ISSUERS"))
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		return c, fmt.Errorf("TCMS_SMTP_FROM: set the sender address when TCMS_SMTP_HOST is set")
 	}

@@ -450,6 +450,21 @@ type TestRunTag struct {
 	TagID int64
 }
 
+// Which OIDC identities (issuer, audience, claim conditions) may start sessions as which user.
+type TrustPolicy struct {
+	ID       int64
+	Issuer   string
+	Audience string
+	// Claim name -> pattern: exact text, or a glob (*, ?, [...]; * stops at /). Every one must match.
+	Conditions []byte
+	UserID     int64
+	TenantID   *int64
+	// Longest session an exchange yields, in seconds.
+	MaxSession  int32
+	CreatedAt   time.Time
+	CreatedByID *int64
+}
+
 // Accounts, as Django's auth_user.
 type User struct {
 	ID        int64
