@@ -13,6 +13,21 @@ func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
+// mustServe runs `tcms serve` with the variables until the test ends.
+func mustServe(t *testing.T, vars map[string]string) *Main {
+	t.Helper()
+	cfg, err := loadConfig("serve", nil, env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(cfg)
+	if err := m.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
 func TestSetupAndServe(t *testing.T) {
 	vars := map[string]string{"DATABASE_URL": storetest.URL(t), "TCMS_ADDR": "127.0.0.1:0"}
 	var out bytes.Buffer
@@ -37,15 +52,7 @@ func TestSetupAndServe(t *testing.T) {
 		}
 	}
 
-	cfg, err := loadConfig("serve", nil, env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := NewMain(cfg)
-	if err := m.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := mustServe(t, vars)
 	body := `<?xml version="1.0"?><methodCall><methodName>Auth.login</methodName><params><param><value>root</value></param><param><value>root-pass</value></param></params></methodCall>`
 	resp, err := http.Post("http://"+m.Addr+"/xml-rpc/", "text/xml", strings.NewReader(body))
 	if err != nil {
