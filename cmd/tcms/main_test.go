@@ -82,6 +82,7 @@ func TestConfigErrors(t *testing.T) {
 		"TCMS_LOGIN_FAILURE_WINDOW":           {"DATABASE_URL": "x", "TCMS_LOGIN_FAILURE_WINDOW": "-1m"},
 		"TCMS_MAX_PASSWORD_HASHES":            {"DATABASE_URL": "x", "TCMS_MAX_PASSWORD_HASHES": "0"},
 		"TCMS_PPROF":                          {"DATABASE_URL": "x", "TCMS_PPROF": "please"},
+		"TCMS_OIDC_ISSUERS":                   {"DATABASE_URL": "x", "TCMS_OIDC_ISSUERS": " , "},
 	}
 	for want, vars := range cases {
 		if _, err := loadConfig("serve", nil, env(vars)); err == nil || !strings.Contains(err.Error(), want) {

@@ -57,7 +57,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Store: st, Secret: secret, SessionTTL: m.cfg.SessionTTL, EscapeHTML: m.cfg.EscapeHTML,
 		MaxBodyBytes: m.cfg.MaxBodyBytes, Version: Version, Logger: log,
 		TenantsDomain: m.cfg.TenantsDomain, SendMail: m.cfg.SMTP.sender(),
-		Pprof: m.cfg.Pprof, OIDC: oidc.Config{InsecureIssuers: m.cfg.OIDCInsecure},
+		Pprof: m.cfg.Pprof, OIDC: oidc.Config{Issuers: m.cfg.OIDCIssuers, InsecureIssuers: m.cfg.OIDCInsecure},
 	})
 	if err != nil {
 		return err

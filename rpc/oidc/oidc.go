@@ -50,6 +50,10 @@ const (
 
 // Config tunes a Verifier; the zero value is usable.
 type Config struct {
+	// Issuers are the https issuers that may be trusted at all, so that
+	// whoever writes trust policies cannot make the server fetch from
+	// anywhere; empty or containing "*": any https issuer.
+	Issuers []string
 	// InsecureIssuers may be served over plain http (tests on loopback);
 	// every other issuer, and its JWK Set, must be https.
 	InsecureIssuers []string
@@ -145,16 +149,21 @@ func Issuer(raw string) (string, error) {
 }
 
 // CheckIssuer refuses issuers that are not an absolute https URL without
-// query, fragment or user info; issuers in InsecureIssuers may be http.
+// query, fragment or user info, or not among Issuers; issuers in
+// InsecureIssuers may be http.
 func (v *Verifier) CheckIssuer(iss string) error {
 	u, err := url.Parse(iss)
 	switch {
 	case err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
 		return fmt.Errorf("issuer %q: want an absolute URL such as https://token.actions.githubusercontent.com", iss)
-	case u.Scheme == "https", u.Scheme == "http" && v.insecure(iss):
+	case u.Scheme == "http" && v.insecure(iss):
 		return nil
+	case u.Scheme != "https":
+		return fmt.Errorf("issuer %q: must be https (or named in TCMS_OIDC_INSECURE_ISSUERS)", iss)
+	case len(v.cfg.Issuers) > 0 && !slices.Contains(v.cfg.Issuers, "*") && !slices.Contains(v.cfg.Issuers, iss):
+		return fmt.Errorf("issuer %q: not among the issuers this server trusts (TCMS_OIDC_ISSUERS)", iss)
 	}
-	return fmt.Errorf("issuer %q: must be https (or named in TCMS_OIDC_INSECURE_ISSUERS)", iss)
+	return nil
 }
 
 func (v *Verifier) insecure(iss string) bool { return slices.Contains(v.cfg.InsecureIssuers, iss) }

@@ -182,4 +182,14 @@ func TestCheckIssuer(t *testing.T) {
 	if _, err := v.Verify(t.Context(), "x.y.z", "http://gitlab.example.com"); err == nil || !strings.Contains(err.Error(), "must be https") {
 		t.Fatalf("an http issuer: %v", err)
 	}
+	listed := oidc.New(oidc.Config{Issuers: []string{"https://gitlab.com"}, InsecureIssuers: []string{"http://127.0.0.1:1"}})
+	for iss, ok := range map[string]bool{"https://gitlab.com": true, "http://127.0.0.1:1": true, "https://token.actions.githubusercontent.com": false,
+		"https://10.0.0.1": false} {
+		if err := listed.CheckIssuer(iss); (err == nil) != ok {
+			t.Errorf("with a list, %q: got %v", iss, err)
+		}
+	}
+	if err := oidc.New(oidc.Config{Issuers: []string{"*"}}).CheckIssuer("https://10.0.0.1"); err != nil {
+		t.Errorf("* allows any https issuer: %v", err)
+	}
 }
