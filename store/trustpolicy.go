@@ -86,21 +86,22 @@ func (s *Store) CreateTrustPolicy(ctx context.Context, by Principal, v TrustPoli
 	if err := mayManagePolicies(ctx, by); err != nil {
 		return TrustPolicy{}, err
 	}
-	var id int64
+	var tp TrustPolicy
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		b, err := s.bindPolicy(ctx, q, by, v)
 		if err != nil {
 			return err
 		}
-		id, err = q.TrustPolicyCreate(ctx, db.TrustPolicyCreateParams{Issuer: v.Issuer, Audience: v.Audience,
+		id, err := q.TrustPolicyCreate(ctx, db.TrustPolicyCreateParams{Issuer: v.Issuer, Audience: v.Audience,
 			Conditions: b.conditions, UserID: b.user, TenantID: b.tenant, MaxSession: v.MaxSession, CreatedByID: nonZero(by.UserID)})
+		if err != nil {
+			return err
+		}
+		tp, err = trustPolicy(ctx, tx, id)
 		return err
 	})
-	if err != nil {
-		return TrustPolicy{}, translate(err, "TrustPolicy")
-	}
-	return s.trustPolicy(ctx, by, id)
+	return tp, translate(err, "TrustPolicy")
 }
 
 // UpdateTrustPolicy changes a policy in scope: edit gets its current
@@ -110,6 +111,7 @@ func (s *Store) UpdateTrustPolicy(ctx context.Context, by Principal, id int64, e
 	if err := mayManagePolicies(ctx, by); err != nil {
 		return TrustPolicy{}, err
 	}
+	var tp TrustPolicy
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		row, err := q.TrustPolicyGet(ctx, id)
@@ -127,13 +129,15 @@ func (s *Store) UpdateTrustPolicy(ctx context.Context, by Principal, id int64, e
 		if err != nil {
 			return err
 		}
-		return q.TrustPolicySet(ctx, db.TrustPolicySetParams{ID: id, Issuer: v.Issuer, Audience: v.Audience,
+		err = q.TrustPolicySet(ctx, db.TrustPolicySetParams{ID: id, Issuer: v.Issuer, Audience: v.Audience,
 			Conditions: b.conditions, UserID: b.user, TenantID: b.tenant, MaxSession: v.MaxSession})
+		if err != nil {
+			return err
+		}
+		tp, err = trustPolicy(ctx, tx, id)
+		return err
 	})
-	if err != nil {
-		return TrustPolicy{}, translate(err, "TrustPolicy")
-	}
-	return s.trustPolicy(ctx, by, id)
+	return tp, translate(err, "TrustPolicy")
 }
 
 // RemoveTrustPolicy deletes a policy in scope.
@@ -148,8 +152,9 @@ func (s *Store) RemoveTrustPolicy(ctx context.Context, by Principal, id int64) e
 	return translate(err, "TrustPolicy")
 }
 
-func (s *Store) trustPolicy(ctx context.Context, by Principal, id int64) (TrustPolicy, error) {
-	rows, err := s.FilterTrustPolicies(ctx, by, map[string]any{"id": id})
+// trustPolicy reads a policy in scope as TrustPolicy.filter shows it.
+func trustPolicy(ctx context.Context, tx pgx.Tx, id int64) (TrustPolicy, error) {
+	rows, err := Select[TrustPolicy](ctx, tx, trustPolicyEntity, trustPolicySelect, map[string]any{"id": id}, "")
 	return onlyRow(rows, err, "TrustPolicy")
 }
 
