@@ -116,8 +116,9 @@ CREATE TABLE IF NOT EXISTS login_failures (
     level      double precision NOT NULL,
     updated_at timestamptz NOT NULL
 );
+ALTER TABLE login_failures ADD COLUMN IF NOT EXISTS refused boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS login_failures_updated_at_idx ON login_failures (updated_at);
-COMMENT ON TABLE login_failures IS 'Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled.';
+COMMENT ON TABLE login_failures IS 'Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled. refused: the last attempt under the key was.';
 
 -- Tenants (issue 9): organisations, each with its own schema holding the
 -- tenant part below. The public tenant has no row here.
@@ -163,6 +164,32 @@ CREATE TABLE IF NOT EXISTS invitations (
 );
 CREATE INDEX IF NOT EXISTS invitations_tenant_id_idx ON invitations (tenant_id);
 COMMENT ON TABLE invitations IS 'Tenant.invite: who was invited where, until when.';
+
+-- Sessions a trust policy issued for one tenant (issue 20) work only at that tenant's address.
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS tenant_id bigint REFERENCES tenants ON DELETE CASCADE;
+CREATE INDEX IF NOT EXISTS sessions_tenant_id_idx ON sessions (tenant_id) WHERE tenant_id IS NOT NULL;
+COMMENT ON COLUMN sessions.tenant_id IS 'The only tenant where the session is valid; NULL: wherever its user may work.';
+
+-- Trust policies (issue 20): which CI identities (signed OpenID Connect ID tokens) may act
+-- as which user, through Auth.exchange_oidc. Shared, as users are; a policy that names a
+-- tenant is managed at that tenant and yields sessions valid only there.
+CREATE TABLE IF NOT EXISTS trust_policies (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    issuer        varchar(255) NOT NULL,
+    audience      varchar(255) NOT NULL,
+    conditions    jsonb NOT NULL CONSTRAINT trust_policies_conditions_check CHECK (jsonb_typeof(conditions) = 'object'),
+    user_id       bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    tenant_id     bigint REFERENCES tenants ON DELETE CASCADE,
+    max_session   integer NOT NULL DEFAULT 3600 CONSTRAINT trust_policies_max_session_check CHECK (max_session BETWEEN 60 AND 86400),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    created_by_id bigint REFERENCES users ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS trust_policies_issuer_idx ON trust_policies (issuer);
+CREATE INDEX IF NOT EXISTS trust_policies_user_id_idx ON trust_policies (user_id);
+CREATE INDEX IF NOT EXISTS trust_policies_tenant_id_idx ON trust_policies (tenant_id);
+COMMENT ON TABLE trust_policies IS 'Which OIDC identities (issuer, audience, claim conditions) may start sessions as which user.';
+COMMENT ON COLUMN trust_policies.conditions IS 'Claim name -> pattern: exact text, or a glob (*, ?, [...]; * stops at /). Every one must match.';
+COMMENT ON COLUMN trust_policies.max_session IS 'Longest session an exchange yields, in seconds.';
 
 -- TENANT PART
 

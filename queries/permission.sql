@@ -60,7 +60,7 @@ WHERE ug.user_id = @user_id
 ORDER BY 1, 2;
 
 -- name: UserGuard :one
--- UserGuard finds the first of the users, by id, that is a superuser or holds directly or through a shared group a label outside held; beyond is that label (empty for a superuser, or when none does).
+-- UserGuard finds the first of the users, by id, that is a superuser or holds directly, through a shared group or as an object grant (of the public tenant) a label outside held; beyond is that label (empty for a superuser, or when none does).
 SELECT username, is_superuser, beyond FROM (
     SELECT u.id, u.username, u.is_superuser, coalesce((
             SELECT min(p.app_label || '.' || p.codename) FROM permissions p
@@ -69,6 +69,9 @@ SELECT username, is_superuser, beyond FROM (
                 UNION ALL
                 SELECT gp.permission_id FROM group_permissions gp JOIN user_groups ug ON ug.group_id = gp.group_id
                 WHERE ug.user_id = u.id
+                UNION ALL
+                SELECT o.permission_id FROM object_permissions o
+                WHERE o.user_id = u.id OR o.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = u.id)
             ) AND (p.app_label || '.' || p.codename) <> ALL (@held::text[])
         ), '')::text AS beyond
     FROM users u
@@ -78,7 +81,11 @@ ORDER BY is_superuser DESC, beyond = '', id
 LIMIT 1;
 
 -- name: GroupLabelsBeyond :one
--- GroupLabelsBeyond returns the first label, by label, that one of the shared groups holds outside held, or "".
+-- GroupLabelsBeyond returns the first label, by label, that one of the shared groups holds outside held, unbound or as an object grant (of the public tenant), or "".
 SELECT coalesce(min(p.app_label || '.' || p.codename), '')::text
-FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id
-WHERE gp.group_id = ANY (@group_ids::bigint[]) AND (p.app_label || '.' || p.codename) <> ALL (@held::text[]);
+FROM permissions p
+WHERE p.id IN (
+        SELECT gp.permission_id FROM group_permissions gp WHERE gp.group_id = ANY (@group_ids::bigint[])
+        UNION ALL
+        SELECT o.permission_id FROM object_permissions o WHERE o.group_id = ANY (@group_ids::bigint[])
+    ) AND (p.app_label || '.' || p.codename) <> ALL (@held::text[]);

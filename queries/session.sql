@@ -1,11 +1,11 @@
 -- name: SessionCreate :exec
--- SessionCreate stores a new session.
-INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (@id, @user_id, @now, @expires_at);
+-- SessionCreate stores a new session, valid only in the given tenant when one is given.
+INSERT INTO sessions (id, user_id, created_at, expires_at, tenant_id) VALUES (@id, @user_id, @now, @expires_at, sqlc.narg(tenant_id));
 
 -- name: SessionPrincipal :one
--- SessionPrincipal returns the user of a live session: not revoked, not expired, user active.
-SELECT u.id, u.username, u.is_superuser, s.expires_at
-FROM sessions s JOIN users u ON u.id = s.user_id
+-- SessionPrincipal returns the user of a live session (not revoked, not expired, user active) and the schema of the only tenant it is valid in, if any.
+SELECT u.id, u.username, u.is_superuser, s.expires_at, t.schema_name AS tenant
+FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN tenants t ON t.id = s.tenant_id
 WHERE s.id = @id AND s.revoked_at IS NULL AND s.expires_at > @now AND u.is_active;
 
 -- name: SessionRevoke :exec

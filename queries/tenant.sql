@@ -39,17 +39,20 @@ DELETE FROM tenant_authorized_users a USING tenants t
 WHERE t.id = a.tenant_id AND t.schema_name = current_schema() AND a.user_id = ANY (@user_ids::bigint[]);
 
 -- name: TenantUserAccess :one
--- TenantUserAccess says whether an active user is authorised for the tenant of the current search_path, and lists the labels its tenant groups give it.
+-- TenantUserAccess says whether an active user is authorised for the tenant of the current search_path, and lists the labels it holds there: those its tenant groups give it, or every label for the tenant's owner.
 SELECT EXISTS (
         SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
         JOIN users u ON u.id = a.user_id AND u.is_active
         WHERE t.schema_name = current_schema() AND a.user_id = @user_id
     ) AS authorized,
     ARRAY(
-        SELECT DISTINCT p.app_label || '.' || p.codename
-        FROM tenant_group_users gu JOIN tenant_group_permissions gp ON gp.group_id = gu.group_id
-        JOIN permissions p ON p.id = gp.permission_id
-        WHERE gu.user_id = @user_id
+        SELECT p.app_label || '.' || p.codename FROM permissions p
+        WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.schema_name = current_schema() AND t.owner_id = @user_id)
+            OR p.id IN (
+                SELECT gp.permission_id FROM tenant_group_users gu
+                JOIN tenant_group_permissions gp ON gp.group_id = gu.group_id
+                WHERE gu.user_id = @user_id)
+        ORDER BY 1
     )::text[] AS labels;
 
 -- name: TenantGroupGiveDefaults :exec
@@ -122,19 +125,29 @@ WHERE gp.group_id = ANY (@group_ids::bigint[]) AND (p.app_label || '.' || p.code
 SELECT id, name FROM tenant_groups WHERE id = ANY (@ids::bigint[]) OR name = ANY (@names::text[]);
 
 -- name: TenantUserLabelSources :many
--- TenantUserLabelSources lists each label a user holds in the tenant of the current search_path with the tenant group it comes from.
-SELECT (p.app_label || '.' || p.codename)::text AS label, g.name::text AS source
+-- TenantUserLabelSources lists each label a user holds in the tenant of the current search_path with its source: "owner" for the tenant's owner, else "group:<tenant group>".
+SELECT (p.app_label || '.' || p.codename)::text AS label, 'owner'::text AS source
+FROM permissions p
+WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.schema_name = current_schema() AND t.owner_id = @user_id)
+UNION ALL
+SELECT p.app_label || '.' || p.codename, 'group:' || g.name
 FROM tenant_group_users gu JOIN tenant_groups g ON g.id = gu.group_id
 JOIN tenant_group_permissions gp ON gp.group_id = g.id JOIN permissions p ON p.id = gp.permission_id
 WHERE gu.user_id = @user_id
 ORDER BY 1, 2;
 
--- name: TenantOutsider :one
--- TenantOutsider returns the first username, by name, of the users not authorised for the tenant of the current search_path, or "".
-SELECT coalesce(min(u.username), '')::text FROM users u
+-- name: TenantOutsiders :many
+-- TenantOutsiders returns which of the users are not authorised for the tenant of the current search_path.
+SELECT u.id FROM users u
 WHERE u.id = ANY (@ids::bigint[]) AND NOT EXISTS (
     SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
     WHERE t.schema_name = current_schema() AND a.user_id = u.id);
+
+-- name: UserObjectGrantLabels :many
+-- UserObjectGrantLabels lists the labels of the object grants a user holds in the tenant of the current search_path, itself or through a shared group.
+SELECT DISTINCT (p.app_label || '.' || p.codename)::text
+FROM object_permissions o JOIN permissions p ON p.id = o.permission_id
+WHERE o.user_id = @user_id OR o.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = @user_id);
 
 -- name: TenantOwnerAmong :one
 -- TenantOwnerAmong says whether one of the users owns the tenant of the current search_path.

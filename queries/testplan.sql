@@ -133,3 +133,16 @@ WITH counts AS (
 )
 SELECT (SELECT count(*) FROM p) AS plans, counts.case_links, counts.tag_links, (SELECT count(*) FROM at) AS attachments
 FROM counts;
+
+-- name: TestPlanAddCases :execrows
+-- TestPlanAddCases links existing cases to a plan in the order given (a repeated id counts once), after the plan's highest sortkey (+10 each, from 0 when it has none); linked cases keep their sortkey.
+WITH want AS (
+    SELECT DISTINCT ON (w.id) w.id, w.ord FROM unnest(@case_ids::bigint[]) WITH ORDINALITY AS w (id, ord) ORDER BY w.id, w.ord
+), new AS (
+    SELECT want.id, row_number() OVER (ORDER BY want.ord) AS n FROM want
+    WHERE NOT EXISTS (SELECT 1 FROM test_case_plans l WHERE l.plan_id = @plan_id AND l.case_id = want.id)
+)
+INSERT INTO test_case_plans (plan_id, case_id, sortkey)
+SELECT @plan_id, new.id, (SELECT coalesce(max(l.sortkey) + 10, 0) FROM test_case_plans l WHERE l.plan_id = @plan_id) + 10 * (new.n - 1)
+FROM new
+ON CONFLICT ON CONSTRAINT test_case_plans_plan_id_case_id_key DO NOTHING;

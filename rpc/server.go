@@ -20,6 +20,7 @@ import (
 
 	gorpc "github.com/gorilla/rpc/v2"
 
+	"github.com/tcms/tcms/rpc/oidc"
 	"github.com/tcms/tcms/store"
 )
 
@@ -40,6 +41,8 @@ type Config struct {
 	SendMail func(to, msg string) error
 	Pprof    bool // serve Go's profiles under /debug/pprof/ to superusers
 	Logger   *slog.Logger
+	// OIDC verifies the ID tokens of Auth.exchange_oidc (docs/ci.md).
+	OIDC oidc.Config
 }
 
 // DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB attachment in
@@ -54,6 +57,7 @@ type Server struct {
 	methods  registry
 	gorilla  *gorpc.Server
 	sessions *sessions
+	oidc     *oidc.Verifier
 	metrics  *metrics
 	mux      *http.ServeMux
 }
@@ -62,7 +66,7 @@ type Server struct {
 func (s *Server) services() []service {
 	return []service{
 		{"Attachment", &Attachment{s}, attachmentMethods},
-		{"Auth", &Auth{s}, authMethods},
+		{"Auth", &Auth{s}, slices.Concat(authMethods, authOIDCMethods)},
 		{"Bug", &Bug{s}, slices.Concat(bugMethods, bugLinkMethods)},
 		{"BugTracker", &BugTracker{s}, bugTrackerMethods},
 		{"Build", &Build{s}, buildMethods},
@@ -90,6 +94,7 @@ func (s *Server) services() []service {
 		{"TestPlan", &TestPlan{s}, testPlanMethods},
 		{"TestRun", &TestRun{s}, slices.Concat(testRunMethods, testRunLinkMethods, testRunCaseMethods)},
 		{"Testing", &Testing{s}, testingMethods},
+		{"TrustPolicy", &TrustPolicy{s}, trustPolicyMethods},
 		{"User", &User{s}, userMethods},
 		{"Version", &Version{s}, versionMethods},
 		{"system", &System{s}, systemMethods},
@@ -117,6 +122,7 @@ func New(cfg Config) (*Server, error) {
 		methods:  registry{},
 		gorilla:  gorpc.NewServer(),
 		sessions: &sessions{store: cfg.Store, secret: cfg.Secret, ttl: cfg.SessionTTL},
+		oidc:     oidc.New(cfg.OIDC),
 	}
 	for _, ct := range append(xmlContentTypes, jsonContentTypes...) {
 		s.gorilla.RegisterCodec(callCodec{}, ct)

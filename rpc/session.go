@@ -64,11 +64,19 @@ func (c *tokenCache) put(token, id string, exp time.Time) {
 
 // issue starts a session for the user and returns its token and id.
 func (m *sessions) issue(ctx context.Context, userID int64) (token, id string, err error) {
+	token, id, _, err = m.issueFor(ctx, userID, m.ttl, nil)
+	return token, id, err
+}
+
+// issueFor is issue for a session that lasts at most maxTTL (and never
+// longer than the configured lifetime) and, with a tenantID, is valid in
+// that tenant only. It also returns when the session expires.
+func (m *sessions) issueFor(ctx context.Context, userID int64, maxTTL time.Duration, tenantID *int64) (token, id string, exp time.Time, err error) {
 	now := time.Now()
-	exp := now.Add(m.ttl)
-	id, err = m.store.CreateSession(ctx, userID, exp)
+	exp = now.Add(min(m.ttl, maxTTL))
+	id, err = m.store.CreateBoundSession(ctx, userID, tenantID, exp)
 	if err != nil {
-		return "", "", err
+		return "", "", exp, err
 	}
 	claims := jwt.RegisteredClaims{
 		ID:        id,
@@ -77,7 +85,7 @@ func (m *sessions) issue(ctx context.Context, userID int64) (token, id string, e
 		ExpiresAt: jwt.NewNumericDate(exp),
 	}
 	token, err = jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(m.secret)
-	return token, id, err
+	return token, id, exp, err
 }
 
 var jwtParser = jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired())

@@ -88,8 +88,9 @@ func unknownTenant(where string) error {
 	return store.Errorf(store.NotFound, "Unknown tenant: no organisation is served at %s.", where)
 }
 
-// readable reports whether a method only reads: every label it needs is a
-// view_ label, and not of accounts. These are what anonymous and
+// readable reports whether a method only reads test-management data: every
+// label it needs is a view_ label of the apps the Tester group covers, so
+// never accounts, groups, grants or tenants. These are what anonymous and
 // unauthorised callers may call in a publicly readable tenant.
 func readable(m *Method) bool {
 	if m.Access != Perms {
@@ -97,7 +98,7 @@ func readable(m *Method) bool {
 	}
 	for _, l := range m.Perms {
 		app, codename, _ := strings.Cut(l, ".")
-		if !strings.HasPrefix(codename, "view_") || app == "auth" {
+		if !strings.HasPrefix(codename, "view_") || !store.TestManagementApp(app) {
 			return false
 		}
 	}

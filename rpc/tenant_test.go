@@ -53,6 +53,16 @@ func (ts *testServer) at(prefix, user, pass string) func(string, ...any) jsonRes
 
 // atHost is at with a Host header ("" keeps the server's address).
 func (ts *testServer) atHost(prefix, host, user, pass string) func(string, ...any) jsonResponse {
+	auth := ""
+	if user != "" {
+		auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+	}
+	return ts.authAt(prefix, host, auth)
+}
+
+// authAt returns a JSON-RPC caller for a path prefix and Host header that
+// sends an Authorization header ("": none).
+func (ts *testServer) authAt(prefix, host, auth string) func(string, ...any) jsonResponse {
 	return func(method string, params ...any) jsonResponse {
 		ts.t.Helper()
 		body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": method, "params": params, "id": 1})
@@ -61,8 +71,8 @@ func (ts *testServer) atHost(prefix, host, user, pass string) func(string, ...an
 		if host != "" {
 			req.Host = host
 		}
-		if user != "" {
-			req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -233,7 +243,9 @@ func TestTenantPublicAndExpired(t *testing.T) {
 			if r.Error == nil || r.Error.Code != -32098 {
 				t.Fatalf("%q wrote in a publicly readable tenant: %+v", user, r)
 			}
-			wantFault(t, call("User.filter", map[string]any{}), -32098, `Authentication failed when calling "User.filter"`)
+			for _, m := range []string{"User.filter", "TenantGroup.filter", "ObjectPermission.filter", "Group.filter", "Permission.filter"} {
+				wantFault(t, call(m, map[string]any{}), -32098, `Authentication failed when calling "`+m+`"`)
+			}
 		}
 		if n := rowCount(t, b.at("/t/open", adminName, adminPass)("Classification.filter", map[string]any{})); n != 1 {
 			t.Fatal("a refused write left a classification")

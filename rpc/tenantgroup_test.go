@@ -56,7 +56,7 @@ func TestTenantMethods(t *testing.T) {
 		result(t, b.aliceA("TenantGroup.create", map[string]any{"name": "CI"}), &g)
 		result(t, b.aliceA("TenantGroup.add_permission", g.ID, []any{"testruns.view_testrun", "testruns.add_testrun"}), new(any))
 		result(t, b.aliceA("TenantGroup.remove_permission", g.ID, "testruns.add_testrun"), new(any))
-		wantFault(t, b.aliceA("TenantGroup.add_user", g.ID, "carol"), -32603, `Internal error: User "carol" is not authorised for this tenant.`)
+		wantFault(t, b.aliceA("TenantGroup.add_user", g.ID, "carol"), -32603, `Internal error: Unknown user: "carol"`)
 		result(t, b.aliceA("TenantGroup.add_user", g.ID, []any{adminName}), new(any))
 		var got []store.TenantGroup
 		result(t, b.aliceA("TenantGroup.filter", map[string]any{"name": "CI"}), &got)

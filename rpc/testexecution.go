@@ -17,7 +17,7 @@ var testExecutionMethods = []Method{
 	{Name: "TestExecution.update", Access: Perms, Perms: []string{"testruns.change_testexecution"}, Returns: "struct",
 		Doc: "Sets the given fields of an execution (execution_id, values: status, build, assignee, tested_by, start_date, stop_date, sortkey, case_text_version or \"latest\"); with a status, a missing tested_by becomes the caller and a missing build the run's current build. Dates are never set implicitly. Returns the execution with FK names."},
 	{Name: "TestExecution.bulk_update", Access: Perms, Perms: []string{"testruns.change_testexecution", "django_comments.add_comment"}, Returns: "array",
-		Doc: "Reports many executions at once (values_list: a list of {id, status, start_date, stop_date, comment}, at most 10,000), all or none, with TestExecution.update's rules for status; a comment is added as the caller. Returns the executions as update does, in the order given. Not in Kiwi TCMS."},
+		Doc: "Reports many executions at once (values_list: a list of {id, status, start_date, stop_date, comment, tested_by}, at most 10,000), all or none, with TestExecution.update's rules for status (tested_by, an id, username or email, replaces the caller as the tester); a comment is added as the caller. Returns the executions as update does, in the order given. Not in Kiwi TCMS."},
 	{Name: "TestExecution.history", Access: Perms, Perms: []string{"testruns.view_historicaltestexecution"}, Returns: "array",
 		Doc: "The changes of an execution (execution_id) as {history_user__username, history_change_reason, history_date}, newest first; the creation record has no change reason."},
 	{Name: "TestExecution.remove", Access: Perms, Perms: []string{"testruns.delete_testexecution"}, Returns: "nil",
@@ -136,6 +136,13 @@ func (t *TestExecution) BulkUpdate(r *http.Request, args *BulkUpdateArgs, reply 
 			SetStart: f.has("start_date"), SetStop: f.has("stop_date")}
 		if id := f.id("id", true); id != nil {
 			res.ID = *id
+		}
+		if f.has("tested_by") {
+			ref, err := userRef(f.v["tested_by"])
+			if err != nil {
+				f.fail("tested_by", err.Error())
+			}
+			res.TestedBy = &ref
 		}
 		if err := f.err(); err != nil {
 			return store.Errorf(store.Invalid, "values_list item %d: %s", i, err)

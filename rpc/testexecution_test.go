@@ -234,8 +234,27 @@ func TestTestExecutionBulkUpdate(t *testing.T) {
 			t.Fatalf("empty bulk_update: %+v", got)
 		}
 	})
+	t.Run("OKTestedBy", func(t *testing.T) {
+		// CI reporters name the tester (TCMS_DEFAULT_TESTER_ID, a string).
+		var got []wireExec
+		b.tester.viaJSON(t, &got, "TestExecution.bulk_update", []any{
+			map[string]any{"id": e3, "status": 4, "tested_by": "1"},
+			map[string]any{"id": e2, "tested_by": adminName},
+		})
+		if len(got) != 2 || *got[0].TestedBy != 1 || *got[1].TestedBy != 1 || got[1].StatusName != "WAIVED" {
+			t.Fatalf("bulk_update with tested_by: %+v", got)
+		}
+		b.tester.viaJSON(t, &got, "TestExecution.bulk_update", []any{map[string]any{"id": e2, "tested_by": nil}})
+		if got[0].TestedBy != nil {
+			t.Fatalf("clearing tested_by: %+v", got)
+		}
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		before := b.snapshot(t, e2) + b.snapshot(t, e3)
+		b.tester.fault(t, CodeInternal, `Internal error: Unknown user: "ghost"`,
+			"TestExecution.bulk_update", []any{map[string]any{"id": e3, "status": 4, "tested_by": "ghost"}})
+		b.tester.fault(t, CodeInternal, `Internal error: values_list item 0: [('tested_by', ['Unknown user: "[1]"'])]`,
+			"TestExecution.bulk_update", []any{map[string]any{"id": e3, "tested_by": []any{1}}})
 		item := map[string]any{"id": e3, "status": 4, "comment": "x"}
 		b.tester.fault(t, CodeInternal, "Internal error: TestExecution matching query does not exist: id 99999; nothing was changed.",
 			"TestExecution.bulk_update", []any{item, map[string]any{"id": 99999, "status": 4}})

@@ -25,6 +25,8 @@ var testPlanMethods = []Method{
 		Doc: "The plan's whole family from its root, depth first with children in id order, as {id, name, parent_id, tree_depth, url}."},
 	{Name: "TestPlan.add_case", Access: Perms, Perms: []string{"testcases.add_testcaseplan"}, Returns: "struct",
 		Doc: "Links a case to a plan after its last case (sortkey: highest + 10, or 0) and returns the case with durations in seconds and its sortkey; linking again keeps the sortkey."},
+	{Name: "TestPlan.add_cases", Access: Perms, Perms: []string{"testcases.add_testcaseplan"}, Returns: "nil",
+		Doc: "TestPlan.add_case for a list of cases (plan_id, case_ids, at most 10,000) in one call, all or none: each case not yet in the plan is linked after its last case, in the order given; linked cases keep their sortkey. Not in Kiwi TCMS."},
 	{Name: "TestPlan.remove_case", Access: Perms, Perms: []string{"testcases.delete_testcaseplan"}, Returns: "nil",
 		Doc: "Unlinks a case from a plan; no error when it is not linked."},
 	{Name: "TestPlan.update_case_order", Access: Perms, Perms: []string{"testcases.change_testcaseplan"}, Returns: "nil",

@@ -18,6 +18,18 @@ func (t *TestPlan) AddCase(r *http.Request, args *PlanCaseArgs, reply *store.Pla
 	return err
 }
 
+// PlanCasesArgs are the parameters of TestPlan.add_cases.
+type PlanCasesArgs struct {
+	PlanID  int64   `json:"plan_id"`
+	CaseIDs []int64 `json:"case_ids"`
+}
+
+// AddCases answers TestPlan.add_cases.
+func (t *TestPlan) AddCases(r *http.Request, args *PlanCasesArgs, _ *any) error {
+	_, err := t.s.store.AddCasesToPlan(r.Context(), args.PlanID, args.CaseIDs)
+	return err
+}
+
 // RemoveCase answers TestPlan.remove_case.
 func (t *TestPlan) RemoveCase(r *http.Request, args *PlanCaseArgs, _ *any) error {
 	return t.s.store.RemoveCaseFromPlan(r.Context(), args.PlanID, args.CaseID)

@@ -1,6 +1,8 @@
 package rpc
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -127,12 +129,67 @@ func TestNoEscalationThroughGroups(t *testing.T) {
 		t.Fatalf("a's Administrator group has members %v", slices)
 	}
 	refusedWith(t, b.at("/t/a", "carol", "carol-pass")("TestCase.filter", map[string]any{}), "not authorised for tenant a")
-	// A tenant administrator the owner appointed cannot lock the owner out.
-	refusedWith(t, b.call("dave", "tenant")("TenantGroup.remove_user", admins, "alice"), "Only the tenant's owner or a superuser")
-	result(t, b.aliceA("TenantGroup.filter", map[string]any{"id": admins}), &members)
-	if len(members[0].Users) != 2 {
-		t.Fatalf("a's Administrator group has members %v", members[0].Users)
+	// A tenant administrator the owner appointed cannot lock the owner out:
+	// the owner holds every label in its tenant, whatever its groups.
+	dave := b.call("dave", "tenant")
+	result(t, dave("TenantGroup.remove_user", admins, "alice"), new(any))
+	result(t, dave("TenantGroup.remove_permission", admins, []any{"tenant_groups.change_group", "tcms_tenants.change_tenant"}), new(any))
+	result(t, b.aliceA("TenantGroup.add_permission", admins, []any{"tenant_groups.change_group", "tcms_tenants.change_tenant"}), new(any))
+	result(t, b.aliceA("TenantGroup.add_user", admins, "alice"), new(any))
+	// Users of other tenants are as unknown as users that do not exist.
+	wantFault(t, dave("TenantGroup.add_user", admins, b.id["carol"]), CodeInternal, fmt.Sprintf(`Internal error: Unknown user_id: "%d"`, b.id["carol"]))
+	wantFault(t, dave("TenantGroup.add_user", admins, "carol"), CodeInternal, `Internal error: Unknown user: "carol"`)
+	wantFault(t, dave("User.join_group", "carol", "EmptyT"), CodeInternal, "Internal error: User matching query does not exist.")
+}
+
+// TestObjectGrantsCountAgainstEscalation: a group's or a user's object
+// grants are labels it holds too.
+func TestObjectGrantsCountAgainstEscalation(t *testing.T) {
+	b := mustTrustBed(t)
+	mgr := b.call("mgr", "public")
+	var g store.Group
+	result(t, b.admin("Group.create", map[string]any{"name": "Viewers"}), &g)
+	grant := map[string]any{"group": "Viewers", "permission": "testruns.view_testrun", "object_type": "TestRun", "object_id": 1}
+	if _, err := b.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: "ghost", Password: "ghost-pass", Groups: []string{}}); err != nil {
+		t.Fatal(err)
 	}
+	result(t, b.admin("ObjectPermission.grant", grant), new(any))
+	refusedWith(t, mgr("Group.add_user", g.ID, "mgr"), "You cannot put users in a group holding a permission you do not hold: testruns.view_testrun")
+	refusedWith(t, mgr("User.join_group", "mgr", "Viewers"), "testruns.view_testrun")
+	delete(grant, "group")
+	grant["user"] = "ghost"
+	result(t, b.admin("ObjectPermission.grant", grant), new(any))
+	refusedWith(t, mgr("User.update", b.idOf(t, "ghost"), map[string]any{"password": "mine-now-1"}), "You cannot change ghost: it holds testruns.view_testrun")
+}
+
+func (b *trustBed) idOf(t *testing.T, name string) int64 {
+	u, ok := b.userNamed(t, name)
+	if !ok {
+		t.Fatalf("no user %s", name)
+	}
+	return u.ID
+}
+
+// TestOldPasswordIsALogin: checking User.update's old_password counts as a
+// login, so a stolen session cannot guess the password.
+func TestOldPasswordIsALogin(t *testing.T) {
+	b := mustTrustBed(t)
+	var tok string
+	result(t, b.at("/t/public", "", "")("Auth.login", "erin", "erin-pass"), &tok)
+	erin := func(method string, params ...any) jsonResponse { // a stolen session
+		body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": method, "params": params, "id": 1})
+		_, text := b.post("/t/public/json-rpc/", "application/json", string(body), "Authorization", "Bearer "+tok)
+		var r jsonResponse
+		if err := json.Unmarshal([]byte(text), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for range 5 {
+		wantFault(t, erin("User.update", nil, map[string]any{"password": "new-pass-1", "old_password": "guess"}), CodeInternal, "Internal error: Password is incorrect")
+	}
+	// Five wrong in a row lock the account: the right one is refused too.
+	wantFault(t, erin("User.update", nil, map[string]any{"password": "new-pass-1", "old_password": "erin-pass"}), CodeInternal, "Internal error: Password is incorrect")
 }
 
 func TestSuperusersProtected(t *testing.T) {

@@ -18,18 +18,15 @@ func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 	return userFromRow(row), nil
 }
 
-// checkPassword refuses unless old is the user's password; the hash runs
-// outside any transaction.
-func (s *Store) checkPassword(ctx context.Context, id int64, old *string) error {
+// checkPassword refuses unless old is by's password. It is checked as a
+// login is, so that it is throttled and counted the same way: a stolen
+// session must not become a way to guess the password.
+func (s *Store) checkPassword(ctx context.Context, by Principal, old *string) error {
 	if old == nil {
 		return Errorf(Invalid, "Old password is required")
 	}
-	hash, err := s.q.UserPassword(ctx, id)
-	if err != nil {
-		return translate(err, "User")
-	}
-	ok, _, err := s.verify(ctx, hash, *old)
-	if err == nil && !ok {
+	_, err := s.Authenticate(ctx, by.Username, *old)
+	if err == errWrongCredentials {
 		err = Errorf(Invalid, "Password is incorrect")
 	}
 	return err

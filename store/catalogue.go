@@ -24,7 +24,7 @@ var catalogueModels = map[string][]string{
 		"historicalversion", "priority", "product", "tag", "version"},
 	"sessions":      {"session"},
 	"sites":         {"site"},
-	"tcms":          {"objectpermission"},
+	"tcms":          {"objectpermission", "trustpolicy"},
 	"tcms_tenants":  {"domain", "tenant"},
 	"tenant_groups": {"group"},
 	"testcases": {"bugsystem", "category", "historicaltemplate", "historicaltestcase", "property",
@@ -42,6 +42,10 @@ var catalogueExtra = []string{"attachments.delete_foreign_attachments", "django_
 // testerApps are the apps whose every label the Tester group holds, except
 // testerExcluded (kiwi-rpc-api.md 4.2).
 var testerApps = []string{"attachments", "bugs", "django_comments", "linkreference", "management", "testcases", "testplans", "testruns"}
+
+// TestManagementApp tells whether an app label is one of test management
+// (the apps the Tester group covers), not of accounts, grants or tenants.
+func TestManagementApp(app string) bool { return slices.Contains(testerApps, app) }
 
 const testerExcluded = "attachments.delete_foreign_attachments"
 

@@ -51,7 +51,7 @@ func (s *Store) mayGrant(ctx context.Context, by Principal, labels []string) err
 }
 
 // mayJoin refuses putting anyone in shared groups (by id) that hold a label
-// outside held; nil held is a superuser's.
+// outside held, unbound or as an object grant; nil held is a superuser's.
 func mayJoin(ctx context.Context, q *db.Queries, held []string, groupIDs []int64) error {
 	if held == nil {
 		return nil
@@ -78,8 +78,8 @@ func joinRefusal(beyond string, err error) error {
 
 // guardUsers refuses a caller who is not a superuser acting on any of the
 // users if one is a superuser; with outrank also if one holds a label
-// outside held (the caller's global labels), or works in a tenant where the
-// caller is not authorised or holds less. outrank is for changes that let
+// (unbound or as an object grant) outside held, the caller's global labels,
+// or works in a tenant where the caller is not authorised or holds less. outrank is for changes that let
 // the caller act as the user: its password or email.
 func (s *Store) guardUsers(ctx context.Context, tx pgx.Tx, by Principal, held []string, ids []int64, outrank bool) error {
 	if by.IsSuperuser || len(ids) == 0 {
@@ -109,7 +109,8 @@ func (s *Store) guardUsers(ctx context.Context, tx pgx.Tx, by Principal, held []
 }
 
 // outranksInTenants refuses by unless, in every tenant the user id works in,
-// by is authorised and holds every label the user holds there.
+// by is authorised and holds unbound every label the user holds there,
+// unbound or as an object grant.
 func (s *Store) outranksInTenants(ctx context.Context, tx pgx.Tx, q *db.Queries, by Principal, id int64) error {
 	schemas, err := q.UserTenants(ctx, id)
 	if err != nil {
@@ -130,7 +131,11 @@ func (s *Store) outranksInTenants(ctx context.Context, tx pgx.Tx, q *db.Queries,
 		if !me.Authorized {
 			return Errorf(Forbidden, "You cannot change user %d: it works in tenant %s, where you are not authorised.", id, schema)
 		}
-		if missing := firstMissing(them.Labels, me.Labels); missing != "" {
+		grants, err := q.UserObjectGrantLabels(ctx, &id)
+		if err != nil {
+			return err
+		}
+		if missing := firstMissing(append(them.Labels, grants...), me.Labels); missing != "" {
 			return Errorf(Forbidden, "You cannot change user %d: it holds %s in tenant %s, which you do not.", id, missing, schema)
 		}
 	}

@@ -255,16 +255,21 @@ func resolveUsers(ctx context.Context, q *db.Queries, refs []any) ([]int64, erro
 	for _, r := range refs {
 		i := slices.IndexFunc(rows, func(u db.UserResolveRow) bool { return refMatches(r, u.ID, u.Username) })
 		if i < 0 {
-			if _, isName := r.(string); isName {
-				if _, err := strconv.ParseInt(r.(string), 10, 64); err != nil {
-					return nil, Errorf(Invalid, "Unknown user: %q", r)
-				}
-			}
-			return nil, Errorf(Invalid, "Unknown user_id: \"%v\"", r)
+			return nil, unknownUser(r)
 		}
 		out = append(out, rows[i].ID)
 	}
 	return out, nil
+}
+
+// unknownUser is Kiwi's refusal of a reference to no user.
+func unknownUser(ref any) error {
+	if name, isName := ref.(string); isName {
+		if _, err := strconv.ParseInt(name, 10, 64); err != nil {
+			return Errorf(Invalid, "Unknown user: %q", ref)
+		}
+	}
+	return Errorf(Invalid, "Unknown user_id: \"%v\"", ref)
 }
 
 // resolveGroup finds one group by id or name.

@@ -78,25 +78,29 @@ func errThrottled(wait float64) error {
 
 // Authenticate checks a username (exact match) and password and records
 // the login, replacing a Django or outdated hash by a current one. It costs
-// two statements and no transaction: LoginBegin counts the attempt (and
-// refuses a throttled address before any hash), then the hash is checked
-// outside any transaction, then LoginSucceeded or UserLoginFailed records
-// the outcome.
+// two statements and no transaction: LoginBegin takes the attempt (refusing
+// a throttled address before any hash), then the hash is checked outside
+// any transaction, then LoginSucceeded or UserLoginFailed records the
+// outcome. Attempts are counted before the hash, so that concurrent
+// guesses cannot outrun the limits.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
 	now := time.Now()
 	policy := s.policy.Load()
 	keys, weights := policy.throttle(ctx, username)
 	row, err := s.q.LoginBegin(ctx, db.LoginBeginParams{Now: now, WindowSeconds: policy.Window.Seconds(),
-		AddressKey: keys[0], AddressWeight: weights[0], UserKey: keys[1], UserWeight: weights[1], Username: username})
+		AddressKey: keys[0], AddressWeight: weights[0], UserKey: keys[1], UserWeight: weights[1], Username: username,
+		MaxFailures: int32(min(max(policy.MaxFailures, 0), math.MaxInt32))})
 	if err != nil {
 		return User{}, translate(err, "User")
 	}
-	if !row.Allowed {
+	if row.Allowed != nil && !*row.Allowed {
 		slog.WarnContext(ctx, "login refused: too many failures from the address", "username", username)
 		return User{}, errThrottled(row.WaitSeconds)
 	}
+	// Every refusal below costs one hash, like a wrong password, so that
+	// the time tells nothing either.
 	hash := dummyHash()
-	if row.ID != nil {
+	if row.ID != nil && usableHash(*row.Password) {
 		hash = *row.Password
 	}
 	ok, rehash, err := s.verify(ctx, hash, password)
@@ -106,10 +110,12 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	switch {
 	case row.ID == nil:
 		return User{}, errWrongCredentials
-	case policy.MaxFailures > 0 && row.LockedUntil != nil && now.Before(*row.LockedUntil):
-		slog.WarnContext(ctx, "login refused: account locked", "username", username, "locked_until", *row.LockedUntil)
+	case policy.MaxFailures > 0 && row.Attempt == 0:
+		// Locked, or as many guesses under way as the lockout allows: those
+		// lock it when they fail.
+		slog.WarnContext(ctx, "login refused: account locked", "username", username)
 		return User{}, errWrongCredentials
-	case !ok:
+	case !ok || hash != *row.Password:
 		return User{}, s.loginFailed(ctx, policy, *row.ID, username, now)
 	case !*row.IsActive:
 		return User{}, errWrongCredentials
@@ -130,8 +136,8 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	return User{ID: *row.ID, Username: *row.Username, IsActive: true, IsSuperuser: *row.IsSuperuser, LastLogin: &now}, nil
 }
 
-// loginFailed counts a wrong password against the account, locking it
-// after policy.MaxFailures in a row, and returns the one refusal.
+// loginFailed locks the account once LoginBegin has counted
+// policy.MaxFailures wrong passwords in a row, and returns the one refusal.
 func (s *Store) loginFailed(ctx context.Context, policy *LoginPolicy, id int64, username string, now time.Time) error {
 	if policy.MaxFailures <= 0 {
 		return errWrongCredentials

@@ -197,3 +197,62 @@ func TestLoginThrottle(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginRaces: attempts are counted before the hash, one by one under
+// the row locks, so that concurrent guesses cannot outrun the limits.
+func TestLoginRaces(t *testing.T) {
+	t.Parallel()
+	st, conn, _ := MustOpen(t)
+	ctx := store.WithClientAddress(t.Context(), "192.0.2.9")
+	st.SetLoginPolicy(store.LoginPolicy{MaxFailures: 3, Lockout: time.Hour, PerUser: 10, Window: time.Hour})
+	alice := MustCreateUser(t, st, "alice")
+
+	t.Run("ErrConcurrentGuessesThrottled", func(t *testing.T) {
+		errs := make(chan error, 25)
+		for range 25 {
+			go func() { _, err := st.Authenticate(ctx, "ghost", "guess"); errs <- err }()
+		}
+		wrong, throttled := 0, 0
+		for range 25 {
+			switch err := <-errs; {
+			case fmt.Sprint(err) == wrongMsg:
+				wrong++
+			case strings.HasPrefix(fmt.Sprint(err), "Too many failed logins"):
+				throttled++
+			default:
+				t.Fatal(err)
+			}
+		}
+		var level float64
+		conn.QueryRow(ctx, "SELECT level FROM login_failures WHERE key = 'u:192.0.2.9 ghost'").Scan(&level)
+		if wrong != 10 || throttled != 15 || level > 1.000001 {
+			t.Fatalf("%d guesses checked, %d throttled, level %.2f; want 10, 15, at most 1", wrong, throttled, level)
+		}
+	})
+	t.Run("ErrGuessesUnderWay", func(t *testing.T) {
+		// As many wrong guesses as the lockout allows are being checked: the
+		// right password waits for the lockout, whatever their outcome.
+		if _, err := conn.Exec(ctx, "UPDATE users SET failed_logins = 3 WHERE id = $1", alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err := st.Authenticate(t.Context(), "alice", "secret")
+		wantError(t, err, store.Invalid, wrongMsg)
+		if err := storetest.Unlock(t.Context(), st, alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Authenticate(t.Context(), "alice", "secret"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("ErrNoPassword", func(t *testing.T) {
+		// An account without a password is checked against the dummy hash,
+		// which its own password must not open.
+		if _, err := st.CreateUser(t.Context(), store.System, store.NewUser{Username: "invited", Groups: []string{}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, guess := range []string{"dummy password", "", "!"} {
+			_, err := st.Authenticate(t.Context(), "invited", guess)
+			wantError(t, err, store.Invalid, wrongMsg)
+		}
+	})
+}

@@ -95,6 +95,13 @@ func verifyDjangoPBKDF2(hash, password string) bool {
 	return err == nil && subtle.ConstantTimeCompare(got, want) == 1
 }
 
+// usableHash tells whether a stored hash can ever match: an account
+// without a password ("!") cannot, and is checked against dummyHash
+// instead so that it takes as long as any other.
+func usableHash(hash string) bool {
+	return strings.HasPrefix(hash, "argon2id$") || strings.HasPrefix(hash, "pbkdf2_sha256$")
+}
+
 // dummyHash is verified against when the username is unknown, so that the
 // answer takes as long as for a wrong password and does not tell which
 // usernames exist. Built on first use to keep process start fast.

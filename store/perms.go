@@ -143,7 +143,7 @@ func (s *Store) permissions(ctx context.Context, userID int64) (cachedPerms, err
 }
 
 // PermissionSource is one label a user holds and where it comes from:
-// "superuser", "direct" or "group:<name>".
+// "superuser", "direct", "group:<name>" or, inside a tenant, "owner".
 type PermissionSource struct {
 	Permission string `json:"permission"`
 	Source     string `json:"source"`
@@ -180,7 +180,7 @@ func (s *Store) userPermissions(ctx context.Context, userRef any) (out []Permiss
 	if TenantOf(ctx) != "" {
 		rows, err := s.q.TenantUserLabelSources(ctx, u.ID)
 		for _, r := range rows {
-			out = append(out, PermissionSource{r.Label, "group:" + r.Source})
+			out = append(out, PermissionSource{r.Label, r.Source})
 		}
 		return out, err
 	}

@@ -23,17 +23,31 @@ type Principal struct {
 	UserID      int64
 	Username    string
 	IsSuperuser bool
+	// Tenant is the schema of the only tenant a session issued for one
+	// tenant (Auth.exchange_oidc) is valid in; "" for any.
+	Tenant string
 }
 
 // errSessionExpired answers for every session that is not live.
 var errSessionExpired = &Error{Kind: Unauthenticated, Message: "session expired"}
 
+// errSessionElsewhere answers for a session used outside the only tenant
+// it is valid in.
+var errSessionElsewhere = &Error{Kind: Unauthenticated, Message: "the session is valid only at its tenant's address"}
+
 // CreateSession stores a new session for the user, live until expires, and
 // returns its key: 32 random characters from [a-z0-9], as Django's.
 func (s *Store) CreateSession(ctx context.Context, userID int64, expires time.Time) (string, error) {
+	return s.CreateBoundSession(ctx, userID, nil, expires)
+}
+
+// CreateBoundSession is CreateSession for a session valid only in the
+// tenant with id tenantID (nil: anywhere its user may work). At any other
+// address SessionPrincipal does not know it.
+func (s *Store) CreateBoundSession(ctx context.Context, userID int64, tenantID *int64, expires time.Time) (string, error) {
 	id := newSessionKey()
 	err := s.withTx(ctx, func(q *db.Queries) error {
-		return q.SessionCreate(ctx, db.SessionCreateParams{ID: id, UserID: userID, Now: time.Now(), ExpiresAt: expires})
+		return q.SessionCreate(ctx, db.SessionCreateParams{ID: id, UserID: userID, Now: time.Now(), ExpiresAt: expires, TenantID: tenantID})
 	})
 	if err != nil {
 		return "", translate(err, "Session")
@@ -60,10 +74,19 @@ func (s *Store) EndSession(ctx context.Context, sessionID string) error {
 }
 
 // SessionPrincipal returns the principal of a live session: not ended, not
-// expired, and its user active. Anything else is Unauthenticated. Once
+// expired, its user active, and used in the context's tenant if it is
+// valid in one tenant only. Anything else is Unauthenticated. Once
 // looked up, a session is answered from memory until it expires or a
 // notification drops it.
 func (s *Store) SessionPrincipal(ctx context.Context, sessionID string) (Principal, error) {
+	p, err := s.sessionPrincipal(ctx, sessionID)
+	if err == nil && p.Tenant != "" && p.Tenant != TenantOf(ctx) {
+		return Principal{}, errSessionElsewhere
+	}
+	return p, err
+}
+
+func (s *Store) sessionPrincipal(ctx context.Context, sessionID string) (Principal, error) {
 	now := time.Now()
 	p, gen, ok := lookup(s.cache, s.cache.sessions, sessionID, now)
 	if ok {
@@ -81,6 +104,9 @@ func (s *Store) SessionPrincipal(ctx context.Context, sessionID string) (Princip
 		return Principal{}, translate(err, "Session")
 	}
 	p = Principal{UserID: row.ID, Username: row.Username, IsSuperuser: row.IsSuperuser}
+	if row.Tenant != nil {
+		p.Tenant = *row.Tenant
+	}
 	put(s.cache, s.cache.sessions, sessionID, cached{p: p, expires: row.ExpiresAt}, gen)
 	return p, nil
 }
@@ -224,6 +250,9 @@ func (c *authCache) apply(payload string) {
 	if payload == permsPayload {
 		clear(c.perms)
 		clear(c.tenants)
+		// A removed tenant's sessions are gone with it; a new tenant of
+		// the same name must not inherit them from the cache.
+		maps.DeleteFunc(c.sessions, func(_ string, e cached) bool { return e.p.Tenant != "" })
 		return
 	}
 	if v, ok := strings.CutPrefix(payload, "t:"); ok {

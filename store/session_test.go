@@ -248,3 +248,39 @@ func TestBasicPrincipal(t *testing.T) {
 		}
 	})
 }
+
+// TestBoundSession: a session bound to a tenant is known at that tenant's
+// address only, and goes with the tenant; a new tenant of the same name
+// does not inherit it, not even from the cache.
+func TestBoundSession(t *testing.T) {
+	t.Parallel()
+	st, _, _ := MustOpen(t)
+	ctx := t.Context()
+	alice := MustCreateUser(t, st, "alice")
+	acme := MustTenant(t, st, "acme", alice.ID)
+	MustTenant(t, st, "beta", alice.ID)
+	id, err := st.CreateBoundSession(ctx, alice.ID, &acme.ID, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("OK", func(t *testing.T) {
+		p, err := st.SessionPrincipal(store.WithTenant(ctx, "acme"), id)
+		if err != nil || p != (store.Principal{UserID: alice.ID, Username: "alice", Tenant: "acme"}) {
+			t.Fatalf("got %+v, %v", p, err)
+		}
+	})
+	t.Run("ErrElsewhere", func(t *testing.T) {
+		for _, tenant := range []string{"", "beta"} {
+			_, err := st.SessionPrincipal(store.WithTenant(ctx, tenant), id)
+			wantError(t, err, store.Unauthenticated, "the session is valid only at its tenant's address")
+		}
+	})
+	t.Run("ErrTenantRemoved", func(t *testing.T) {
+		if err := st.RemoveTenant(ctx, "acme"); err != nil {
+			t.Fatal(err)
+		}
+		MustTenant(t, st, "acme", alice.ID)
+		_, err := st.SessionPrincipal(store.WithTenant(ctx, "acme"), id)
+		wantError(t, err, store.Unauthenticated, "session expired")
+	})
+}

@@ -25,20 +25,26 @@ func (s *Store) inTenant(ctx context.Context, model string, fn func(tx pgx.Tx, q
 }
 
 // tenantUserIDs resolves users by id or username, refusing any not
-// authorised for the transaction's tenant.
+// authorised for the transaction's tenant exactly as an unknown one, so
+// that a tenant's administrators learn nothing of other accounts.
 func tenantUserIDs(ctx context.Context, q *db.Queries, refs []any) ([]int64, error) {
 	ids, err := resolveUsers(ctx, q, refs)
 	if err != nil {
 		return nil, err
 	}
-	return ids, tenantUsers(ctx, q, ids)
+	outsiders, err := q.TenantOutsiders(ctx, ids)
+	if err != nil || len(outsiders) == 0 {
+		return ids, err
+	}
+	return nil, unknownUser(refs[slices.Index(ids, outsiders[0])])
 }
 
-// tenantUsers refuses users not authorised for the transaction's tenant.
+// tenantUsers refuses users not authorised for the transaction's tenant
+// as if they did not exist.
 func tenantUsers(ctx context.Context, q *db.Queries, ids []int64) error {
-	outsider, err := q.TenantOutsider(ctx, ids)
-	if err == nil && outsider != "" {
-		err = Errorf(Invalid, "User %q is not authorised for this tenant.", outsider)
+	outsiders, err := q.TenantOutsiders(ctx, ids)
+	if err == nil && len(outsiders) > 0 {
+		err = orNotFound(nil, "User")
 	}
 	return err
 }
@@ -212,8 +218,7 @@ func (s *Store) SetTenantGroupPermissions(ctx context.Context, by Principal, gro
 
 // SetTenantGroupUsers adds (add) users authorised for the tenant to a
 // tenant group, whose every label by must hold in the tenant, or takes
-// users out of it; only the owner itself or a superuser takes the owner
-// out of a group.
+// users out of it. (The owner holds every label whatever its groups.)
 func (s *Store) SetTenantGroupUsers(ctx context.Context, by Principal, groupID int64, users []any, add bool) error {
 	held, err := s.held(ctx, by)
 	if err != nil {
@@ -234,25 +239,8 @@ func (s *Store) SetTenantGroupUsers(ctx context.Context, by Principal, groupID i
 			_, err = q.TenantGroupAddUsers(ctx, db.TenantGroupAddUsersParams{GroupID: groupID, UserIds: ids})
 			return err
 		}
-		if err := ownerStays(ctx, q, by, ids); err != nil {
-			return err
-		}
 		return q.TenantGroupRemoveUsers(ctx, db.TenantGroupRemoveUsersParams{GroupID: groupID, UserIds: ids})
 	})
-}
-
-// ownerStays refuses anyone but the owner itself and superusers taking the
-// tenant's owner out of one of its groups: the tenant administrators it
-// appointed cannot lock it out of its own tenant.
-func ownerStays(ctx context.Context, q *db.Queries, by Principal, ids []int64) error {
-	if by.IsSuperuser || slices.Contains(ids, by.UserID) && len(ids) == 1 {
-		return nil
-	}
-	owner, err := q.TenantOwnerAmong(ctx, ids)
-	if err == nil && owner {
-		err = Errorf(Forbidden, "Only the tenant's owner or a superuser can take the owner out of the tenant's groups.")
-	}
-	return err
 }
 
 func tenantGroupExists(ctx context.Context, q *db.Queries, id int64) error {

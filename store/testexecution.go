@@ -281,6 +281,7 @@ type ExecutionResult struct {
 	SetStart, SetStop   bool
 	StartDate, StopDate *time.Time
 	Comment             string
+	TestedBy            *UserRef // nil: the caller when a status is given, else unchanged
 }
 
 // MaxBulkResults bounds the items of one bulk update.
@@ -296,7 +297,9 @@ func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []Ex
 	n := len(results)
 	ids, statuses, comments := make([]int64, n), make([]*int64, n), make([]string, n)
 	setStart, setStop, starts, stops := make([]bool, n), make([]bool, n), make([]*time.Time, n), make([]*time.Time, n)
+	setTester, testers := make([]bool, n), make([]*int64, n)
 	seen := make(map[int64]bool, n)
+	resolved := map[any]*int64{}
 	for i, r := range results {
 		if seen[r.ID] {
 			return nil, Errorf(Invalid, "TestExecution %d is listed twice.", r.ID)
@@ -304,16 +307,29 @@ func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []Ex
 		seen[r.ID] = true
 		ids[i], statuses[i], comments[i] = r.ID, r.Status, r.Comment
 		setStart[i], setStop[i], starts[i], stops[i] = r.SetStart, r.SetStop, r.StartDate, r.StopDate
+		if r.TestedBy == nil {
+			continue
+		}
+		// CI reporters name one tester for the whole suite: one lookup.
+		uid, ok := resolved[r.TestedBy.Ref]
+		if !ok {
+			var err error
+			if uid, err = resolveUserRef(ctx, s.pool, *r.TestedBy); err != nil {
+				return nil, err
+			}
+			resolved[r.TestedBy.Ref] = uid
+		}
+		setTester[i], testers[i] = true, uid
 	}
 	// o locks the executions in id order (no deadlock between two bulk
 	// updates) and holds their old records; u changes them only when all
 	// were found.
 	rows, err := s.pool.Query(ctx, `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[],
-			$4::timestamptz[], $5::boolean[], $6::timestamptz[], $7::text[])
-		WITH ORDINALITY AS v(id, status, set_start, start_date, set_stop, stop_date, comment, ord)),
+			$4::timestamptz[], $5::boolean[], $6::timestamptz[], $7::text[], $9::boolean[], $10::bigint[])
+		WITH ORDINALITY AS v(id, status, set_start, start_date, set_stop, stop_date, comment, set_tester, tester, ord)),
 	o AS (SELECT x.id, x.run_id FROM test_executions x WHERE x.id = ANY($1) ORDER BY x.id FOR UPDATE),
 	u AS (UPDATE test_executions e SET status_id = coalesce(v.status, e.status_id),
-			tested_by_id = CASE WHEN v.status IS NULL THEN e.tested_by_id ELSE $8::bigint END,
+			tested_by_id = CASE WHEN v.set_tester THEN v.tester WHEN v.status IS NULL THEN e.tested_by_id ELSE $8::bigint END,
 			build_id = CASE WHEN v.status IS NULL THEN e.build_id ELSE r.build_id END,
 			start_date = CASE WHEN v.set_start THEN v.start_date ELSE e.start_date END,
 			stop_date = CASE WHEN v.set_stop THEN v.stop_date ELSE e.stop_date END
@@ -324,7 +340,7 @@ func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []Ex
 		SELECT '`+TestExecutionOwner+`', u.id, us.id, left(us.username, 50), us.email, u.comment
 		FROM u JOIN users us ON us.id = $8::bigint WHERE u.comment <> ''),
 	`+historyStep(TestExecutionOwner, "u", "~", "u.new_rec", 8, "NULL")+`
-	`+selectUpdated("ORDER BY u.ord"), ids, statuses, setStart, starts, setStop, stops, comments, by.UserID)
+	`+selectUpdated("ORDER BY u.ord"), ids, statuses, setStart, starts, setStop, stops, comments, by.UserID, setTester, testers)
 	if err != nil {
 		return nil, translate(err, "TestExecution")
 	}

@@ -142,7 +142,7 @@ func (s *Store) UpdateUser(ctx context.Context, by Principal, id int64, c UserCh
 		return User{}, errSuperuserOnly
 	}
 	if c.Password != nil && by.UserID == id {
-		if err := s.checkPassword(ctx, id, c.OldPassword); err != nil {
+		if err := s.checkPassword(ctx, by, c.OldPassword); err != nil {
 			return User{}, err
 		}
 	}

@@ -36,6 +36,8 @@ type config struct {
 	MaxHashes     int               // TCMS_MAX_PASSWORD_HASHES: concurrent password hashes
 	TenantsDomain string            // TCMS_TENANTS_DOMAIN: turns on tenant routing
 	SMTP          smtpConfig        // TCMS_SMTP_*: where mail goes; no host: mail is logged
+	OIDCIssuers   []string          // TCMS_OIDC_ISSUERS: the https issuers trust policies may name
+	OIDCInsecure  []string          // TCMS_OIDC_INSECURE_ISSUERS: issuers allowed over plain http
 	Tenant        store.NewTenant   // create-tenant flags; Owner is a username
 }
 
@@ -77,6 +79,10 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 	c.TenantsDomain = strings.ToLower(strings.TrimSpace(getenv("TCMS_TENANTS_DOMAIN")))
 	c.SMTP = smtpConfig{Host: getenv("TCMS_SMTP_HOST"), Port: or(getenv("TCMS_SMTP_PORT"), "587"),
 		Username: getenv("TCMS_SMTP_USERNAME"), Password: getenv("TCMS_SMTP_PASSWORD"), From: getenv("TCMS_SMTP_FROM")}
+	if c.OIDCIssuers = splitList(or(getenv("TCMS_OIDC_ISSUERS"), DefaultOIDCIssuers)); len(c.OIDCIssuers) == 0 {
+		return c, fmt.Errorf("TCMS_OIDC_ISSUERS: name the https issuers to trust, or * for any, got %q", getenv("TCMS_OIDC_ISSUERS"))
+	}
+	c.OIDCInsecure = splitList(getenv("TCMS_OIDC_INSECURE_ISSUERS"))
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		return c, fmt.Errorf("TCMS_SMTP_FROM: set the sender address when TCMS_SMTP_HOST is set")
 	}
@@ -144,6 +150,9 @@ func parseEncryptionKey(v string) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("TCMS_ENCRYPTION_KEY: want %d bytes as 64 hex digits or base64 (openssl rand -base64 32)", store.EncryptionKeySize)
 }
+
+// DefaultOIDCIssuers are the issuers of GitHub Actions and GitLab.com.
+const DefaultOIDCIssuers = "https://token.actions.githubusercontent.com,https://gitlab.com"
 
 func or(v, fallback string) string {
 	if v == "" {

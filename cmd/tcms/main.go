@@ -30,8 +30,11 @@ Commands:
   set-domain       store the public domain used in absolute URLs: set-domain tcms.example.com
   docs [filters]   print the API reference (docs/api.md), or the generated part
                    of docs/filters.md
+  report junit FILE...  report JUnit XML results to a server (TCMS_URL) in a few
+                   calls, with TCMS_API_TOKEN or a CI job's ID token (docs/ci.md)
 
-Every command reads DATABASE_URL and the TCMS_* variables (docs/running.md).
+Every command but report reads DATABASE_URL and the TCMS_* variables
+(docs/running.md).
 `
 
 func main() {
@@ -50,6 +53,10 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return flag.ErrHelp
+	}
+	if args[0] == "report" {
+		// A client of a server: no database, its own flags.
+		return reportCommand(ctx, args[1:], os.Stderr, getenv)
 	}
 	cfg, err := loadConfig(args[0], args[1:], getenv)
 	if err != nil {

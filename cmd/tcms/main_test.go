@@ -34,6 +34,21 @@ func TestMigrateSaysWhatItApplied(t *testing.T) {
 	}
 }
 
+// mustServe runs `tcms serve` with the variables until the test ends.
+func mustServe(t *testing.T, vars map[string]string) *Main {
+	t.Helper()
+	cfg, err := loadConfig("serve", nil, env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(cfg)
+	if err := m.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
 func TestSetupAndServe(t *testing.T) {
 	vars := map[string]string{"DATABASE_URL": storetest.URL(t), "TCMS_ADDR": "127.0.0.1:0"}
 	var out bytes.Buffer
@@ -58,15 +73,7 @@ func TestSetupAndServe(t *testing.T) {
 		}
 	}
 
-	cfg, err := loadConfig("serve", nil, env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := NewMain(cfg)
-	if err := m.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := mustServe(t, vars)
 	body := `<?xml version="1.0"?><methodCall><methodName>Auth.login</methodName><params><param><value>root</value></param><param><value>root-pass</value></param></params></methodCall>`
 	resp, err := http.Post("http://"+m.Addr+"/xml-rpc/", "text/xml", strings.NewReader(body))
 	if err != nil {
@@ -96,6 +103,7 @@ func TestConfigErrors(t *testing.T) {
 		"TCMS_LOGIN_FAILURE_WINDOW":           {"DATABASE_URL": "x", "TCMS_LOGIN_FAILURE_WINDOW": "-1m"},
 		"TCMS_MAX_PASSWORD_HASHES":            {"DATABASE_URL": "x", "TCMS_MAX_PASSWORD_HASHES": "0"},
 		"TCMS_PPROF":                          {"DATABASE_URL": "x", "TCMS_PPROF": "please"},
+		"TCMS_OIDC_ISSUERS":                   {"DATABASE_URL": "x", "TCMS_OIDC_ISSUERS": " , "},
 	}
 	for want, vars := range cases {
 		if _, err := loadConfig("serve", nil, env(vars)); err == nil || !strings.Contains(err.Error(), want) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tcms/tcms/rpc"
+	"github.com/tcms/tcms/rpc/oidc"
 	"github.com/tcms/tcms/store"
 )
 
@@ -56,7 +57,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Store: st, Secret: secret, SessionTTL: m.cfg.SessionTTL, EscapeHTML: m.cfg.EscapeHTML,
 		MaxBodyBytes: m.cfg.MaxBodyBytes, Version: Version, Logger: log,
 		TenantsDomain: m.cfg.TenantsDomain, SendMail: m.cfg.SMTP.sender(),
-		Pprof: m.cfg.Pprof,
+		Pprof: m.cfg.Pprof, OIDC: oidc.Config{Issuers: m.cfg.OIDCIssuers, InsecureIssuers: m.cfg.OIDCInsecure},
 	})
 	if err != nil {
 		return err

@@ -26,15 +26,7 @@ func TestCreateTenantAndServePathPrefix(t *testing.T) {
 	if err := run(ctx, []string{"create-tenant", "-schema", "acme"}, &out, env(vars)); err == nil || !strings.Contains(err.Error(), "usage") {
 		t.Fatalf("incomplete flags: %v", err)
 	}
-	cfg, err := loadConfig("serve", nil, env(vars))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := NewMain(cfg)
-	if err := m.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := mustServe(t, vars)
 	call := func(path string) int {
 		req, _ := http.NewRequest(http.MethodPost, "http://"+m.Addr+path, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"TestPlan.filter","params":[{}]}`))
 		req.Header.Set("Content-Type", "application/json")

@@ -97,6 +97,10 @@ func (c *Client) Login(ctx context.Context, user, password string) error {
 // Token is the session token of the last Login, "" before.
 func (c *Client) Token() string { return c.token }
 
+// SetToken makes every later call send token as a Bearer token: an API
+// token, or a session token from Auth.login or Auth.exchange_oidc.
+func (c *Client) SetToken(token string) { c.token = token }
+
 // Call makes one call and decodes its result into reply (a pointer, or nil
 // to drop it), by reply's JSON tags for both protocols. A fault comes back
 // as a *Fault.
@@ -126,6 +130,12 @@ func (c *Client) Raw(ctx context.Context, method string, params []any) ([]byte, 
 		}
 		ctype = "application/json"
 	}
+	return c.post(ctx, method, req, ctype)
+}
+
+// post sends one request body and returns the response body; what names
+// the request in errors.
+func (c *Client) post(ctx context.Context, what string, req []byte, ctype string) ([]byte, error) {
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(req))
 	if err != nil {
 		return nil, err
@@ -144,7 +154,7 @@ func (c *Client) Raw(ctx context.Context, method string, params []any) ([]byte, 
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: HTTP %d: %s", method, resp.StatusCode, bytes.TrimSpace(body))
+		return nil, fmt.Errorf("%s: HTTP %d: %s", what, resp.StatusCode, bytes.TrimSpace(body))
 	}
 	return body, nil
 }
@@ -157,6 +167,7 @@ type jsonRequest struct {
 }
 
 type jsonResponse struct {
+	ID     int64           `json:"id"`
 	Result json.RawMessage `json:"result"`
 	Error  *Fault          `json:"error"`
 }

@@ -174,11 +174,12 @@ type Link struct {
 	IsDefect    bool
 }
 
-// Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled.
+// Login throttling: a:<address> and u:<address> <username>; at level 1 the key is throttled. refused: the last attempt under the key was.
 type LoginFailure struct {
 	Key       string
 	Level     float64
 	UpdatedAt time.Time
+	Refused   bool
 }
 
 type ObjectPermission struct {
@@ -226,6 +227,8 @@ type Session struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	RevokedAt *time.Time
+	// The only tenant where the session is valid; NULL: wherever its user may work.
+	TenantID *int64
 }
 
 // Server-wide values such as secret_key, the HMAC key for session tokens.
@@ -445,6 +448,21 @@ type TestRunProperty struct {
 type TestRunTag struct {
 	RunID int64
 	TagID int64
+}
+
+// Which OIDC identities (issuer, audience, claim conditions) may start sessions as which user.
+type TrustPolicy struct {
+	ID       int64
+	Issuer   string
+	Audience string
+	// Claim name -> pattern: exact text, or a glob (*, ?, [...]; * stops at /). Every one must match.
+	Conditions []byte
+	UserID     int64
+	TenantID   *int64
+	// Longest session an exchange yields, in seconds.
+	MaxSession  int32
+	CreatedAt   time.Time
+	CreatedByID *int64
 }
 
 // Accounts, as Django's auth_user.

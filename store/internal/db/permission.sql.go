@@ -44,8 +44,12 @@ func (q *Queries) GroupGiveDefaults(ctx context.Context, arg GroupGiveDefaultsPa
 
 const groupLabelsBeyond = `-- name: GroupLabelsBeyond :one
 SELECT coalesce(min(p.app_label || '.' || p.codename), '')::text
-FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id
-WHERE gp.group_id = ANY ($1::bigint[]) AND (p.app_label || '.' || p.codename) <> ALL ($2::text[])
+FROM permissions p
+WHERE p.id IN (
+        SELECT gp.permission_id FROM group_permissions gp WHERE gp.group_id = ANY ($1::bigint[])
+        UNION ALL
+        SELECT o.permission_id FROM object_permissions o WHERE o.group_id = ANY ($1::bigint[])
+    ) AND (p.app_label || '.' || p.codename) <> ALL ($2::text[])
 `
 
 type GroupLabelsBeyondParams struct {
@@ -53,7 +57,7 @@ type GroupLabelsBeyondParams struct {
 	Held     []string
 }
 
-// GroupLabelsBeyond returns the first label, by label, that one of the shared groups holds outside held, or "".
+// GroupLabelsBeyond returns the first label, by label, that one of the shared groups holds outside held, unbound or as an object grant (of the public tenant), or "".
 func (q *Queries) GroupLabelsBeyond(ctx context.Context, arg GroupLabelsBeyondParams) (string, error) {
 	row := q.db.QueryRow(ctx, groupLabelsBeyond, arg.GroupIds, arg.Held)
 	var column_1 string
@@ -165,6 +169,9 @@ SELECT username, is_superuser, beyond FROM (
                 UNION ALL
                 SELECT gp.permission_id FROM group_permissions gp JOIN user_groups ug ON ug.group_id = gp.group_id
                 WHERE ug.user_id = u.id
+                UNION ALL
+                SELECT o.permission_id FROM object_permissions o
+                WHERE o.user_id = u.id OR o.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = u.id)
             ) AND (p.app_label || '.' || p.codename) <> ALL ($1::text[])
         ), '')::text AS beyond
     FROM users u
@@ -185,7 +192,7 @@ type UserGuardRow struct {
 	Beyond      string
 }
 
-// UserGuard finds the first of the users, by id, that is a superuser or holds directly or through a shared group a label outside held; beyond is that label (empty for a superuser, or when none does).
+// UserGuard finds the first of the users, by id, that is a superuser or holds directly, through a shared group or as an object grant (of the public tenant) a label outside held; beyond is that label (empty for a superuser, or when none does).
 func (q *Queries) UserGuard(ctx context.Context, arg UserGuardParams) (UserGuardRow, error) {
 	row := q.db.QueryRow(ctx, userGuard, arg.Held, arg.UserIds)
 	var i UserGuardRow

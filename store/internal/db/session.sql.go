@@ -21,7 +21,7 @@ func (q *Queries) AuthNotify(ctx context.Context, payload string) error {
 }
 
 const sessionCreate = `-- name: SessionCreate :exec
-INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)
+INSERT INTO sessions (id, user_id, created_at, expires_at, tenant_id) VALUES ($1, $2, $3, $4, $5)
 `
 
 type SessionCreateParams struct {
@@ -29,22 +29,24 @@ type SessionCreateParams struct {
 	UserID    int64
 	Now       time.Time
 	ExpiresAt time.Time
+	TenantID  *int64
 }
 
-// SessionCreate stores a new session.
+// SessionCreate stores a new session, valid only in the given tenant when one is given.
 func (q *Queries) SessionCreate(ctx context.Context, arg SessionCreateParams) error {
 	_, err := q.db.Exec(ctx, sessionCreate,
 		arg.ID,
 		arg.UserID,
 		arg.Now,
 		arg.ExpiresAt,
+		arg.TenantID,
 	)
 	return err
 }
 
 const sessionPrincipal = `-- name: SessionPrincipal :one
-SELECT u.id, u.username, u.is_superuser, s.expires_at
-FROM sessions s JOIN users u ON u.id = s.user_id
+SELECT u.id, u.username, u.is_superuser, s.expires_at, t.schema_name AS tenant
+FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN tenants t ON t.id = s.tenant_id
 WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active
 `
 
@@ -58,9 +60,10 @@ type SessionPrincipalRow struct {
 	Username    string
 	IsSuperuser bool
 	ExpiresAt   time.Time
+	Tenant      *string
 }
 
-// SessionPrincipal returns the user of a live session: not revoked, not expired, user active.
+// SessionPrincipal returns the user of a live session (not revoked, not expired, user active) and the schema of the only tenant it is valid in, if any.
 func (q *Queries) SessionPrincipal(ctx context.Context, arg SessionPrincipalParams) (SessionPrincipalRow, error) {
 	row := q.db.QueryRow(ctx, sessionPrincipal, arg.ID, arg.Now)
 	var i SessionPrincipalRow
@@ -69,6 +72,7 @@ func (q *Queries) SessionPrincipal(ctx context.Context, arg SessionPrincipalPara
 		&i.Username,
 		&i.IsSuperuser,
 		&i.ExpiresAt,
+		&i.Tenant,
 	)
 	return i, err
 }

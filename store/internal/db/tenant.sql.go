@@ -322,19 +322,32 @@ func (q *Queries) TenantLookup(ctx context.Context, arg TenantLookupParams) (Ten
 	return i, err
 }
 
-const tenantOutsider = `-- name: TenantOutsider :one
-SELECT coalesce(min(u.username), '')::text FROM users u
+const tenantOutsiders = `-- name: TenantOutsiders :many
+SELECT u.id FROM users u
 WHERE u.id = ANY ($1::bigint[]) AND NOT EXISTS (
     SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
     WHERE t.schema_name = current_schema() AND a.user_id = u.id)
 `
 
-// TenantOutsider returns the first username, by name, of the users not authorised for the tenant of the current search_path, or "".
-func (q *Queries) TenantOutsider(ctx context.Context, ids []int64) (string, error) {
-	row := q.db.QueryRow(ctx, tenantOutsider, ids)
-	var column_1 string
-	err := row.Scan(&column_1)
-	return column_1, err
+// TenantOutsiders returns which of the users are not authorised for the tenant of the current search_path.
+func (q *Queries) TenantOutsiders(ctx context.Context, ids []int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, tenantOutsiders, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const tenantOwnerAmong = `-- name: TenantOwnerAmong :one
@@ -393,10 +406,13 @@ SELECT EXISTS (
         WHERE t.schema_name = current_schema() AND a.user_id = $1
     ) AS authorized,
     ARRAY(
-        SELECT DISTINCT p.app_label || '.' || p.codename
-        FROM tenant_group_users gu JOIN tenant_group_permissions gp ON gp.group_id = gu.group_id
-        JOIN permissions p ON p.id = gp.permission_id
-        WHERE gu.user_id = $1
+        SELECT p.app_label || '.' || p.codename FROM permissions p
+        WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.schema_name = current_schema() AND t.owner_id = $1)
+            OR p.id IN (
+                SELECT gp.permission_id FROM tenant_group_users gu
+                JOIN tenant_group_permissions gp ON gp.group_id = gu.group_id
+                WHERE gu.user_id = $1)
+        ORDER BY 1
     )::text[] AS labels
 `
 
@@ -405,7 +421,7 @@ type TenantUserAccessRow struct {
 	Labels     []string
 }
 
-// TenantUserAccess says whether an active user is authorised for the tenant of the current search_path, and lists the labels its tenant groups give it.
+// TenantUserAccess says whether an active user is authorised for the tenant of the current search_path, and lists the labels it holds there: those its tenant groups give it, or every label for the tenant's owner.
 func (q *Queries) TenantUserAccess(ctx context.Context, userID int64) (TenantUserAccessRow, error) {
 	row := q.db.QueryRow(ctx, tenantUserAccess, userID)
 	var i TenantUserAccessRow
@@ -414,7 +430,11 @@ func (q *Queries) TenantUserAccess(ctx context.Context, userID int64) (TenantUse
 }
 
 const tenantUserLabelSources = `-- name: TenantUserLabelSources :many
-SELECT (p.app_label || '.' || p.codename)::text AS label, g.name::text AS source
+SELECT (p.app_label || '.' || p.codename)::text AS label, 'owner'::text AS source
+FROM permissions p
+WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.schema_name = current_schema() AND t.owner_id = $1)
+UNION ALL
+SELECT p.app_label || '.' || p.codename, 'group:' || g.name
 FROM tenant_group_users gu JOIN tenant_groups g ON g.id = gu.group_id
 JOIN tenant_group_permissions gp ON gp.group_id = g.id JOIN permissions p ON p.id = gp.permission_id
 WHERE gu.user_id = $1
@@ -426,7 +446,7 @@ type TenantUserLabelSourcesRow struct {
 	Source string
 }
 
-// TenantUserLabelSources lists each label a user holds in the tenant of the current search_path with the tenant group it comes from.
+// TenantUserLabelSources lists each label a user holds in the tenant of the current search_path with its source: "owner" for the tenant's owner, else "group:<tenant group>".
 func (q *Queries) TenantUserLabelSources(ctx context.Context, userID int64) ([]TenantUserLabelSourcesRow, error) {
 	rows, err := q.db.Query(ctx, tenantUserLabelSources, userID)
 	if err != nil {
@@ -469,4 +489,31 @@ func (q *Queries) UserCreateInvited(ctx context.Context, email string) (int64, e
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const userObjectGrantLabels = `-- name: UserObjectGrantLabels :many
+SELECT DISTINCT (p.app_label || '.' || p.codename)::text
+FROM object_permissions o JOIN permissions p ON p.id = o.permission_id
+WHERE o.user_id = $1 OR o.group_id IN (SELECT ug.group_id FROM user_groups ug WHERE ug.user_id = $1)
+`
+
+// UserObjectGrantLabels lists the labels of the object grants a user holds in the tenant of the current search_path, itself or through a shared group.
+func (q *Queries) UserObjectGrantLabels(ctx context.Context, userID *int64) ([]string, error) {
+	rows, err := q.db.Query(ctx, userObjectGrantLabels, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var column_1 string
+		if err := rows.Scan(&column_1); err != nil {
+			return nil, err
+		}
+		items = append(items, column_1)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

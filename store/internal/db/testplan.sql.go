@@ -30,6 +30,33 @@ func (q *Queries) TestPlanAddCase(ctx context.Context, arg TestPlanAddCaseParams
 	return err
 }
 
+const testPlanAddCases = `-- name: TestPlanAddCases :execrows
+WITH want AS (
+    SELECT DISTINCT ON (w.id) w.id, w.ord FROM unnest($2::bigint[]) WITH ORDINALITY AS w (id, ord) ORDER BY w.id, w.ord
+), new AS (
+    SELECT want.id, row_number() OVER (ORDER BY want.ord) AS n FROM want
+    WHERE NOT EXISTS (SELECT 1 FROM test_case_plans l WHERE l.plan_id = $1 AND l.case_id = want.id)
+)
+INSERT INTO test_case_plans (plan_id, case_id, sortkey)
+SELECT $1, new.id, (SELECT coalesce(max(l.sortkey) + 10, 0) FROM test_case_plans l WHERE l.plan_id = $1) + 10 * (new.n - 1)
+FROM new
+ON CONFLICT ON CONSTRAINT test_case_plans_plan_id_case_id_key DO NOTHING
+`
+
+type TestPlanAddCasesParams struct {
+	PlanID  int64
+	CaseIds []int64
+}
+
+// TestPlanAddCases links existing cases to a plan in the order given (a repeated id counts once), after the plan's highest sortkey (+10 each, from 0 when it has none); linked cases keep their sortkey.
+func (q *Queries) TestPlanAddCases(ctx context.Context, arg TestPlanAddCasesParams) (int64, error) {
+	result, err := q.db.Exec(ctx, testPlanAddCases, arg.PlanID, arg.CaseIds)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const testPlanAddTag = `-- name: TestPlanAddTag :exec
 INSERT INTO test_plan_tags (plan_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
 `

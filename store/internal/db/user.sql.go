@@ -19,32 +19,39 @@ k AS (
     UNION ALL
     SELECT $6::text, $7::float8
 ),
-cur AS (
-    SELECT k.key, k.weight,
-        coalesce(greatest(0, f.level - extract(epoch FROM arg.now - f.updated_at)::float8 / arg.win), 0)::float8 AS level
-    FROM arg, k LEFT JOIN login_failures f ON f.key = k.key
-    WHERE k.key <> ''
+counted AS (
+    INSERT INTO login_failures AS f (key, level, updated_at, refused)
+    SELECT k.key, k.weight, arg.now, false FROM k, arg WHERE k.key <> ''
+    ON CONFLICT (key) DO UPDATE SET
+        level = CASE
+            WHEN greatest(0, f.level - extract(epoch FROM excluded.updated_at - f.updated_at)::float8 / (SELECT win FROM arg)) + excluded.level <= 1.000001
+            THEN greatest(0, f.level - extract(epoch FROM excluded.updated_at - f.updated_at)::float8 / (SELECT win FROM arg)) + excluded.level
+            ELSE greatest(0, f.level - extract(epoch FROM excluded.updated_at - f.updated_at)::float8 / (SELECT win FROM arg))
+        END,
+        refused = greatest(0, f.level - extract(epoch FROM excluded.updated_at - f.updated_at)::float8 / (SELECT win FROM arg)) + excluded.level > 1.000001,
+        updated_at = excluded.updated_at
+    RETURNING f.key, f.level, f.refused
 ),
 verdict AS (
-    SELECT coalesce(max(cur.level + cur.weight), 0) <= 1.000001 AS allowed,
-        greatest(coalesce(max(cur.level + cur.weight), 0) - 1, 0) * (SELECT win FROM arg) AS wait_seconds
-    FROM cur
+    SELECT NOT coalesce(bool_or(c.refused), false) AS allowed,
+        coalesce(max(CASE WHEN c.refused THEN c.level + k.weight - 1 END), 0) * (SELECT win FROM arg) AS wait_seconds
+    FROM counted c JOIN k ON k.key = c.key
 ),
-counted AS (
-    INSERT INTO login_failures (key, level, updated_at)
-    SELECT cur.key, cur.weight, arg.now FROM cur, arg, verdict WHERE verdict.allowed
-    ON CONFLICT (key) DO UPDATE SET
-        level = greatest(0, login_failures.level
-            - extract(epoch FROM excluded.updated_at - login_failures.updated_at)::float8 / (SELECT win FROM arg)) + excluded.level,
-        updated_at = excluded.updated_at
+acct AS (
+    UPDATE users u SET failed_logins = u.failed_logins + 1
+    FROM verdict, arg
+    WHERE u.username = $1::text AND verdict.allowed AND $8::int > 0
+        AND (u.locked_until IS NULL OR u.locked_until <= arg.now) AND u.failed_logins < $8::int
+    RETURNING u.id, u.failed_logins
 ),
 swept AS (
     DELETE FROM login_failures lf USING arg
     WHERE lf.updated_at < arg.now - make_interval(secs => arg.win) AND lf.key NOT IN (SELECT key FROM k)
 )
 SELECT verdict.allowed, verdict.wait_seconds::float8 AS wait_seconds,
-    u.id, u.username, u.password, u.is_active, u.is_superuser, u.locked_until
-FROM verdict LEFT JOIN users u ON u.username = $1::text
+    u.id, u.username, u.password, u.is_active, u.is_superuser, coalesce(acct.failed_logins, 0)::int AS attempt
+FROM verdict LEFT JOIN users u ON u.username = $1::text AND verdict.allowed
+LEFT JOIN acct ON acct.id = u.id
 `
 
 type LoginBeginParams struct {
@@ -55,20 +62,21 @@ type LoginBeginParams struct {
 	AddressWeight float64
 	UserKey       string
 	UserWeight    float64
+	MaxFailures   int32
 }
 
 type LoginBeginRow struct {
-	Allowed     bool
+	Allowed     *bool
 	WaitSeconds float64
 	ID          *int64
 	Username    *string
 	Password    *string
 	IsActive    *bool
 	IsSuperuser *bool
-	LockedUntil *time.Time
+	Attempt     int32
 }
 
-// LoginBegin counts one attempt as a failure under each throttling key given, the address's and the (address, username)'s (empty for none), unless one of them has no room left (LoginSucceeded gives the attempt back), and returns the user of that name if there is one. A key's level is the part of its limit in use: a failure adds its weight (1/limit) and the level drains to 0 over window_seconds. Keys idle for a whole window are swept.
+// LoginBegin takes one attempt under each throttling key given, the address's and the (address, username)'s (empty for none), and one under the account: it counts as a failure until LoginSucceeded gives it back. A key with no room left refuses the attempt (allowed false) without counting it. A key's level is the part of its limit in use: a failure adds its weight (1/limit) and the level drains to 0 over window_seconds. Each key and the account are updated under their row lock, so concurrent attempts are counted one by one. attempt is the account's count of failures including this one, 0 when the account is locked or has max_failures attempts under way (or the attempt was refused, or lockout is off).
 func (q *Queries) LoginBegin(ctx context.Context, arg LoginBeginParams) (LoginBeginRow, error) {
 	row := q.db.QueryRow(ctx, loginBegin,
 		arg.Username,
@@ -78,6 +86,7 @@ func (q *Queries) LoginBegin(ctx context.Context, arg LoginBeginParams) (LoginBe
 		arg.AddressWeight,
 		arg.UserKey,
 		arg.UserWeight,
+		arg.MaxFailures,
 	)
 	var i LoginBeginRow
 	err := row.Scan(
@@ -88,7 +97,7 @@ func (q *Queries) LoginBegin(ctx context.Context, arg LoginBeginParams) (LoginBe
 		&i.Password,
 		&i.IsActive,
 		&i.IsSuperuser,
-		&i.LockedUntil,
+		&i.Attempt,
 	)
 	return i, err
 }
@@ -316,8 +325,8 @@ func (q *Queries) UserHasSuperuser(ctx context.Context) (bool, error) {
 
 const userLoginFailed = `-- name: UserLoginFailed :one
 UPDATE users SET
-    failed_logins = CASE WHEN failed_logins + 1 >= $1::int THEN 0 ELSE failed_logins + 1 END,
-    locked_until = CASE WHEN failed_logins + 1 >= $1::int THEN $2::timestamptz ELSE locked_until END
+    locked_until = CASE WHEN failed_logins >= $1::int THEN $2::timestamptz ELSE locked_until END,
+    failed_logins = CASE WHEN failed_logins >= $1::int THEN 0 ELSE failed_logins END
 WHERE id = $3
 RETURNING locked_until
 `
@@ -328,7 +337,7 @@ type UserLoginFailedParams struct {
 	ID          int64
 }
 
-// UserLoginFailed counts a wrong password; the max_failures-th one locks the user until locked_until and restarts the count.
+// UserLoginFailed locks the user until locked_until once LoginBegin has counted max_failures wrong passwords in a row, and restarts the count.
 func (q *Queries) UserLoginFailed(ctx context.Context, arg UserLoginFailedParams) (*time.Time, error) {
 	row := q.db.QueryRow(ctx, userLoginFailed, arg.MaxFailures, arg.LockedUntil, arg.ID)
 	var locked_until *time.Time
