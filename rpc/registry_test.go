@@ -145,3 +145,25 @@ func TestAPIDocsFresh(t *testing.T) {
 		t.Fatal("docs/api.md is stale: run `make docs` and commit it")
 	}
 }
+
+// TestKiwiMethodsRegistered: every method of Kiwi TCMS 16 is served.
+func TestKiwiMethodsRegistered(t *testing.T) {
+	list, err := os.ReadFile("testdata/kiwi-methods.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := mustServer(t)
+	n := 0
+	for _, name := range strings.Split(strings.TrimSpace(string(list)), "\n") {
+		if strings.HasPrefix(name, "#") {
+			continue
+		}
+		n++
+		if ts.srv.methods[name] == nil {
+			t.Errorf("%s is not registered", name)
+		}
+	}
+	if n != 131 {
+		t.Fatalf("the list holds %d methods, want 131", n)
+	}
+}
