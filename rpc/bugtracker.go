@@ -83,10 +83,7 @@ func (b *BugTracker) Update(r *http.Request, args *BugTrackerUpdateArgs, reply *
 
 // Remove answers BugTracker.remove with [total, {model: count}].
 func (b *BugTracker) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
-	if err := requiredQuery(args.Query); err != nil {
-		return err
-	}
-	return setDeleted(reply)(b.s.store.RemoveBugTrackers(r.Context(), args.Query))
+	return removeMatching(r, args, reply, b.s.store.RemoveBugTrackers)
 }
 
 // nonEmpty maps "" (absent or empty in a form) to nil, as Django stores

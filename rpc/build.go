@@ -64,10 +64,7 @@ func (b *Build) Update(r *http.Request, args *BuildUpdateArgs, reply *store.Buil
 
 // Remove answers Build.remove with [total, {model: count}].
 func (b *Build) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
-	if err := requiredQuery(args.Query); err != nil {
-		return err
-	}
-	return setDeleted(reply)(b.s.store.RemoveBuilds(r.Context(), args.Query))
+	return removeMatching(r, args, reply, b.s.store.RemoveBuilds)
 }
 
 // patchText reads a required text field of a partial update: nil when the

@@ -63,8 +63,5 @@ func (c *Category) Update(r *http.Request, args *CategoryUpdateArgs, reply *stor
 
 // Remove answers Category.remove with [total, {model: count}].
 func (c *Category) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
-	if err := requiredQuery(args.Query); err != nil {
-		return err
-	}
-	return setDeleted(reply)(c.s.store.RemoveCategories(r.Context(), args.Query))
+	return removeMatching(r, args, reply, c.s.store.RemoveCategories)
 }

@@ -59,8 +59,5 @@ func (c *Classification) Update(r *http.Request, args *ClassificationUpdateArgs,
 
 // Remove answers Classification.remove with [total, {model: count}].
 func (c *Classification) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
-	if err := requiredQuery(args.Query); err != nil {
-		return err
-	}
-	return setDeleted(reply)(c.s.store.RemoveClassifications(r.Context(), args.Query))
+	return removeMatching(r, args, reply, c.s.store.RemoveClassifications)
 }

@@ -76,8 +76,5 @@ func (c *Component) Update(r *http.Request, args *ComponentUpdateArgs, reply *st
 
 // Remove answers Component.remove with [total, {model: count}].
 func (c *Component) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
-	if err := requiredQuery(args.Query); err != nil {
-		return err
-	}
-	return setDeleted(reply)(c.s.store.RemoveComponents(r.Context(), args.Query))
+	return removeMatching(r, args, reply, c.s.store.RemoveComponents)
 }

@@ -63,8 +63,5 @@ func (p *Product) Update(r *http.Request, args *ProductUpdateArgs, reply *store.
 
 // Remove answers Product.remove with [total, {model: count}].
 func (p *Product) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
-	if err := requiredQuery(args.Query); err != nil {
-		return err
-	}
-	return setDeleted(reply)(p.s.store.RemoveProducts(r.Context(), args.Query))
+	return removeMatching(r, args, reply, p.s.store.RemoveProducts)
 }

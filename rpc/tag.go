@@ -59,8 +59,5 @@ func (t *Tag) Update(r *http.Request, args *TagUpdateArgs, reply *store.Tag) err
 
 // Remove answers Tag.remove with [total, {model: count}].
 func (t *Tag) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
-	if err := requiredQuery(args.Query); err != nil {
-		return err
-	}
-	return setDeleted(reply)(t.s.store.RemoveTags(r.Context(), args.Query))
+	return removeMatching(r, args, reply, t.s.store.RemoveTags)
 }

@@ -165,17 +165,6 @@ func (t *TestRun) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
 	return setDeleted(reply)(t.s.store.RemoveTestRuns(r.Context(), *stateOf(r).who, args.Query))
 }
 
-// setDeleted returns what sets the reply of a bulk remove to S-Delete,
-// [total, {model: count}], unless the remove failed.
-func setDeleted(reply *[]any) func(int64, map[string]int64, error) error {
-	return func(total int64, counts map[string]int64, err error) error {
-		if err == nil {
-			*reply = []any{total, counts}
-		}
-		return err
-	}
-}
-
 // Summary answers TestRun.summary; the check point has already applied
 // object grants.
 func (t *TestRun) Summary(r *http.Request, args *RunIDArgs, reply *store.RunSummary) (err error) {

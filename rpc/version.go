@@ -59,8 +59,5 @@ func (v *Version) Update(r *http.Request, args *VersionUpdateArgs, reply *store.
 
 // Remove answers Version.remove with [total, {model: count}].
 func (v *Version) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
-	if err := requiredQuery(args.Query); err != nil {
-		return err
-	}
-	return setDeleted(reply)(v.s.store.RemoveVersions(r.Context(), args.Query))
+	return removeMatching(r, args, reply, v.s.store.RemoveVersions)
 }
