@@ -29,13 +29,10 @@ func (c *Classification) Filter(r *http.Request, args *QueryArgs, reply *[]store
 
 // Create answers Classification.create.
 func (c *Classification) Create(r *http.Request, args *ValuesArgs, reply *store.Classification) error {
-	f := newForm(args.Values)
-	name := f.text("name", true, 64)
-	if err := f.err(); err != nil {
-		return err
+	name, err := requiredName(args.Values, 64)
+	if err == nil {
+		*reply, err = c.s.store.CreateClassification(r.Context(), name)
 	}
-	var err error
-	*reply, err = c.s.store.CreateClassification(r.Context(), name)
 	return err
 }
 
@@ -47,13 +44,10 @@ type ClassificationUpdateArgs struct {
 
 // Update answers Classification.update.
 func (c *Classification) Update(r *http.Request, args *ClassificationUpdateArgs, reply *store.Classification) error {
-	f := newForm(args.Values)
-	name := f.text("name", true, 64)
-	if err := f.err(); err != nil {
-		return err
+	name, err := requiredName(args.Values, 64)
+	if err == nil {
+		*reply, err = c.s.store.UpdateClassification(r.Context(), args.ClassificationID, name)
 	}
-	var err error
-	*reply, err = c.s.store.UpdateClassification(r.Context(), args.ClassificationID, name)
 	return err
 }
 

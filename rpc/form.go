@@ -165,6 +165,14 @@ func pyRepr(s string) string {
 	return q + s + q
 }
 
+// requiredName reads the one field of a values dict that names a
+// classification or a tag: required, at most maxLen characters.
+func requiredName(values map[string]any, maxLen int) (string, error) {
+	f := newForm(values)
+	name := f.text("name", true, maxLen)
+	return name, f.err()
+}
+
 // checkProperty checks the name and value of a property (environment,
 // case, run or execution): at most 255 characters each.
 func checkProperty(name, value string) error {

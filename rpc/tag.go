@@ -23,13 +23,10 @@ var tagMethods = []Method{
 
 // Create answers Tag.create.
 func (t *Tag) Create(r *http.Request, args *ValuesArgs, reply *store.Tag) error {
-	f := newForm(args.Values)
-	name := f.text("name", true, 255)
-	if err := f.err(); err != nil {
-		return err
+	name, err := requiredName(args.Values, 255)
+	if err == nil {
+		*reply, err = t.s.store.CreateTag(r.Context(), name)
 	}
-	var err error
-	*reply, err = t.s.store.CreateTag(r.Context(), name)
 	return err
 }
 
@@ -47,13 +44,10 @@ type TagUpdateArgs struct {
 
 // Update answers Tag.update.
 func (t *Tag) Update(r *http.Request, args *TagUpdateArgs, reply *store.Tag) error {
-	f := newForm(args.Values)
-	name := f.text("name", true, 255)
-	if err := f.err(); err != nil {
-		return err
+	name, err := requiredName(args.Values, 255)
+	if err == nil {
+		*reply, err = t.s.store.UpdateTag(r.Context(), args.TagID, name)
 	}
-	var err error
-	*reply, err = t.s.store.UpdateTag(r.Context(), args.TagID, name)
 	return err
 }
 

@@ -44,6 +44,15 @@ type referrers struct {
 	one, many string // "test plan", "test plans"
 }
 
+// usedRecords turns the rows of a references query into usedRecords.
+func usedRecords[R any](rows []R, err error, record func(R) usedRecord) ([]usedRecord, error) {
+	out := make([]usedRecord, len(rows))
+	for i, r := range rows {
+		out[i] = record(r)
+	}
+	return out, err
+}
+
 // refusal words the first record in use, or is nil.
 func (r removal) refusal(records []usedRecord) error {
 	for _, rec := range records {
@@ -102,11 +111,9 @@ var classificationRemoval = removal{method: "Classification.remove", noun: "clas
 	lock: func(ctx context.Context, q *db.Queries) ([]int64, error) { return q.ClassificationLockMatching(ctx) },
 	users: func(ctx context.Context, q *db.Queries, ids []int64) ([]usedRecord, error) {
 		rows, err := q.ClassificationReferences(ctx, ids)
-		out := make([]usedRecord, len(rows))
-		for i, r := range rows {
-			out[i] = usedRecord{r.Name, []referrers{{r.Products, "product", "products"}}}
-		}
-		return out, err
+		return usedRecords(rows, err, func(r db.ClassificationReferencesRow) usedRecord {
+			return usedRecord{r.Name, []referrers{{r.Products, "product", "products"}}}
+		})
 	},
 	remove: func(ctx context.Context, q *db.Queries, _ Principal, ids []int64) (map[string]int64, error) {
 		n, err := q.ClassificationDelete(ctx, ids)
@@ -118,12 +125,10 @@ var productRemoval = removal{method: "Product.remove", noun: "product", e: produ
 	lock: func(ctx context.Context, q *db.Queries) ([]int64, error) { return q.ProductLockMatching(ctx) },
 	users: func(ctx context.Context, q *db.Queries, ids []int64) ([]usedRecord, error) {
 		rows, err := q.ProductReferences(ctx, ids)
-		out := make([]usedRecord, len(rows))
-		for i, r := range rows {
-			out[i] = usedRecord{r.Name, []referrers{{r.Plans, "test plan", "test plans"}, {r.Cases, "test case", "test cases"},
+		return usedRecords(rows, err, func(r db.ProductReferencesRow) usedRecord {
+			return usedRecord{r.Name, []referrers{{r.Plans, "test plan", "test plans"}, {r.Cases, "test case", "test cases"},
 				{r.Runs, "test run", "test runs"}, {r.Executions, "test execution", "test executions"}, {r.Bugs, "bug", "bugs"}}}
-		}
-		return out, err
+		})
 	},
 	remove: func(ctx context.Context, q *db.Queries, _ Principal, ids []int64) (map[string]int64, error) {
 		r, err := q.ProductDelete(ctx, ids)
@@ -137,12 +142,10 @@ var versionRemoval = removal{method: "Version.remove", noun: "version", e: versi
 	lock: func(ctx context.Context, q *db.Queries) ([]int64, error) { return q.VersionLockMatching(ctx) },
 	users: func(ctx context.Context, q *db.Queries, ids []int64) ([]usedRecord, error) {
 		rows, err := q.VersionReferences(ctx, ids)
-		out := make([]usedRecord, len(rows))
-		for i, r := range rows {
-			out[i] = usedRecord{r.Name, []referrers{{r.Plans, "test plan", "test plans"}, {r.Runs, "test run", "test runs"},
+		return usedRecords(rows, err, func(r db.VersionReferencesRow) usedRecord {
+			return usedRecord{r.Name, []referrers{{r.Plans, "test plan", "test plans"}, {r.Runs, "test run", "test runs"},
 				{r.Executions, "test execution", "test executions"}, {r.Bugs, "bug", "bugs"}}}
-		}
-		return out, err
+		})
 	},
 	remove: func(ctx context.Context, q *db.Queries, _ Principal, ids []int64) (map[string]int64, error) {
 		r, err := q.VersionDelete(ctx, ids)
@@ -154,12 +157,10 @@ var buildRemoval = removal{method: "Build.remove", noun: "build", e: buildEntity
 	lock: func(ctx context.Context, q *db.Queries) ([]int64, error) { return q.BuildLockMatching(ctx) },
 	users: func(ctx context.Context, q *db.Queries, ids []int64) ([]usedRecord, error) {
 		rows, err := q.BuildReferences(ctx, ids)
-		out := make([]usedRecord, len(rows))
-		for i, r := range rows {
-			out[i] = usedRecord{r.Name, []referrers{{r.Runs, "test run", "test runs"},
+		return usedRecords(rows, err, func(r db.BuildReferencesRow) usedRecord {
+			return usedRecord{r.Name, []referrers{{r.Runs, "test run", "test runs"},
 				{r.Executions, "test execution", "test executions"}, {r.Bugs, "bug", "bugs"}}}
-		}
-		return out, err
+		})
 	},
 	remove: func(ctx context.Context, q *db.Queries, _ Principal, ids []int64) (map[string]int64, error) {
 		n, err := q.BuildDelete(ctx, ids)
@@ -171,11 +172,9 @@ var categoryRemoval = removal{method: "Category.remove", noun: "category", e: ca
 	lock: func(ctx context.Context, q *db.Queries) ([]int64, error) { return q.CategoryLockMatching(ctx) },
 	users: func(ctx context.Context, q *db.Queries, ids []int64) ([]usedRecord, error) {
 		rows, err := q.CategoryReferences(ctx, ids)
-		out := make([]usedRecord, len(rows))
-		for i, r := range rows {
-			out[i] = usedRecord{r.Name, []referrers{{r.Cases, "test case", "test cases"}}}
-		}
-		return out, err
+		return usedRecords(rows, err, func(r db.CategoryReferencesRow) usedRecord {
+			return usedRecord{r.Name, []referrers{{r.Cases, "test case", "test cases"}}}
+		})
 	},
 	remove: func(ctx context.Context, q *db.Queries, _ Principal, ids []int64) (map[string]int64, error) {
 		n, err := q.CategoryDelete(ctx, ids)
@@ -187,11 +186,9 @@ var componentRemoval = removal{method: "Component.remove", noun: "component", e:
 	lock: func(ctx context.Context, q *db.Queries) ([]int64, error) { return q.ComponentLockMatching(ctx) },
 	users: func(ctx context.Context, q *db.Queries, ids []int64) ([]usedRecord, error) {
 		rows, err := q.ComponentReferences(ctx, ids)
-		out := make([]usedRecord, len(rows))
-		for i, r := range rows {
-			out[i] = usedRecord{r.Name, []referrers{{r.Cases, "test case", "test cases"}}}
-		}
-		return out, err
+		return usedRecords(rows, err, func(r db.ComponentReferencesRow) usedRecord {
+			return usedRecord{r.Name, []referrers{{r.Cases, "test case", "test cases"}}}
+		})
 	},
 	remove: func(ctx context.Context, q *db.Queries, _ Principal, ids []int64) (map[string]int64, error) {
 		n, err := q.ComponentDelete(ctx, ids)
@@ -203,12 +200,10 @@ var tagRemoval = removal{method: "Tag.remove", noun: "tag", e: tagEntity, main: 
 	lock: func(ctx context.Context, q *db.Queries) ([]int64, error) { return q.TagLockMatching(ctx) },
 	users: func(ctx context.Context, q *db.Queries, ids []int64) ([]usedRecord, error) {
 		rows, err := q.TagReferences(ctx, ids)
-		out := make([]usedRecord, len(rows))
-		for i, r := range rows {
-			out[i] = usedRecord{r.Name, []referrers{{r.Cases, "test case", "test cases"}, {r.Plans, "test plan", "test plans"},
+		return usedRecords(rows, err, func(r db.TagReferencesRow) usedRecord {
+			return usedRecord{r.Name, []referrers{{r.Cases, "test case", "test cases"}, {r.Plans, "test plan", "test plans"},
 				{r.Runs, "test run", "test runs"}, {r.Executions, "test execution", "test executions"}, {r.Bugs, "bug", "bugs"}}}
-		}
-		return out, err
+		})
 	},
 	remove: func(ctx context.Context, q *db.Queries, _ Principal, ids []int64) (map[string]int64, error) {
 		n, err := q.TagDelete(ctx, ids)
@@ -220,11 +215,9 @@ var testPlanRemoval = removal{method: "TestPlan.remove", noun: "test plan", e: t
 	lock: func(ctx context.Context, q *db.Queries) ([]int64, error) { return q.TestPlanLockMatching(ctx) },
 	users: func(ctx context.Context, q *db.Queries, ids []int64) ([]usedRecord, error) {
 		rows, err := q.TestPlanReferences(ctx, ids)
-		out := make([]usedRecord, len(rows))
-		for i, r := range rows {
-			out[i] = usedRecord{r.Name, []referrers{{r.Runs, "test run", "test runs"}, {r.Children, "child plan", "child plans"}}}
-		}
-		return out, err
+		return usedRecords(rows, err, func(r db.TestPlanReferencesRow) usedRecord {
+			return usedRecord{r.Name, []referrers{{r.Runs, "test run", "test runs"}, {r.Children, "child plan", "child plans"}}}
+		})
 	},
 	remove: func(ctx context.Context, q *db.Queries, by Principal, ids []int64) (map[string]int64, error) {
 		r, err := q.TestPlanDelete(ctx, db.TestPlanDeleteParams{Ids: ids, HistoryUserID: &by.UserID})
