@@ -162,6 +162,11 @@ func TestTestingIndividualCaseHealth(t *testing.T) {
 	if fmt.Sprint(got) != want {
 		t.Fatalf("got %v\nwant %s", got, want)
 	}
+	// Every key of TestExecution.filter works, those over the case too.
+	b.tester.both(t, &got, "Testing.individual_test_case_health", map[string]any{"expected_duration__gt": 0, "case": b.c3})
+	if len(got) != 1 || got[0].Name != "IDLE" {
+		t.Fatalf("by expected_duration: %v", got)
+	}
 	b.tester.fault(t, CodeInternal, "Internal error: Field 'weight' expected a number but got 'x'.",
 		"Testing.individual_test_case_health", map[string]any{"status__weight": "x"})
 	b.nobody.refused(t, "testruns.view_testexecution", "Testing.individual_test_case_health", map[string]any{})
