@@ -40,6 +40,10 @@ type Config struct {
 	SendMail func(to, msg string) error
 	Pprof    bool // serve Go's profiles under /debug/pprof/ to superusers
 	Logger   *slog.Logger
+	// InvitationTTL is how long a Tenant.invite token lasts (default
+	// DefaultInvitationTTL); PasswordResetTTL a reset token's (default
+	// DefaultPasswordResetTTL).
+	InvitationTTL, PasswordResetTTL time.Duration
 }
 
 // DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB attachment in
@@ -62,7 +66,8 @@ type Server struct {
 func (s *Server) services() []service {
 	return []service{
 		{"Attachment", &Attachment{s}, attachmentMethods},
-		{"Auth", &Auth{s}, authMethods},
+		{"Audit", &Audit{s}, auditMethods},
+		{"Auth", &Auth{s}, slices.Concat(authMethods, authLifecycleMethods)},
 		{"Bug", &Bug{s}, slices.Concat(bugMethods, bugLinkMethods)},
 		{"BugTracker", &BugTracker{s}, bugTrackerMethods},
 		{"Build", &Build{s}, buildMethods},
@@ -71,6 +76,7 @@ func (s *Server) services() []service {
 		{"Component", &Component{s}, componentMethods},
 		{"Environment", &Environment{s}, environmentMethods},
 		{"Group", &Group{s}, groupMethods},
+		{"Invitation", &Invitation{s}, invitationMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
 		{"Markdown", &Markdown{s}, markdownMethods},
 		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
@@ -81,7 +87,7 @@ func (s *Server) services() []service {
 		{"Severity", &Severity{s}, severityMethods},
 		{"Tag", &Tag{s}, tagMethods},
 		{"Template", &Template{s}, templateMethods},
-		{"Tenant", &Tenant{s}, tenantMethods},
+		{"Tenant", &Tenant{s}, slices.Concat(tenantMethods, tenantAdminMethods)},
 		{"TenantGroup", &TenantGroup{s}, tenantGroupMethods},
 		{"TestCase", &TestCase{s}, slices.Concat(testCaseMethods, testCaseLinkMethods)},
 		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
@@ -89,7 +95,7 @@ func (s *Server) services() []service {
 		{"TestExecutionStatus", &TestExecutionStatus{s}, testExecutionStatusMethods},
 		{"TestPlan", &TestPlan{s}, testPlanMethods},
 		{"TestRun", &TestRun{s}, slices.Concat(testRunMethods, testRunLinkMethods, testRunCaseMethods)},
-		{"User", &User{s}, userMethods},
+		{"User", &User{s}, slices.Concat(userMethods, userLifecycleMethods)},
 		{"Version", &Version{s}, versionMethods},
 		{"system", &System{s}, systemMethods},
 	}
@@ -102,6 +108,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 24 * time.Hour
+	}
+	if cfg.InvitationTTL <= 0 {
+		cfg.InvitationTTL = DefaultInvitationTTL
+	}
+	if cfg.PasswordResetTTL <= 0 {
+		cfg.PasswordResetTTL = DefaultPasswordResetTTL
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -383,7 +395,7 @@ func (s *Server) dispatch(r *http.Request, c *call) {
 	if c.restricted() {
 		c.err = invalidRequest("Unsupported field")
 	} else {
-		ctx := r.Context()
+		ctx := withActor(r)
 		if m := s.methods[c.name]; m != nil {
 			ctx = m.scope(ctx)
 		}

@@ -88,16 +88,17 @@ func unknownTenant(where string) error {
 	return store.Errorf(store.NotFound, "Unknown tenant: no organisation is served at %s.", where)
 }
 
-// readable reports whether a method only reads: every label it needs is a
-// view_ label, and not of accounts. These are what anonymous and
-// unauthorised callers may call in a publicly readable tenant.
+// readable reports whether a method only reads test data: every label it
+// needs is a view_ label, and not of accounts, tenants (invitations) or
+// the audit log (admin). These are what anonymous and unauthorised callers
+// may call in a publicly readable tenant.
 func readable(m *Method) bool {
 	if m.Access != Perms {
 		return false
 	}
 	for _, l := range m.Perms {
 		app, codename, _ := strings.Cut(l, ".")
-		if !strings.HasPrefix(codename, "view_") || app == "auth" {
+		if !strings.HasPrefix(codename, "view_") || app == "auth" || app == "admin" || app == "tcms_tenants" {
 			return false
 		}
 	}

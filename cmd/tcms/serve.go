@@ -56,7 +56,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Store: st, Secret: secret, SessionTTL: m.cfg.SessionTTL, EscapeHTML: m.cfg.EscapeHTML,
 		MaxBodyBytes: m.cfg.MaxBodyBytes, Version: Version, Logger: log,
 		TenantsDomain: m.cfg.TenantsDomain, SendMail: m.cfg.SMTP.sender(),
-		Pprof: m.cfg.Pprof,
+		Pprof: m.cfg.Pprof, InvitationTTL: m.cfg.InvitationTTL, PasswordResetTTL: m.cfg.ResetTTL,
 	})
 	if err != nil {
 		return err
