@@ -45,16 +45,22 @@ type PasswordResetArgs struct {
 	Email string `json:"email"`
 }
 
-// RequestPasswordReset answers Auth.request_password_reset. The mails go
-// out after the reply, so that their time does not tell whether an account
-// has the address.
+// RequestPasswordReset answers Auth.request_password_reset. Only the
+// address check and the throttling happen before the reply; the tokens are
+// made and mailed after it, so that neither the reply nor its time tells
+// whether an account has the address.
 func (a *Auth) RequestPasswordReset(r *http.Request, args *PasswordResetArgs, _ *any) error {
-	mails, err := a.s.store.RequestPasswordReset(r.Context(), args.Email, a.s.cfg.PasswordResetTTL)
-	if err != nil {
+	if err := a.s.store.AllowResetRequest(r.Context(), args.Email); err != nil {
 		return err
 	}
 	ctx, host := context.WithoutCancel(r.Context()), r.Host
+	a.s.later.Add(1)
 	go func() {
+		defer a.s.later.Done()
+		mails, err := a.s.store.MakeResets(ctx, args.Email, a.s.cfg.PasswordResetTTL)
+		if err != nil {
+			a.s.log.ErrorContext(ctx, "password reset failed", "err", err)
+		}
 		for _, m := range mails {
 			a.s.mail(ctx, m.Email, resetMail(host, m), true)
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tcms/tcms/store"
 )
@@ -52,7 +51,7 @@ func TestPasswordReset(t *testing.T) {
 		result(t, ts.at("", adminName, adminPass)("User.deactivate", map[string]any{"username": userName}), new(any))
 		result(t, anon("Auth.request_password_reset", "tester@example.com"), &reply)
 		result(t, ts.at("", adminName, adminPass)("User.update", 2, map[string]any{"is_active": true}), new(any))
-		time.Sleep(100 * time.Millisecond) // mails go out after the reply; none should
+		ts.srv.later.Wait() // tokens are made and mailed after the reply
 		if mails.count() != before {
 			t.Fatalf("mailed: %q", mails.sent[before:])
 		}

@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	gorpc "github.com/gorilla/rpc/v2"
@@ -60,6 +61,7 @@ type Server struct {
 	sessions *sessions
 	metrics  *metrics
 	mux      *http.ServeMux
+	later    sync.WaitGroup // work a call leaves running after its reply (reset mails)
 }
 
 // services lists every namespace: the whole API surface in one place.

@@ -25,21 +25,26 @@ type ResetMail struct {
 	ExpiresAt              time.Time
 }
 
-// RequestPasswordReset makes a reset token, valid until ttl from now, for
-// each active account with the address (at most ten), replacing earlier
-// ones, and returns them to be mailed. An address without accounts gets
-// nothing, and the caller cannot tell: the work is the same but for the
-// rows written. Requests are throttled per client address (as many as
+// AllowResetRequest refuses a password reset request for an address that
+// is not valid, or that is throttled: per client address (as many as
 // failed logins) and per address asked about (as many as failed logins
-// per username), whether or not it has an account.
-func (s *Store) RequestPasswordReset(ctx context.Context, email string, ttl time.Duration) ([]ResetMail, error) {
+// per username), whether or not an account has it. It is all a caller
+// waits for: MakeResets does the rest after the reply, so that the reply
+// cannot tell whether the address has an account.
+func (s *Store) AllowResetRequest(ctx context.Context, email string) error {
 	email = strings.TrimSpace(email)
 	if !validEmail(email) {
-		return nil, Errorf(Invalid, "email: Enter a valid email address.")
+		return Errorf(Invalid, "email: Enter a valid email address.")
 	}
-	if _, err := s.attempt(ctx, "password reset requests", [2]string{"r:" + addressOf(ctx), "r:" + strings.ToLower(email)}); err != nil {
-		return nil, err
-	}
+	_, err := s.attempt(ctx, "password reset requests", [2]string{"r:" + addressOf(ctx), "r:" + strings.ToLower(email)})
+	return err
+}
+
+// MakeResets makes a reset token, valid until ttl from now, for each
+// active account with the address (at most ten), replacing earlier ones,
+// and returns them to be mailed; an address without accounts gets nothing.
+func (s *Store) MakeResets(ctx context.Context, email string, ttl time.Duration) ([]ResetMail, error) {
+	email = strings.TrimSpace(email)
 	var out []ResetMail
 	now := time.Now()
 	err := s.change(WithTenant(ctx, ""), "User", "Auth.request_password_reset", func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
