@@ -191,6 +191,53 @@ COMMENT ON TABLE trust_policies IS 'Which OIDC identities (issuer, audience, cla
 COMMENT ON COLUMN trust_policies.conditions IS 'Claim name -> pattern: exact text, or a glob (*, ?, [...]; * stops at /). Every one must match.';
 COMMENT ON COLUMN trust_policies.max_session IS 'Longest session an exchange yields, in seconds.';
 
+-- Invitations have a lifecycle (issue 19): pending until accepted with
+-- Auth.accept_invitation's token, revoked, or past expires_at. There is one
+-- row per tenant and address: inviting again renews it. user_id is the
+-- account that accepted (in rows older than issue 19, the account
+-- Tenant.invite made at once; those were authorised at once, so they count
+-- as accepted, and their re-invitations, which piled up, collapse).
+ALTER TABLE invitations ALTER COLUMN user_id DROP NOT NULL;
+ALTER TABLE invitations ADD COLUMN IF NOT EXISTS token_hash bytea;
+ALTER TABLE invitations ADD COLUMN IF NOT EXISTS accepted_at timestamptz;
+ALTER TABLE invitations ADD COLUMN IF NOT EXISTS revoked_at timestamptz;
+UPDATE invitations SET accepted_at = created_at WHERE token_hash IS NULL AND accepted_at IS NULL AND revoked_at IS NULL;
+DELETE FROM invitations a USING invitations b
+WHERE a.tenant_id = b.tenant_id AND lower(a.email) = lower(b.email) AND a.id < b.id;
+CREATE UNIQUE INDEX IF NOT EXISTS invitations_tenant_email_key ON invitations (tenant_id, lower(email));
+CREATE UNIQUE INDEX IF NOT EXISTS invitations_token_hash_key ON invitations (token_hash);
+COMMENT ON COLUMN invitations.token_hash IS 'SHA-256 of the acceptance token; the token itself is never stored.';
+
+-- Password resets (issue 19): at most one live token per account, used once.
+CREATE TABLE IF NOT EXISTS password_resets (
+    user_id    bigint PRIMARY KEY REFERENCES users ON DELETE CASCADE,
+    token_hash bytea NOT NULL CONSTRAINT password_resets_token_hash_key UNIQUE,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL
+);
+COMMENT ON TABLE password_resets IS 'Auth.request_password_reset tokens, by SHA-256; Auth.reset_password deletes the row it uses.';
+
+-- The audit log (issue 19): one row per change to accounts, groups, grants,
+-- tokens, invitations and tenants, written in the change's transaction.
+-- One table for every tenant (tenant: the schema, '' for the public
+-- address), so that a tenant's rows outlive the tenant, and actor is a
+-- copy of the username, so that rows outlive accounts. Nothing changes or
+-- deletes rows.
+CREATE TABLE IF NOT EXISTS audit_log (
+    id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at       timestamptz NOT NULL,
+    tenant   varchar(63) NOT NULL,
+    actor_id bigint,
+    actor    varchar(150) NOT NULL,
+    address  varchar(64) NOT NULL,
+    action   varchar(100) NOT NULL,
+    target   text NOT NULL,
+    details  jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_log_tenant_id_idx ON audit_log (tenant, id);
+COMMENT ON TABLE audit_log IS 'Who changed which account, group, grant, token, invitation or tenant, when, from where.';
+COMMENT ON COLUMN audit_log.actor_id IS 'The acting user''s id when it acted (no foreign key: rows outlive accounts); NULL for the server''s own commands and anonymous callers.';
+
 -- TENANT PART
 
 -- Object-level grants: a label on one record, to a user or to a group.

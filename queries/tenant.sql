@@ -105,15 +105,6 @@ SELECT g.id, unnest(@user_ids::bigint[]) FROM tenant_groups g WHERE g.id = @grou
 -- TenantGroupRemoveUsers takes users out of a tenant group.
 DELETE FROM tenant_group_users WHERE group_id = @group_id AND user_id = ANY (@user_ids::bigint[]);
 
--- name: TenantGroupExists :one
--- TenantGroupExists says whether a tenant group exists.
-SELECT EXISTS (SELECT 1 FROM tenant_groups WHERE id = @id);
-
--- name: InvitationCreate :exec
--- InvitationCreate records that an address was invited to the tenant of the current search_path.
-INSERT INTO invitations (tenant_id, user_id, email, invited_by_id, expires_at)
-SELECT t.id, @user_id, @email, @invited_by_id, @expires_at FROM tenants t WHERE t.schema_name = current_schema();
-
 -- name: TenantGroupLabelsBeyond :one
 -- TenantGroupLabelsBeyond returns the first label, by label, that one of the tenant groups holds outside held, or "".
 SELECT coalesce(min(p.app_label || '.' || p.codename), '')::text
@@ -153,10 +144,20 @@ WHERE o.user_id = @user_id OR o.group_id IN (SELECT ug.group_id FROM user_groups
 -- TenantOwnerAmong says whether one of the users owns the tenant of the current search_path.
 SELECT EXISTS (SELECT 1 FROM tenants WHERE schema_name = current_schema() AND owner_id = ANY (@ids::bigint[]));
 
--- name: UserByEmail :one
--- UserByEmail returns the oldest user with the address, whatever its case.
-SELECT id FROM users WHERE lower(email) = lower(@email) ORDER BY id LIMIT 1;
+-- name: TenantLock :one
+-- TenantLock returns a tenant by schema name and locks its row until the transaction ends.
+SELECT id, owner_id FROM tenants WHERE schema_name = @schema_name FOR UPDATE;
 
--- name: UserCreateInvited :one
--- UserCreateInvited adds an account without a usable password for an invited address, named after it.
-INSERT INTO users (username, email, password) VALUES (@email, @email, '!') RETURNING id;
+-- name: TenantUpdate :exec
+-- TenantUpdate sets the fields given (null keeps a value; paid_until is set, possibly to null, when set_paid_until).
+UPDATE tenants SET
+    name = coalesce(sqlc.narg(name), name),
+    organization = coalesce(sqlc.narg(organization), organization),
+    publicly_readable = coalesce(sqlc.narg(publicly_readable), publicly_readable),
+    paid_until = CASE WHEN @set_paid_until::bool THEN sqlc.narg(paid_until) ELSE paid_until END,
+    owner_id = coalesce(sqlc.narg(owner_id), owner_id)
+WHERE id = @id;
+
+-- name: TenantRemoveDomain :execrows
+-- TenantRemoveDomain takes an extra host name from a tenant.
+DELETE FROM tenant_domains WHERE tenant_id = @tenant_id AND domain = @domain;

@@ -127,3 +127,40 @@ WHERE u.id = @id AND (current_schema() = 'public' OR EXISTS (
 -- name: UserPassword :one
 -- UserPassword returns a user's password hash.
 SELECT password FROM users WHERE id = @id;
+
+-- name: UserRemoveCheck :one
+-- UserRemoveCheck returns what decides whether a user may be removed: whether it is an active superuser, how many other active superusers there are, and the first tenant it owns ("" for none). It locks every active superuser, in id order, so that concurrent removals take turns and cannot leave none.
+WITH su AS MATERIALIZED (SELECT s.id FROM users s WHERE s.is_superuser AND s.is_active ORDER BY s.id FOR UPDATE)
+SELECT u.username, (u.is_superuser AND u.is_active)::bool AS active_superuser,
+    (SELECT count(*) FROM su WHERE su.id <> u.id) AS other_superusers,
+    coalesce((SELECT min(t.schema_name) FROM tenants t WHERE t.owner_id = u.id), '')::text AS owns
+FROM users u WHERE u.id = @id;
+
+-- name: UserPlaceholder :one
+-- UserPlaceholder returns the id of the inactive account, without password or labels, that keeps the records of removed users, creating it on first use.
+WITH made AS (
+    INSERT INTO users (username, password, is_active) VALUES (@username, '!', false)
+    ON CONFLICT (username) DO NOTHING RETURNING id
+)
+SELECT id FROM made UNION ALL SELECT id FROM users WHERE username = @username LIMIT 1;
+
+-- name: UserHandOver :one
+-- UserHandOver gives the placeholder account the records of the tenant of the current search_path that a user authored, manages or reported, and empties the components' initial owner where it was the user; it returns how many records changed.
+WITH plans AS (UPDATE test_plans tp SET author_id = @placeholder::bigint WHERE tp.author_id = @user_id::bigint RETURNING 1),
+cases AS (UPDATE test_cases tc SET author_id = @placeholder::bigint WHERE tc.author_id = @user_id::bigint RETURNING 1),
+runs AS (UPDATE test_runs tr SET manager_id = @placeholder::bigint WHERE tr.manager_id = @user_id::bigint RETURNING 1),
+bugs AS (UPDATE bugs b SET reporter_id = @placeholder::bigint WHERE b.reporter_id = @user_id::bigint RETURNING 1),
+files AS (UPDATE attachments a SET creator_id = @placeholder::bigint WHERE a.creator_id = @user_id::bigint RETURNING 1),
+owned AS (UPDATE components c SET initial_owner_id = NULL WHERE c.initial_owner_id = @user_id::bigint RETURNING 1)
+SELECT ((SELECT count(*) FROM plans) + (SELECT count(*) FROM cases) + (SELECT count(*) FROM runs)
+    + (SELECT count(*) FROM bugs) + (SELECT count(*) FROM files) + (SELECT count(*) FROM owned))::bigint;
+
+-- name: UserDelete :exec
+-- UserDelete removes an account; its sessions, tokens, memberships, grants and tenant authorisations go with it, and the person fields that may be empty are emptied.
+DELETE FROM users WHERE id = @id;
+
+-- name: ThrottleRefund :exec
+-- ThrottleRefund gives back an attempt LoginBegin counted under each key given (empty for none).
+WITH k AS (SELECT unnest(@keys::text[]) AS key, unnest(@weights::float8[]) AS weight)
+UPDATE login_failures f SET level = greatest(0, f.level - k.weight)
+FROM k WHERE f.key = k.key;

@@ -93,36 +93,12 @@ type TokenInfo struct {
 
 // CreateToken answers Auth.create_token.
 func (a *Auth) CreateToken(r *http.Request, args *CreateTokenArgs, reply *CreatedToken) error {
-	if args.ExpiresInDays < 0 {
-		return store.Errorf(store.Invalid, "expires_in_days: Ensure this value is greater than or equal to 0.")
-	}
-	if args.ExpiresInDays > maxTokenDays {
-		return store.Errorf(store.Invalid, "expires_in_days: Ensure this value is less than or equal to %d.", maxTokenDays)
-	}
-	var expires *time.Time
-	if args.ExpiresInDays > 0 {
-		t := time.Now().AddDate(0, 0, args.ExpiresInDays)
-		expires = &t
-	}
-	tok, text, err := a.s.store.CreateToken(r.Context(), stateOf(r).who.UserID, args.Name, expires)
-	if err != nil {
-		return err
-	}
-	*reply = CreatedToken{ID: tok.ID, Name: tok.Name, Token: text, CreatedAt: tok.CreatedAt, ExpiresAt: tok.ExpiresAt}
-	return nil
+	return createToken(r, a.s, nil, args.Name, args.ExpiresInDays, reply)
 }
 
 // Tokens answers Auth.tokens.
 func (a *Auth) Tokens(r *http.Request, _ *NoArgs, reply *[]TokenInfo) error {
-	list, err := a.s.store.Tokens(r.Context(), stateOf(r).who.UserID)
-	if err != nil {
-		return err
-	}
-	*reply = make([]TokenInfo, len(list))
-	for i, t := range list {
-		(*reply)[i] = TokenInfo(t)
-	}
-	return nil
+	return listTokens(r, a.s, nil, reply)
 }
 
 // RevokeTokenArgs are the parameters of Auth.revoke_token. The parameter
@@ -134,5 +110,5 @@ type RevokeTokenArgs struct {
 
 // RevokeToken answers Auth.revoke_token.
 func (a *Auth) RevokeToken(r *http.Request, args *RevokeTokenArgs, _ *any) error {
-	return a.s.store.RevokeToken(r.Context(), stateOf(r).who.UserID, args.TokenID)
+	return a.s.store.RevokeToken(r.Context(), *stateOf(r).who, nil, args.TokenID)
 }

@@ -1,8 +1,11 @@
 package rpc
 
 import (
+	"context"
 	"net"
 	"net/http"
+
+	"github.com/tcms/tcms/store"
 )
 
 // clientAddress is what logins from a request are throttled under (see
@@ -22,4 +25,14 @@ func clientAddress(r *http.Request) string {
 		return v4.String()
 	}
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
+// withActor returns the request's context carrying the caller, for the
+// audit log ("(anonymous)" without a login), and its client address.
+func withActor(r *http.Request) context.Context {
+	who := store.Principal{Username: "(anonymous)"}
+	if p := stateOf(r).who; p != nil {
+		who = *p
+	}
+	return store.WithActor(store.WithClientAddress(r.Context(), clientAddress(r)), who)
 }

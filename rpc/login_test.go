@@ -24,20 +24,29 @@ func (ts *testServer) basicCall(user, pass string) jsonResponse {
 // straight to the handler (a real connection always comes from 127.0.0.1).
 func (ts *testServer) callFrom(addr, method string, params []any, header ...string) jsonResponse {
 	ts.t.Helper()
-	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": method, "params": params, "id": 1})
-	req := httptest.NewRequest("POST", "/json-rpc/", strings.NewReader(string(body)))
-	req.RemoteAddr = addr
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+	return ts.from(addr, "", header...)(method, params...)
+}
+
+// from returns a JSON-RPC caller at a path prefix ("" or "/t/<schema>")
+// that calls as callFrom does.
+func (ts *testServer) from(addr, prefix string, header ...string) func(string, ...any) jsonResponse {
+	return func(method string, params ...any) jsonResponse {
+		ts.t.Helper()
+		body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": method, "params": params, "id": 1})
+		req := httptest.NewRequest("POST", prefix+"/json-rpc/", strings.NewReader(string(body)))
+		req.RemoteAddr = addr
+		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		w := httptest.NewRecorder()
+		ts.srv.ServeHTTP(w, req)
+		var r jsonResponse
+		if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil {
+			ts.t.Fatalf("%s: %v in %s", method, err, w.Body)
+		}
+		return r
 	}
-	w := httptest.NewRecorder()
-	ts.srv.ServeHTTP(w, req)
-	var r jsonResponse
-	if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil {
-		ts.t.Fatalf("%s: %v in %s", method, err, w.Body)
-	}
-	return r
 }
 
 // TestLoginThrottle is issue 15's "done when": a CI farm behind one

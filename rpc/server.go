@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	gorpc "github.com/gorilla/rpc/v2"
@@ -43,6 +44,10 @@ type Config struct {
 	Logger   *slog.Logger
 	// OIDC verifies the ID tokens of Auth.exchange_oidc (docs/ci.md).
 	OIDC oidc.Config
+	// InvitationTTL is how long a Tenant.invite token lasts (default
+	// DefaultInvitationTTL); PasswordResetTTL a reset token's (default
+	// DefaultPasswordResetTTL).
+	InvitationTTL, PasswordResetTTL time.Duration
 }
 
 // DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB attachment in
@@ -60,13 +65,15 @@ type Server struct {
 	oidc     *oidc.Verifier
 	metrics  *metrics
 	mux      *http.ServeMux
+	later    sync.WaitGroup // work a call leaves running after its reply (reset mails)
 }
 
 // services lists every namespace: the whole API surface in one place.
 func (s *Server) services() []service {
 	return []service{
 		{"Attachment", &Attachment{s}, attachmentMethods},
-		{"Auth", &Auth{s}, slices.Concat(authMethods, authOIDCMethods)},
+		{"Audit", &Audit{s}, auditMethods},
+		{"Auth", &Auth{s}, slices.Concat(authMethods, authOIDCMethods, authLifecycleMethods)},
 		{"Bug", &Bug{s}, slices.Concat(bugMethods, bugLinkMethods)},
 		{"BugTracker", &BugTracker{s}, bugTrackerMethods},
 		{"Build", &Build{s}, buildMethods},
@@ -75,6 +82,7 @@ func (s *Server) services() []service {
 		{"Component", &Component{s}, componentMethods},
 		{"Environment", &Environment{s}, environmentMethods},
 		{"Group", &Group{s}, groupMethods},
+		{"Invitation", &Invitation{s}, invitationMethods},
 		{"KiwiTCMS", &KiwiTCMS{s}, kiwiTCMSMethods},
 		{"Markdown", &Markdown{s}, markdownMethods},
 		{"ObjectPermission", &ObjectPermission{s}, objectPermissionMethods},
@@ -85,7 +93,7 @@ func (s *Server) services() []service {
 		{"Severity", &Severity{s}, severityMethods},
 		{"Tag", &Tag{s}, tagMethods},
 		{"Template", &Template{s}, templateMethods},
-		{"Tenant", &Tenant{s}, tenantMethods},
+		{"Tenant", &Tenant{s}, slices.Concat(tenantMethods, tenantAdminMethods)},
 		{"TenantGroup", &TenantGroup{s}, tenantGroupMethods},
 		{"TestCase", &TestCase{s}, slices.Concat(testCaseMethods, testCaseLinkMethods)},
 		{"TestCaseStatus", &TestCaseStatus{s}, testCaseStatusMethods},
@@ -95,7 +103,7 @@ func (s *Server) services() []service {
 		{"TestRun", &TestRun{s}, slices.Concat(testRunMethods, testRunLinkMethods, testRunCaseMethods)},
 		{"Testing", &Testing{s}, testingMethods},
 		{"TrustPolicy", &TrustPolicy{s}, trustPolicyMethods},
-		{"User", &User{s}, userMethods},
+		{"User", &User{s}, slices.Concat(userMethods, userLifecycleMethods)},
 		{"Version", &Version{s}, versionMethods},
 		{"system", &System{s}, systemMethods},
 	}
@@ -108,6 +116,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 24 * time.Hour
+	}
+	if cfg.InvitationTTL <= 0 {
+		cfg.InvitationTTL = DefaultInvitationTTL
+	}
+	if cfg.PasswordResetTTL <= 0 {
+		cfg.PasswordResetTTL = DefaultPasswordResetTTL
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -396,7 +410,7 @@ func (s *Server) dispatch(r *http.Request, c *call) {
 	if c.restricted() {
 		c.err = invalidRequest("Unsupported field")
 	} else {
-		ctx := r.Context()
+		ctx := withActor(r)
 		if m := s.methods[c.name]; m != nil {
 			ctx = m.scope(ctx)
 		}

@@ -24,7 +24,7 @@ var tenantMethods = []Method{
 	{Name: "Tenant.remove_authorized_user", Access: Perms, Perms: []string{"tcms_tenants.change_tenant"}, Returns: "nil",
 		Doc: "Takes a user's (id or username) authorisation for the tenant the call addresses, with its tenant group memberships; the owner stays."},
 	{Name: "Tenant.invite", Access: Perms, Perms: []string{"tcms_tenants.change_tenant"}, Returns: "struct",
-		Doc: "Invites email addresses to the tenant the call addresses: unknown ones get an account without a password, all are authorised; notify (default true) mails them (SMTP, else the log). Returns {success: [addresses], errored: [addresses]}."},
+		Doc: "Invites up to 100 email addresses to the tenant the call addresses, each with an acceptance token valid for TCMS_INVITATION_TTL (inviting an address again renews its invitation); whoever accepts with Auth.accept_invitation joins the tenant's DEFAULT_GROUPS, whose every label the caller must hold there. notify (default true) mails each token (without SMTP nothing is sent). Returns {success: [addresses], errored: [addresses], invitations: [{id, email, token, expires_at}]}: the tokens are shown only here."},
 	{Name: "Tenant.remove", Access: Perms, Perms: []string{"tcms_tenants.delete_tenant"}, Returns: "nil",
 		Doc: "Superusers only: deletes a tenant by schema_name and drops its schema with all its data."},
 }
@@ -87,8 +87,9 @@ func (t *Tenant) setUsers(r *http.Request, args *TenantUserArgs, add bool) error
 	return t.s.store.SetTenantUsers(r.Context(), *stateOf(r).who, users, add)
 }
 
-// InvitationTTL is how long a Tenant.invite invitation lasts.
-const InvitationTTL = 7 * 24 * time.Hour
+// DefaultInvitationTTL is how long a Tenant.invite token lasts unless
+// Config.InvitationTTL says otherwise.
+const DefaultInvitationTTL = 7 * 24 * time.Hour
 
 // TenantInviteArgs are the parameters of Tenant.invite.
 type TenantInviteArgs struct {
@@ -98,48 +99,53 @@ type TenantInviteArgs struct {
 
 // InviteResult is what Tenant.invite returns.
 type InviteResult struct {
-	Success []string `json:"success"`
-	Errored []string `json:"errored"`
+	Success     []string       `json:"success"`
+	Errored     []string       `json:"errored"`
+	Invitations []store.Issued `json:"invitations"`
 }
 
 // Invite answers Tenant.invite.
 func (t *Tenant) Invite(r *http.Request, args *TenantInviteArgs, reply *InviteResult) error {
 	ctx := r.Context()
-	invited, errored, err := t.s.store.InviteToTenant(ctx, *stateOf(r).who, args.Emails, time.Now().Add(InvitationTTL))
+	issued, errored, err := t.s.store.InviteToTenant(ctx, *stateOf(r).who, args.Emails, time.Now().Add(t.s.cfg.InvitationTTL))
 	if err != nil {
 		return err
 	}
-	*reply = InviteResult{Success: []string{}, Errored: append([]string{}, errored...)}
-	for _, inv := range invited {
+	*reply = InviteResult{Success: []string{}, Errored: errored, Invitations: issued}
+	for _, inv := range issued {
 		reply.Success = append(reply.Success, inv.Email)
 		if args.Notify == nil || *args.Notify {
-			t.s.mail(ctx, inv.Email, invitation(r, tenantOf(ctx), inv))
+			t.s.mailInvitation(r, inv)
 		}
 	}
 	return nil
 }
 
-// invitation is the text of an invitation mail.
-func invitation(r *http.Request, tn *store.Tenant, inv store.Invited) string {
+// mailInvitation mails an invitation's token to its address.
+func (s *Server) mailInvitation(r *http.Request, inv store.Issued) {
+	tn := tenantOf(r.Context())
 	var b strings.Builder
 	fmt.Fprintf(&b, "Subject: Invitation to %s\r\n\r\n", tn.Name)
 	fmt.Fprintf(&b, "You have been invited to the test management tenant %q at %s (XML-RPC: /xml-rpc/, JSON-RPC: /json-rpc/).\r\n", tn.Name, r.Host)
-	if inv.Created {
-		fmt.Fprintf(&b, "An account named %s was created for you without a password; ask an administrator to set one.\r\n", inv.Email)
-	}
-	fmt.Fprintf(&b, "The invitation expires on %s.\r\n", time.Now().Add(InvitationTTL).UTC().Format(time.DateOnly))
-	return b.String()
+	fmt.Fprintf(&b, "To accept, call Auth.accept_invitation with this token, the username you want (or that of your account) and a password:\r\n\r\n    %s\r\n\r\n", inv.Token)
+	fmt.Fprintf(&b, "The invitation expires on %s UTC.\r\n", inv.ExpiresAt.UTC().Format(time.DateTime))
+	s.mail(r.Context(), inv.Email, b.String(), false)
 }
 
-// mail sends a message through Config.SendMail, or logs it when no SMTP
-// server is configured. A failure is logged: the caller's change stands.
-func (s *Server) mail(ctx context.Context, to, msg string) {
-	if s.cfg.SendMail == nil {
+// mail sends a message through Config.SendMail. Without an SMTP server
+// the message is logged when logged is true (a password reset, which has
+// no other way out), else only that it was not sent (an invitation, whose
+// token the inviter got). A failure is logged: the caller's change stands.
+func (s *Server) mail(ctx context.Context, to, msg string, logged bool) {
+	switch {
+	case s.cfg.SendMail == nil && logged:
 		s.log.InfoContext(ctx, "mail not sent: no SMTP server configured", "to", to, "message", msg)
-		return
-	}
-	if err := s.cfg.SendMail(to, msg); err != nil {
-		s.log.ErrorContext(ctx, "mail failed", "to", to, "err", err)
+	case s.cfg.SendMail == nil:
+		s.log.InfoContext(ctx, "mail not sent: no SMTP server configured", "to", to)
+	default:
+		if err := s.cfg.SendMail(to, msg); err != nil {
+			s.log.ErrorContext(ctx, "mail failed", "to", to, "err", err)
+		}
 	}
 }
 

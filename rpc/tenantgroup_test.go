@@ -71,19 +71,18 @@ func TestTenantMethods(t *testing.T) {
 		}
 	})
 	t.Run("Invite", func(t *testing.T) {
-		var r InviteResult
+		var r inviteReply
 		result(t, b.aliceA("Tenant.invite", []any{"new@example.com", "not an address", "carol@example.com"}), &r)
 		if !slices.Equal(r.Success, []string{"new@example.com", "carol@example.com"}) || !slices.Equal(r.Errored, []string{"not an address"}) {
 			t.Fatalf("invite: %+v", r)
 		}
-		if len(mails) != 2 || !strings.HasPrefix(mails[0], "new@example.com Subject: Invitation to Org a") || !strings.Contains(mails[0], "without a password") {
+		if len(mails) != 2 || !strings.HasPrefix(mails[0], "new@example.com Subject: Invitation to Org a") || !strings.Contains(mails[0], r.Invitations[0].Token) {
 			t.Fatalf("mails: %q", mails)
 		}
-		if n := rowCount(t, b.at("/t/a", "carol", "carol-pass")("Product.filter", map[string]any{})); n != 0 {
-			t.Fatal("products in a")
-		}
+		// An invitation authorises nobody until it is accepted.
+		wantFault(t, b.at("/t/a", "carol", "carol-pass")("Product.filter", map[string]any{}), -32098, "Authentication failed")
 		var invitations int
-		conn.QueryRow(t.Context(), "SELECT count(*) FROM invitations WHERE expires_at > now()").Scan(&invitations)
+		conn.QueryRow(t.Context(), "SELECT count(*) FROM invitations WHERE expires_at > now() AND user_id IS NULL").Scan(&invitations)
 		if invitations != 2 {
 			t.Fatalf("%d invitations", invitations)
 		}

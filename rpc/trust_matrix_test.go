@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tcms/tcms/store"
 )
 
@@ -20,6 +22,7 @@ import (
 // tenant group EmptyT hold no labels.
 type trustBed struct {
 	tenantBed
+	db    *pgx.Conn // behind the server's back
 	id    map[string]int64
 	empty int64 // the shared group Empty
 	n     int   // for fresh names
@@ -31,6 +34,7 @@ var managerLabels = []any{"auth.add_user", "auth.change_user", "auth.view_user",
 func mustTrustBed(t *testing.T) *trustBed {
 	t.Helper()
 	b := &trustBed{tenantBed: mustTenantBed(t, func(*Config) {}), id: map[string]int64{}}
+	b.db = b.mustDB()
 	for _, name := range []string{"mgr", "dave", "erin"} {
 		if _, err := b.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: name, Password: name + "-pass", Groups: []string{}}); err != nil {
 			t.Fatal(err)
@@ -146,7 +150,52 @@ var scopeTable = []scopeRow{
 		result(t, b.admin("Tenant.create", map[string]any{"schema_name": schema, "name": "Gone"}), new(any))
 		return []any{schema}
 	}, "admin", "admin"},
+	// Issue 19: the account lifecycle.
+	{"User.remove", func(t *testing.T, b *trustBed) []any { return []any{b.throwawayUser(t)} }, "admin", "admin"},
+	{"User.create_token", func(t *testing.T, b *trustBed) []any { return []any{b.throwawayUser(t), "ci"} }, "admin mgr", "admin mgr"},
+	{"User.tokens", func(t *testing.T, b *trustBed) []any { return []any{b.throwawayUser(t)} }, "admin mgr", "admin mgr"},
+	{"User.revoke_token", func(t *testing.T, b *trustBed) []any {
+		name := b.throwawayUser(t)
+		tok, _, err := b.Store.CreateToken(t.Context(), store.System, name, "ci", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []any{name, tok.ID}
+	}, "admin mgr", "admin mgr"},
+	{"Tenant.update", fixed("a", map[string]any{"organization": "Org"}), "admin alice", "admin alice"},
+	{"Tenant.add_domain", func(_ *testing.T, b *trustBed) []any { return []any{"a", b.fresh("d") + ".example.com"} }, "admin", "admin"},
+	{"Tenant.remove_domain", func(t *testing.T, b *trustBed) []any {
+		domain := b.fresh("d") + ".example.com"
+		result(t, b.admin("Tenant.add_domain", "a", domain), new(any))
+		return []any{"a", domain}
+	}, "admin", "admin"},
+	{"Invitation.filter", fixed(map[string]any{}), "", "admin alice dave"},
+	{"Invitation.resend", func(t *testing.T, b *trustBed) []any { return []any{b.invitation(t), false} }, "", "admin alice dave"},
+	{"Invitation.revoke", func(t *testing.T, b *trustBed) []any { return []any{b.invitation(t)} }, "", "admin alice dave"},
+	{"Audit.filter", fixed(map[string]any{}), "admin", "admin alice dave"},
+	{"Permission.export", fixed(map[string]any{"username": "bob"}), "admin mgr", "admin alice dave"},
 }
+
+// throwawayUser creates a user without groups or labels for one call.
+func (b *trustBed) throwawayUser(t *testing.T) string {
+	name := b.fresh("temp")
+	if _, err := b.Store.CreateUser(t.Context(), store.System, store.NewUser{Username: name, Groups: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// invitation invites a fresh address to tenant a and returns its id.
+func (b *trustBed) invitation(t *testing.T) int64 {
+	var r inviteReply
+	result(t, b.aliceA("Tenant.invite", []any{b.fresh("inv") + "@example.com"}, false), &r)
+	return r.Invitations[0].ID
+}
+
+// readOnly are the methods of scopeTable that change nothing, and so write
+// no audit row.
+var readOnly = []string{"User.filter", "User.get", "User.permissions", "User.tokens", "Group.filter", "Group.permissions",
+	"Group.users", "TenantGroup.filter", "Tenant.filter", "Invitation.filter", "Audit.filter", "Permission.export"}
 
 // throwawayGroup creates a shared group for one call.
 func (b *trustBed) throwawayGroup(t *testing.T) int64 {
@@ -155,8 +204,19 @@ func (b *trustBed) throwawayGroup(t *testing.T) int64 {
 	return g.ID
 }
 
+// audited counts the audit rows of a method.
+func (b *trustBed) audited(t *testing.T, method string) (n int) {
+	t.Helper()
+	if err := b.db.QueryRow(t.Context(), "SELECT count(*) FROM audit_log WHERE action = $1", method).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // TestScopeMatrix calls every account and group method as each person at
-// each place and checks it succeeds exactly where docs/permissions.md says.
+// each place and checks it succeeds exactly where docs/permissions.md
+// says, and that every successful change, and no refused one, writes an
+// audit row.
 func TestScopeMatrix(t *testing.T) {
 	b := mustTrustBed(t)
 	people := []string{adminName, "alice", "dave", "mgr", "erin"}
@@ -165,11 +225,18 @@ func TestScopeMatrix(t *testing.T) {
 			allowed := strings.Fields(map[string]string{"public": row.public, "tenant": row.tenant}[where])
 			for _, who := range people {
 				name := fmt.Sprintf("%s/%s/%s", row.method, where, who)
-				r := b.call(who, where)(row.method, row.params(t, b)...)
+				params := row.params(t, b)
+				logged := b.audited(t, row.method)
+				r := b.call(who, where)(row.method, params...)
 				ok := slices.Contains(allowed, who)
+				changes := !slices.Contains(readOnly, row.method)
 				switch {
 				case ok && r.Error != nil:
 					t.Errorf("%s: want success, got %d %s", name, r.Error.Code, r.Error.Message)
+				case ok && changes && b.audited(t, row.method) == logged:
+					t.Errorf("%s: succeeded without an audit row", name)
+				case !ok && b.audited(t, row.method) != logged:
+					t.Errorf("%s: refused, but wrote an audit row", name)
 				case !ok && r.Error == nil:
 					t.Errorf("%s: want a refusal, got %s", name, r.Result)
 				case !ok && r.Error.Code != CodeAuth && r.Error.Code != CodeInternal:

@@ -42,7 +42,7 @@ func (s *Store) JoinGroup(ctx context.Context, by Principal, username, group str
 	if err != nil {
 		return err
 	}
-	return s.changeGrantsTx(ctx, "User", func(tx pgx.Tx, q *db.Queries) error {
+	return s.changeGrantsTx(ctx, "User", "User.join_group", func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
 		u, err := q.UserGetByUsername(ctx, username)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return orNotFound(nil, "User")
@@ -53,6 +53,7 @@ func (s *Store) JoinGroup(ctx context.Context, by Principal, username, group str
 		if err := s.guardUsers(ctx, tx, by, nil, []int64{u.ID}, false); err != nil {
 			return err
 		}
+		log.add(u.Username, map[string]any{"user_id": u.ID, "group": group})
 		if TenantOf(ctx) != "" {
 			return joinTenantGroup(ctx, q, held, u.ID, group)
 		}
@@ -124,7 +125,7 @@ func (s *Store) FilterUsers(ctx context.Context, query map[string]any) ([]User, 
 // superusers. It returns the users after the change, by id.
 func (s *Store) DeactivateMatching(ctx context.Context, by Principal, query map[string]any) ([]User, error) {
 	var rows []db.User
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.change(ctx, "User", "User.deactivate", func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
 		matched, err := Select[User](ctx, tx, userEntity, userSelect, query, "")
 		if err != nil {
 			return err
@@ -136,11 +137,11 @@ func (s *Store) DeactivateMatching(ctx context.Context, by Principal, query map[
 		if err := s.guardUsers(ctx, tx, by, nil, ids, false); err != nil {
 			return err
 		}
-		q := s.q.WithTx(tx)
 		if rows, err = q.UserDeactivate(ctx, ids); err != nil {
 			return err
 		}
 		for _, r := range rows {
+			log.add(r.Username, map[string]any{"user_id": r.ID})
 			if err := q.AuthNotify(ctx, userPayload(r.ID)); err != nil {
 				return err
 			}
@@ -148,7 +149,7 @@ func (s *Store) DeactivateMatching(ctx context.Context, by Principal, query map[
 		return nil
 	})
 	if err != nil {
-		return nil, translate(err, "User")
+		return nil, err
 	}
 	out := make([]User, len(rows))
 	for i, r := range rows {
@@ -157,4 +158,84 @@ func (s *Store) DeactivateMatching(ctx context.Context, by Principal, query map[
 	}
 	sortUsers(out)
 	return out, nil
+}
+
+// RemovedUser is the username of the inactive account, without password,
+// groups or labels, that keeps the records of removed users
+// (docs/permissions.md#removing-an-account). No one can create it, and it
+// cannot be removed.
+const RemovedUser = "(removed user)"
+
+var errReservedUsername = Errorf(Invalid, "username: %q is reserved.", RemovedUser)
+
+// RemoveUser deletes an account for good, for by: its sessions, tokens,
+// memberships, grants and tenant authorisations go. The test plans and
+// cases it authored, the runs it manages, the bugs it reported and the
+// files it attached stay, handed to RemovedUser, in every tenant; the
+// person fields that may be empty (default tester, reviewer, assignee,
+// tested by, comment and history authors, a component's initial owner)
+// are emptied. Refused: the last active superuser, a superuser unless by
+// is one, a tenant's owner, and RemovedUser itself.
+func (s *Store) RemoveUser(ctx context.Context, by Principal, user any) error {
+	var id int64
+	err := s.changeGrantsTx(ctx, "User", "User.remove", func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
+		ids, err := resolveUsers(ctx, q, []any{user})
+		if err != nil {
+			return err
+		}
+		id = ids[0]
+		if err := s.guardUsers(ctx, tx, by, nil, ids, false); err != nil {
+			return err
+		}
+		c, err := q.UserRemoveCheck(ctx, id)
+		switch {
+		case err != nil:
+			return err
+		case c.Username == RemovedUser:
+			return Errorf(Invalid, "%s keeps the records of removed users; it cannot be removed.", RemovedUser)
+		case c.ActiveSuperuser && c.OtherSuperusers == 0:
+			return Errorf(Forbidden, "%s is the last active superuser; it cannot be removed.", c.Username)
+		case c.Owns != "":
+			return Errorf(Invalid, "%s owns tenant %s: give the tenant another owner with Tenant.update first.", c.Username, c.Owns)
+		}
+		placeholder, err := q.UserPlaceholder(ctx, RemovedUser)
+		if err != nil {
+			return err
+		}
+		handed, err := handOver(ctx, tx, q, id, placeholder)
+		if err != nil {
+			return err
+		}
+		log.add(c.Username, map[string]any{"user_id": id, "records_handed_over": handed})
+		if err := q.UserDelete(ctx, id); err != nil {
+			return err
+		}
+		return q.AuthNotify(ctx, userPayload(id))
+	})
+	if err == nil {
+		s.cache.apply(userPayload(id))
+	}
+	return err
+}
+
+// handOver gives placeholder the records the user must leave behind, in
+// the public tenant and every tenant, and returns how many there were.
+// The transaction ends in public.
+func handOver(ctx context.Context, tx pgx.Tx, q *db.Queries, id, placeholder int64) (int64, error) {
+	schemas, err := q.TenantSchemas(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, schema := range append(schemas, "") {
+		if err := inSchema(ctx, tx, schema, ""); err != nil {
+			return 0, err
+		}
+		n, err := q.UserHandOver(ctx, db.UserHandOverParams{Placeholder: placeholder, UserID: id})
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
 }

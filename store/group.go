@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -32,11 +33,12 @@ func (s *Store) CreateGroup(ctx context.Context, name string) (Group, error) {
 		return Group{}, Errorf(Invalid, "name: This field is required.")
 	}
 	var g db.Group
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
+	err := s.change(ctx, "Group", "Group.create", func(_ pgx.Tx, q *db.Queries, log *changeLog) (err error) {
 		g, err = q.GroupCreate(ctx, name)
+		log.add(name, map[string]any{"group_id": g.ID})
 		return err
 	})
-	return Group(g), translate(err, "Group")
+	return Group(g), err
 }
 
 // RenameGroup renames a group other than the default ones.
@@ -45,7 +47,7 @@ func (s *Store) RenameGroup(ctx context.Context, id int64, name string) (Group, 
 		return Group{}, Errorf(Invalid, "name: This field is required.")
 	}
 	var g db.Group
-	err := s.withTx(ctx, func(q *db.Queries) error {
+	err := s.change(ctx, "Group", "Group.update", func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
 		old, err := q.GroupGet(ctx, id)
 		if err != nil {
 			return err
@@ -54,15 +56,16 @@ func (s *Store) RenameGroup(ctx context.Context, id int64, name string) (Group, 
 			return Errorf(Forbidden, "The %s group cannot be renamed.", old.Name)
 		}
 		g, err = q.GroupRename(ctx, db.GroupRenameParams{ID: id, Name: name})
+		log.add(name, map[string]any{"group_id": id, "old_name": old.Name})
 		return err
 	})
-	return Group(g), translate(err, "Group")
+	return Group(g), err
 }
 
 // DeleteGroup removes a group other than the default ones, with its grants
 // and memberships.
 func (s *Store) DeleteGroup(ctx context.Context, id int64) error {
-	return s.changeGrants(ctx, "Group", func(q *db.Queries) error {
+	return s.changeGrantsTx(ctx, "Group", "Group.remove", func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
 		g, err := q.GroupGet(ctx, id)
 		if err != nil {
 			return err
@@ -70,6 +73,7 @@ func (s *Store) DeleteGroup(ctx context.Context, id int64) error {
 		if isDefaultGroup(g.Name) {
 			return Errorf(Forbidden, "The %s group cannot be deleted.", g.Name)
 		}
+		log.add(g.Name, map[string]any{"group_id": id})
 		_, err = q.GroupDelete(ctx, id)
 		return err
 	})
@@ -115,7 +119,7 @@ func (s *Store) SetGroupPermissions(ctx context.Context, by Principal, groupID i
 			return err
 		}
 	}
-	return s.changeGrants(ctx, "Group", func(q *db.Queries) error {
+	return s.changeGrantsTx(ctx, "Group", grantAction("Group", grant), func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
 		g, err := q.GroupGet(ctx, groupID)
 		if err != nil {
 			return err
@@ -127,6 +131,7 @@ func (s *Store) SetGroupPermissions(ctx context.Context, by Principal, groupID i
 		if err != nil {
 			return err
 		}
+		log.add(g.Name, map[string]any{"group_id": groupID, "permissions": labels})
 		if grant {
 			return q.GroupGrant(ctx, db.GroupGrantParams{GroupID: groupID, PermissionIds: ids})
 		}
@@ -143,7 +148,11 @@ func (s *Store) SetGroupMembers(ctx context.Context, by Principal, groupRef any,
 	if err != nil {
 		return err
 	}
-	return s.changeGrantsTx(ctx, "Group", func(tx pgx.Tx, q *db.Queries) error {
+	action := "Group.remove_user"
+	if add {
+		action = "Group.add_user"
+	}
+	return s.changeGrantsTx(ctx, "Group", action, func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
 		g, err := resolveGroup(ctx, q, groupRef)
 		if err != nil {
 			return err
@@ -156,6 +165,9 @@ func (s *Store) SetGroupMembers(ctx context.Context, by Principal, groupRef any,
 			return err
 		}
 		if err := s.guardUsers(ctx, tx, by, nil, ids, false); err != nil {
+			return err
+		}
+		if err := logUsers(ctx, q, log, ids, map[string]any{"group": g.Name}); err != nil {
 			return err
 		}
 		if !add {
@@ -177,12 +189,15 @@ func (s *Store) SetUserPermissions(ctx context.Context, by Principal, userRef an
 			return err
 		}
 	}
-	return s.changeGrantsTx(ctx, "User", func(tx pgx.Tx, q *db.Queries) error {
+	return s.changeGrantsTx(ctx, "User", grantAction("User", grant), func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
 		ids, err := resolveUsers(ctx, q, []any{userRef})
 		if err != nil {
 			return err
 		}
 		if err := s.guardUsers(ctx, tx, by, nil, ids, false); err != nil {
+			return err
+		}
+		if err := logUsers(ctx, q, log, ids, map[string]any{"permissions": labels}); err != nil {
 			return err
 		}
 		pids, err := permissionIDs(ctx, q, labels)
@@ -196,26 +211,40 @@ func (s *Store) SetUserPermissions(ctx context.Context, by Principal, userRef an
 	})
 }
 
-// changeGrants runs fn in a transaction that tells every process to drop
-// its cached permission sets on commit.
-func (s *Store) changeGrants(ctx context.Context, model string, fn func(q *db.Queries) error) error {
-	return s.changeGrantsTx(ctx, model, func(_ pgx.Tx, q *db.Queries) error { return fn(q) })
-}
-
-// changeGrantsTx is changeGrants for code that also runs SQL of its own.
-func (s *Store) changeGrantsTx(ctx context.Context, model string, fn func(tx pgx.Tx, q *db.Queries) error) error {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		q := s.q.WithTx(tx)
-		if err := fn(tx, q); err != nil {
+// changeGrantsTx is change (audited, one transaction) for changes to
+// labels, groups, memberships or tenants: on commit every process drops
+// its cached permission sets and tenants.
+func (s *Store) changeGrantsTx(ctx context.Context, model, action string, fn func(tx pgx.Tx, q *db.Queries, log *changeLog) error) error {
+	err := s.change(ctx, model, action, func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
+		if err := fn(tx, q, log); err != nil {
 			return err
 		}
 		return q.AuthNotify(ctx, permsPayload)
 	})
-	if err != nil {
-		return translate(err, model)
+	if err == nil {
+		s.cache.apply(permsPayload)
 	}
-	s.cache.apply(permsPayload)
-	return nil
+	return err
+}
+
+// grantAction names the method that grants (or revokes) labels of a
+// namespace's records: "User.add_permission", "Group.remove_permission".
+func grantAction(namespace string, grant bool) string {
+	if grant {
+		return namespace + ".add_permission"
+	}
+	return namespace + ".remove_permission"
+}
+
+// logUsers adds the users (ids) to the audit log, by username.
+func logUsers(ctx context.Context, q *db.Queries, log *changeLog, ids []int64, details map[string]any) error {
+	rows, err := q.UserResolve(ctx, db.UserResolveParams{Ids: ids})
+	for _, r := range rows {
+		d := maps.Clone(details)
+		d["user_id"] = r.ID
+		log.add(r.Username, d)
+	}
+	return err
 }
 
 // splitRefs splits references to records into ids (ints and digit

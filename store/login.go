@@ -58,7 +58,7 @@ func WithClientAddress(ctx context.Context, addr string) context.Context {
 
 // throttle returns LoginBegin's keys and weights for a login attempt.
 func (p *LoginPolicy) throttle(ctx context.Context, username string) (keys [2]string, weights [2]float64) {
-	addr, _ := ctx.Value(clientKey{}).(string)
+	addr := addressOf(ctx)
 	if addr == "" {
 		return keys, weights
 	}
@@ -134,6 +134,49 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 		return User{}, translate(err, "User")
 	}
 	return User{ID: *row.ID, Username: *row.Username, IsActive: true, IsSuperuser: *row.IsSuperuser, LastLogin: &now}, nil
+}
+
+// addressOf returns the context's client address, "" for none.
+func addressOf(ctx context.Context) string {
+	addr, _ := ctx.Value(clientKey{}).(string)
+	return addr
+}
+
+// attempt counts one try at something guessable other than a password
+// from the context's client address (an invitation or reset token, a
+// reset request) as LoginBegin counts a failed login: under keys[0] with
+// weight 1/PerAddress and keys[1] with weight 1/PerUser of the login
+// policy, keys being left out when their limit is off or, as for logins,
+// when there is no client address.
+// It refuses, saying what is refused, when either key has no room left;
+// refund gives the attempt back once it has succeeded.
+func (s *Store) attempt(ctx context.Context, what string, keys [2]string) (refund func(), err error) {
+	policy := s.policy.Load()
+	var weights [2]float64
+	addr := addressOf(ctx)
+	for i, limit := range []int{policy.PerAddress, policy.PerUser} {
+		if addr == "" || limit <= 0 {
+			keys[i] = ""
+		} else {
+			weights[i] = 1 / float64(limit)
+		}
+	}
+	// No username: LoginBegin looks for none (usernames are never empty).
+	row, err := s.q.LoginBegin(ctx, db.LoginBeginParams{Now: time.Now(), WindowSeconds: policy.Window.Seconds(),
+		AddressKey: keys[0], AddressWeight: weights[0], UserKey: keys[1], UserWeight: weights[1]})
+	if err != nil {
+		return nil, translate(err, "User")
+	}
+	if row.Allowed != nil && !*row.Allowed {
+		slog.WarnContext(ctx, "refused: too many attempts from the address", "what", what)
+		return nil, Errorf(Invalid, "Too many %s; try again in %d s", what, max(1, int(math.Ceil(row.WaitSeconds))))
+	}
+	return func() {
+		err := s.q.ThrottleRefund(ctx, db.ThrottleRefundParams{Keys: keys[:], Weights: weights[:]})
+		if err != nil {
+			slog.WarnContext(ctx, "giving back a throttled attempt failed", "err", err)
+		}
+	}, nil
 }
 
 // loginFailed locks the account once LoginBegin has counted

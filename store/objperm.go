@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tcms/tcms/store/internal/db"
 )
 
@@ -148,7 +150,7 @@ func (s *Store) GrantObject(ctx context.Context, by Principal, g ObjectGrantSpec
 	}
 	var out ObjectGrant
 	var added int64
-	err = s.withTx(ctx, func(q *db.Queries) error {
+	err = s.change(ctx, "ObjectPermission", "ObjectPermission.grant", func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
 		r, err := g.resolve(ctx, q)
 		if err != nil {
 			return err
@@ -173,15 +175,27 @@ func (s *Store) GrantObject(ctx context.Context, by Principal, g ObjectGrantSpec
 		if added == 0 {
 			return nil
 		}
+		g.log(log, out.ID)
 		return q.AuthNotify(ctx, permsPayload)
 	})
 	if err != nil {
-		return ObjectGrant{}, translate(err, "ObjectPermission")
+		return ObjectGrant{}, err
 	}
 	if added > 0 {
 		s.cache.apply(permsPayload)
 	}
 	return out, nil
+}
+
+// log adds a grant to the audit log, its grantee as given.
+func (g ObjectGrantSpec) log(log *changeLog, id int64) {
+	d := map[string]any{"permission": g.Permission, "object_type": g.ObjectType, "object_id": g.ObjectID}
+	for key, v := range map[string]any{"grant_id": id, "user": g.UserID, "user__username": g.Username, "group": g.GroupID, "group__name": g.GroupName} {
+		if v != int64(0) && v != "" {
+			d[key] = v
+		}
+	}
+	log.add(fmt.Sprintf("%s %d", g.ObjectType, g.ObjectID), d)
 }
 
 func objectGrantFromRow(r db.ObjectGrantFilterRow) ObjectGrant {
@@ -196,7 +210,7 @@ func (s *Store) RevokeObject(ctx context.Context, g ObjectGrantSpec) (int64, err
 		return 0, err
 	}
 	var removed int64
-	err := s.withTx(ctx, func(q *db.Queries) error {
+	err := s.change(ctx, "ObjectPermission", "ObjectPermission.revoke", func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
 		r, err := g.resolve(ctx, q)
 		if err != nil {
 			return err
@@ -206,10 +220,11 @@ func (s *Store) RevokeObject(ctx context.Context, g ObjectGrantSpec) (int64, err
 		if err != nil || removed == 0 {
 			return err
 		}
+		g.log(log, 0)
 		return q.AuthNotify(ctx, permsPayload)
 	})
 	if err != nil {
-		return 0, translate(err, "ObjectPermission")
+		return 0, err
 	}
 	if removed > 0 {
 		s.cache.apply(permsPayload)

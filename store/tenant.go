@@ -147,8 +147,7 @@ func (s *Store) CreateTenant(ctx context.Context, t NewTenant) (Tenant, error) {
 		return Tenant{}, Errorf(Invalid, "name: This field is required.")
 	}
 	_, tenantSQL := splitSchema(tcms.Schema)
-	err := s.inTx(WithTenant(ctx, ""), func(tx pgx.Tx) error {
-		q := s.q.WithTx(tx)
+	err := s.change(WithTenant(ctx, ""), "Tenant", "Tenant.create", func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
 			return err
 		}
@@ -161,6 +160,8 @@ func (s *Store) CreateTenant(ctx context.Context, t NewTenant) (Tenant, error) {
 		if err != nil {
 			return err
 		}
+		log.tenant = &t.SchemaName
+		log.add(t.SchemaName, map[string]any{"tenant_id": id, "name": t.Name, "owner": owner[0], "domain": t.Domain})
 		if t.Domain != "" {
 			if err := q.TenantAddDomain(ctx, db.TenantAddDomainParams{Domain: strings.ToLower(t.Domain), TenantID: id}); err != nil {
 				return err

@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"errors"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -17,11 +14,11 @@ var errNotInTenant = Errorf(Invalid, "This method works inside a tenant: call it
 
 // inTenant runs fn in a transaction of the context's tenant that tells
 // every process to drop its cached permission sets on commit.
-func (s *Store) inTenant(ctx context.Context, model string, fn func(tx pgx.Tx, q *db.Queries) error) error {
+func (s *Store) inTenant(ctx context.Context, model, action string, fn func(tx pgx.Tx, q *db.Queries, log *changeLog) error) error {
 	if TenantOf(ctx) == "" {
 		return errNotInTenant
 	}
-	return s.changeGrantsTx(ctx, model, fn)
+	return s.changeGrantsTx(ctx, model, action, fn)
 }
 
 // tenantUserIDs resolves users by id or username, refusing any not
@@ -69,9 +66,16 @@ func (s *Store) SetTenantUsers(ctx context.Context, by Principal, users []any, a
 	if err != nil {
 		return err
 	}
-	return s.inTenant(ctx, "Tenant", func(_ pgx.Tx, q *db.Queries) error {
+	action := "Tenant.remove_authorized_user"
+	if add {
+		action = "Tenant.add_authorized_user"
+	}
+	return s.inTenant(ctx, "Tenant", action, func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
 		ids, err := resolveUsers(ctx, q, users)
 		if err != nil {
+			return err
+		}
+		if err := logUsers(ctx, q, log, ids, map[string]any{}); err != nil {
 			return err
 		}
 		if add {
@@ -114,11 +118,13 @@ func (s *Store) authorize(ctx context.Context, q *db.Queries, held []string, ids
 // tombstone every such statement fails instead. Creating a tenant of the
 // same name later replaces the tombstone.
 func (s *Store) RemoveTenant(ctx context.Context, schema string) error {
-	return s.changeGrantsTx(WithTenant(ctx, ""), "Tenant", func(tx pgx.Tx, q *db.Queries) error {
+	return s.changeGrantsTx(WithTenant(ctx, ""), "Tenant", "Tenant.remove", func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
 		name, err := q.TenantDelete(ctx, schema)
 		if err != nil {
 			return err
 		}
+		log.tenant = &name
+		log.add(name, nil)
 		rows, err := tx.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", name)
 		if err != nil {
 			return err
@@ -185,9 +191,10 @@ func (s *Store) FilterTenantGroups(ctx context.Context, query map[string]any) ([
 // CreateTenantGroup adds a group to the context's tenant.
 func (s *Store) CreateTenantGroup(ctx context.Context, name string) (TenantGroup, error) {
 	var g TenantGroup
-	err := s.inTenant(ctx, "TenantGroup", func(_ pgx.Tx, q *db.Queries) error {
+	err := s.inTenant(ctx, "TenantGroup", "TenantGroup.create", func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
 		row, err := q.TenantGroupCreate(ctx, name)
 		g = TenantGroup{ID: row.ID, Name: row.Name, Permissions: []string{}, Users: []int64{}}
+		log.add(name, map[string]any{"group_id": row.ID})
 		return err
 	})
 	return g, err
@@ -201,14 +208,16 @@ func (s *Store) SetTenantGroupPermissions(ctx context.Context, by Principal, gro
 			return err
 		}
 	}
-	return s.inTenant(ctx, "TenantGroup", func(_ pgx.Tx, q *db.Queries) error {
-		if err := tenantGroupExists(ctx, q, groupID); err != nil {
+	return s.inTenant(ctx, "TenantGroup", grantAction("TenantGroup", grant), func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
+		name, err := tenantGroupName(ctx, q, groupID)
+		if err != nil {
 			return err
 		}
 		ids, err := permissionIDs(ctx, q, labels)
 		if err != nil {
 			return err
 		}
+		log.add(name, map[string]any{"group_id": groupID, "permissions": labels})
 		if grant {
 			return q.TenantGroupGrant(ctx, db.TenantGroupGrantParams{GroupID: groupID, PermissionIds: ids})
 		}
@@ -224,12 +233,20 @@ func (s *Store) SetTenantGroupUsers(ctx context.Context, by Principal, groupID i
 	if err != nil {
 		return err
 	}
-	return s.inTenant(ctx, "TenantGroup", func(_ pgx.Tx, q *db.Queries) error {
-		if err := tenantGroupExists(ctx, q, groupID); err != nil {
+	action := "TenantGroup.remove_user"
+	if add {
+		action = "TenantGroup.add_user"
+	}
+	return s.inTenant(ctx, "TenantGroup", action, func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
+		name, err := tenantGroupName(ctx, q, groupID)
+		if err != nil {
 			return err
 		}
 		ids, err := tenantUserIDs(ctx, q, users)
 		if err != nil {
+			return err
+		}
+		if err := logUsers(ctx, q, log, ids, map[string]any{"group": name}); err != nil {
 			return err
 		}
 		if add {
@@ -243,58 +260,9 @@ func (s *Store) SetTenantGroupUsers(ctx context.Context, by Principal, groupID i
 	})
 }
 
-func tenantGroupExists(ctx context.Context, q *db.Queries, id int64) error {
-	ok, err := q.TenantGroupExists(ctx, id)
-	if err == nil && !ok {
-		err = Errorf(NotFound, "TenantGroup matching query does not exist.")
-	}
-	return err
-}
-
-// Invited is one address Tenant.invite handled.
-type Invited struct {
-	Email   string
-	UserID  int64
-	Created bool // a new account, without a usable password
-}
-
-// InviteToTenant authorises the users with the given addresses for the
-// context's tenant, creating inactive-password accounts for unknown
-// ones (username: the address), and records each invitation until
-// expires. Addresses that are not valid are returned in errored. Invited
-// users join the tenant's default groups, whose labels by must hold.
-func (s *Store) InviteToTenant(ctx context.Context, by Principal, emails []string, expires time.Time) (invited []Invited, errored []string, err error) {
-	held, err := s.held(ctx, by)
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.inTenant(ctx, "Tenant", func(_ pgx.Tx, q *db.Queries) error {
-		invited, errored = nil, nil
-		for _, e := range emails {
-			e = strings.TrimSpace(e)
-			if !validEmail(e) {
-				errored = append(errored, e)
-				continue
-			}
-			inv := Invited{Email: e}
-			var err error
-			inv.UserID, err = q.UserByEmail(ctx, e)
-			if errors.Is(err, pgx.ErrNoRows) {
-				inv.Created = true
-				inv.UserID, err = q.UserCreateInvited(ctx, e)
-			}
-			if err != nil {
-				return err
-			}
-			if err := s.authorize(ctx, q, held, []int64{inv.UserID}); err != nil {
-				return err
-			}
-			if err := q.InvitationCreate(ctx, db.InvitationCreateParams{UserID: inv.UserID, Email: e, InvitedByID: nonZero(by.UserID), ExpiresAt: expires}); err != nil {
-				return err
-			}
-			invited = append(invited, inv)
-		}
-		return nil
-	})
-	return invited, errored, err
+// tenantGroupName returns the name of a group of the transaction's tenant.
+func tenantGroupName(ctx context.Context, q *db.Queries, id int64) (string, error) {
+	rows, err := q.TenantGroupResolve(ctx, db.TenantGroupResolveParams{Ids: []int64{id}})
+	g, err := onlyRow(rows, err, "TenantGroup")
+	return g.Name, err
 }

@@ -11,7 +11,7 @@ import (
 
 func MustCreateToken(t *testing.T, st *store.Store, userID int64, name string) (store.Token, string) {
 	t.Helper()
-	tok, text, err := st.CreateToken(t.Context(), userID, name, nil)
+	tok, text, err := st.CreateToken(t.Context(), store.Principal{UserID: userID}, nil, name, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestToken(t *testing.T) {
 
 	t.Run("OK", func(t *testing.T) {
 		exp := time.Now().Add(24 * time.Hour).Truncate(time.Microsecond)
-		tok, text, err := st.CreateToken(ctx, alice.ID, "ci", &exp)
+		tok, text, err := st.CreateToken(ctx, store.Principal{UserID: alice.ID}, nil, "ci", &exp)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,24 +57,24 @@ func TestToken(t *testing.T) {
 		if p, ok := st.CachedBasicPrincipal("alice", text); !ok || p.UserID != alice.ID {
 			t.Errorf("token as Basic password not cached: %+v", p)
 		}
-		list, err := st.Tokens(ctx, alice.ID)
+		list, err := st.Tokens(ctx, store.Principal{UserID: alice.ID}, nil)
 		if err != nil || len(list) != 1 || list[0].ID != tok.ID || list[0].LastUsedAt == nil {
 			t.Fatalf("Tokens: %+v %v", list, err)
 		}
-		if list, _ := st.Tokens(ctx, bob.ID); len(list) != 0 {
+		if list, _ := st.Tokens(ctx, store.Principal{UserID: bob.ID}, nil); len(list) != 0 {
 			t.Errorf("bob sees %+v", list)
 		}
 	})
 	t.Run("ErrDuplicateName", func(t *testing.T) {
 		MustCreateToken(t, st, alice.ID, "dup")
-		_, _, err := st.CreateToken(ctx, alice.ID, "dup", nil)
+		_, _, err := st.CreateToken(ctx, store.Principal{UserID: alice.ID}, nil, "dup", nil)
 		wantError(t, err, store.Conflict, "Token with this Name already exists.")
 		MustCreateToken(t, st, bob.ID, "dup") // names are per user
 	})
 	t.Run("ErrName", func(t *testing.T) {
-		_, _, err := st.CreateToken(ctx, alice.ID, " ", nil)
+		_, _, err := st.CreateToken(ctx, store.Principal{UserID: alice.ID}, nil, " ", nil)
 		wantError(t, err, store.Invalid, "name: This field is required.")
-		_, _, err = st.CreateToken(ctx, alice.ID, strings.Repeat("é", 101), nil)
+		_, _, err = st.CreateToken(ctx, store.Principal{UserID: alice.ID}, nil, strings.Repeat("é", 101), nil)
 		wantError(t, err, store.Invalid, "name: Ensure this value has at most 100 characters (it has 101).")
 		MustCreateToken(t, st, alice.ID, strings.Repeat("é", 100))
 	})
@@ -88,7 +88,7 @@ func TestToken(t *testing.T) {
 	})
 	t.Run("ErrExpired", func(t *testing.T) {
 		past := time.Now().Add(-time.Second)
-		_, text, err := st.CreateToken(ctx, alice.ID, "old", &past)
+		_, text, err := st.CreateToken(ctx, store.Principal{UserID: alice.ID}, nil, "old", &past)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,13 +106,13 @@ func TestToken(t *testing.T) {
 		if _, err := st.TokenPrincipal(ctx, text); err != nil {
 			t.Fatal(err)
 		}
-		wantError(t, st.RevokeToken(ctx, bob.ID, tok.ID), store.NotFound, "Token matching query does not exist.")
-		if err := st.RevokeToken(ctx, alice.ID, tok.ID); err != nil {
+		wantError(t, st.RevokeToken(ctx, store.Principal{UserID: bob.ID}, nil, tok.ID), store.NotFound, "Token matching query does not exist.")
+		if err := st.RevokeToken(ctx, store.Principal{UserID: alice.ID}, nil, tok.ID); err != nil {
 			t.Fatal(err)
 		}
 		_, err := st.TokenPrincipal(ctx, text)
 		wantError(t, err, store.Unauthenticated, "invalid token")
-		wantError(t, st.RevokeToken(ctx, alice.ID, tok.ID), store.NotFound, "Token matching query does not exist.")
+		wantError(t, st.RevokeToken(ctx, store.Principal{UserID: alice.ID}, nil, tok.ID), store.NotFound, "Token matching query does not exist.")
 	})
 }
 
@@ -141,7 +141,7 @@ func TestTokenAcrossProcesses(t *testing.T) {
 		}
 	})
 	t.Run("ErrRevokedElsewhere", func(t *testing.T) {
-		if err := a.RevokeToken(ctx, alice.ID, tok.ID); err != nil {
+		if err := a.RevokeToken(ctx, store.Principal{UserID: alice.ID}, nil, tok.ID); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, "token revoked in A refused by B", func() bool {

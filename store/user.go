@@ -57,8 +57,11 @@ var System = Principal{Username: "(system)", IsSuperuser: true}
 // user only in groups (those named, else the default ones) whose every
 // label it holds itself.
 func (s *Store) CreateUser(ctx context.Context, by Principal, u NewUser) (User, error) {
-	if u.Username == "" {
+	switch u.Username {
+	case "":
 		return User{}, Errorf(Invalid, "username: This field is required.")
+	case RemovedUser:
+		return User{}, errReservedUsername
 	}
 	if (u.IsSuperuser || u.IsStaff) && !by.IsSuperuser {
 		return User{}, errSuperuserOnly
@@ -79,7 +82,7 @@ func (s *Store) CreateUser(ctx context.Context, by Principal, u NewUser) (User, 
 		}
 	}
 	var row db.User
-	err = s.withTx(ctx, func(q *db.Queries) (err error) {
+	err = s.change(ctx, "User", "User.create", func(_ pgx.Tx, q *db.Queries, log *changeLog) (err error) {
 		if len(groups) > 0 && held != nil {
 			rows, err := q.GroupResolve(ctx, db.GroupResolveParams{Names: groups})
 			if err != nil {
@@ -97,8 +100,13 @@ func (s *Store) CreateUser(ctx context.Context, by Principal, u NewUser) (User, 
 			Username: u.Username, Email: u.Email, Password: hash, FirstName: u.FirstName, LastName: u.LastName,
 			IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser, IsActive: !u.Inactive,
 		})
-		if err != nil || len(groups) == 0 {
+		if err != nil {
 			return err
+		}
+		log.add(row.Username, map[string]any{"user_id": row.ID, "email": row.Email, "groups": nonNil(groups),
+			"is_active": row.IsActive, "is_staff": row.IsStaff, "is_superuser": row.IsSuperuser})
+		if len(groups) == 0 {
+			return nil
 		}
 		joined, err := q.UserJoinGroupsByName(ctx, db.UserJoinGroupsByNameParams{UserID: row.ID, Names: groups})
 		if err == nil && explicit {
@@ -109,7 +117,7 @@ func (s *Store) CreateUser(ctx context.Context, by Principal, u NewUser) (User, 
 		return err
 	})
 	if err != nil {
-		return User{}, translate(err, "User")
+		return User{}, err
 	}
 	return userFromRow(row), nil
 }
@@ -163,26 +171,49 @@ func (s *Store) UpdateUser(ctx context.Context, by Principal, id int64, c UserCh
 		}
 	}
 	var row db.User
-	err := s.inTx(ctx, func(tx pgx.Tx) (err error) {
+	err := s.change(ctx, "User", "User.update", func(tx pgx.Tx, q *db.Queries, log *changeLog) (err error) {
 		if by.UserID != id {
 			if err := s.guardUsers(ctx, tx, by, held, []int64{id}, outrank); err != nil {
 				return err
 			}
 		}
-		q := s.q.WithTx(tx)
 		row, err = q.UserUpdate(ctx, db.UserUpdateParams{UserID: id, FirstName: c.FirstName, LastName: c.LastName,
 			Email: c.Email, Password: hash, IsActive: c.IsActive, IsStaff: c.IsStaff, IsSuperuser: c.IsSuperuser,
 			Unlock: c.Unlock, Now: time.Now(), EndSessions: hash != nil || (c.IsActive != nil && !*c.IsActive)})
 		if err != nil {
 			return err
 		}
+		log.add(row.Username, c.audited(id))
 		return q.AuthNotify(ctx, userPayload(id))
 	})
 	if err != nil {
-		return User{}, translate(err, "User")
+		return User{}, err
 	}
 	s.cache.apply(userPayload(id))
 	return userFromRow(row), nil
+}
+
+// audited is what the audit log says of a change of user id: the new
+// values, except that a password is only said to have changed.
+func (c UserChange) audited(id int64) map[string]any {
+	d := map[string]any{"user_id": id}
+	for key, v := range map[string]*string{"first_name": c.FirstName, "last_name": c.LastName, "email": c.Email} {
+		if v != nil {
+			d[key] = *v
+		}
+	}
+	for key, v := range map[string]*bool{"is_active": c.IsActive, "is_staff": c.IsStaff, "is_superuser": c.IsSuperuser} {
+		if v != nil {
+			d[key] = *v
+		}
+	}
+	if c.Password != nil {
+		d["password"] = "changed"
+	}
+	if c.Unlock {
+		d["is_locked"] = false
+	}
+	return d
 }
 
 // userPayload is the tcms_auth notification for a change to a user.

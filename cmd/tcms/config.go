@@ -39,6 +39,9 @@ type config struct {
 	OIDCIssuers   []string          // TCMS_OIDC_ISSUERS: the https issuers trust policies may name
 	OIDCInsecure  []string          // TCMS_OIDC_INSECURE_ISSUERS: issuers allowed over plain http
 	Tenant        store.NewTenant   // create-tenant flags; Owner is a username
+	InvitationTTL time.Duration     // TCMS_INVITATION_TTL: how long invitation tokens last
+	ResetTTL      time.Duration     // TCMS_PASSWORD_RESET_TTL: how long password reset tokens last
+	Export        exportFlags       // export-permissions flags
 }
 
 func loadConfig(command string, args []string, getenv func(string) string) (config, error) {
@@ -54,8 +57,14 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 	if c.EncryptionKey, err = parseEncryptionKey(getenv("TCMS_ENCRYPTION_KEY")); err != nil {
 		return c, err
 	}
-	if c.SessionTTL, err = time.ParseDuration(or(getenv("TCMS_SESSION_TTL"), "24h")); err != nil || c.SessionTTL <= 0 {
-		return c, fmt.Errorf("TCMS_SESSION_TTL: want a positive duration such as 24h, got %q", getenv("TCMS_SESSION_TTL"))
+	for _, d := range []struct {
+		name, def string
+		dst       *time.Duration
+	}{{"TCMS_SESSION_TTL", "24h", &c.SessionTTL}, {"TCMS_INVITATION_TTL", rpc.DefaultInvitationTTL.String(), &c.InvitationTTL},
+		{"TCMS_PASSWORD_RESET_TTL", rpc.DefaultPasswordResetTTL.String(), &c.ResetTTL}} {
+		if *d.dst, err = time.ParseDuration(or(getenv(d.name), d.def)); err != nil || *d.dst <= 0 {
+			return c, fmt.Errorf("%s: want a positive duration such as 24h, got %q", d.name, getenv(d.name))
+		}
 	}
 	if c.EscapeHTML, err = strconv.ParseBool(or(getenv("TCMS_ESCAPE_HTML"), "false")); err != nil {
 		return c, fmt.Errorf("TCMS_ESCAPE_HTML: want true or false, got %q", getenv("TCMS_ESCAPE_HTML"))
@@ -86,8 +95,11 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		return c, fmt.Errorf("TCMS_SMTP_FROM: set the sender address when TCMS_SMTP_HOST is set")
 	}
-	if command == "create-tenant" {
+	switch command {
+	case "create-tenant":
 		tenantFlags(fs, &c.Tenant)
+	case "export-permissions":
+		c.Export.declare(fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err

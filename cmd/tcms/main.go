@@ -28,6 +28,8 @@ Commands:
   create-tenant    create a tenant: -schema s -name n -owner username [-domain d]
                    [-organization o] [-publicly-readable]
   set-domain       store the public domain used in absolute URLs: set-domain tcms.example.com
+  export-permissions  print every (user, label) as CSV or JSON: [-tenant SCHEMA|all]
+                   [-format csv|json]
   docs [filters]   print the API reference (docs/api.md), or the generated part
                    of docs/filters.md
   report junit FILE...  report JUnit XML results to a server (TCMS_URL) in a few
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 		return createTenant(ctx, cfg, stdout)
 	case "set-domain":
 		return setDomain(ctx, cfg, stdout)
+	case "export-permissions":
+		return exportPermissions(ctx, cfg, stdout)
 	case "serve":
 		m := NewMain(cfg)
 		if err := m.Run(ctx); err != nil {

@@ -104,6 +104,8 @@ func TestConfigErrors(t *testing.T) {
 		"TCMS_MAX_PASSWORD_HASHES":            {"DATABASE_URL": "x", "TCMS_MAX_PASSWORD_HASHES": "0"},
 		"TCMS_PPROF":                          {"DATABASE_URL": "x", "TCMS_PPROF": "please"},
 		"TCMS_OIDC_ISSUERS":                   {"DATABASE_URL": "x", "TCMS_OIDC_ISSUERS": " , "},
+		"TCMS_INVITATION_TTL":                 {"DATABASE_URL": "x", "TCMS_INVITATION_TTL": "a week"},
+		"TCMS_PASSWORD_RESET_TTL":             {"DATABASE_URL": "x", "TCMS_PASSWORD_RESET_TTL": "0s"},
 	}
 	for want, vars := range cases {
 		if _, err := loadConfig("serve", nil, env(vars)); err == nil || !strings.Contains(err.Error(), want) {

@@ -58,6 +58,7 @@ func (m *Main) Run(ctx context.Context) error {
 		MaxBodyBytes: m.cfg.MaxBodyBytes, Version: Version, Logger: log,
 		TenantsDomain: m.cfg.TenantsDomain, SendMail: m.cfg.SMTP.sender(),
 		Pprof: m.cfg.Pprof, OIDC: oidc.Config{Issuers: m.cfg.OIDCIssuers, InsecureIssuers: m.cfg.OIDCInsecure},
+		InvitationTTL: m.cfg.InvitationTTL, PasswordResetTTL: m.cfg.ResetTTL,
 	})
 	if err != nil {
 		return err

@@ -33,6 +33,20 @@ type Attachment struct {
 	Created   time.Time
 }
 
+// Who changed which account, group, grant, token, invitation or tenant, when, from where.
+type AuditLog struct {
+	ID     int64
+	At     time.Time
+	Tenant string
+	// The acting user's id when it acted (no foreign key: rows outlive accounts); NULL for the server's own commands and anonymous callers.
+	ActorID *int64
+	Actor   string
+	Address string
+	Action  string
+	Target  string
+	Details []byte
+}
+
 type Bug struct {
 	ID        int64
 	Summary   string
@@ -158,11 +172,15 @@ type History struct {
 type Invitation struct {
 	ID          int64
 	TenantID    int64
-	UserID      int64
+	UserID      *int64
 	Email       string
 	InvitedByID *int64
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
+	// SHA-256 of the acceptance token; the token itself is never stored.
+	TokenHash  []byte
+	AcceptedAt *time.Time
+	RevokedAt  *time.Time
 }
 
 type Link struct {
@@ -189,6 +207,14 @@ type ObjectPermission struct {
 	PermissionID int64
 	ObjectType   string
 	ObjectID     int64
+}
+
+// Auth.request_password_reset tokens, by SHA-256; Auth.reset_password deletes the row it uses.
+type PasswordReset struct {
+	UserID    int64
+	TokenHash []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
 }
 
 type Permission struct {

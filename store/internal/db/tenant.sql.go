@@ -10,29 +10,6 @@ import (
 	"time"
 )
 
-const invitationCreate = `-- name: InvitationCreate :exec
-INSERT INTO invitations (tenant_id, user_id, email, invited_by_id, expires_at)
-SELECT t.id, $1, $2, $3, $4 FROM tenants t WHERE t.schema_name = current_schema()
-`
-
-type InvitationCreateParams struct {
-	UserID      int64
-	Email       string
-	InvitedByID *int64
-	ExpiresAt   time.Time
-}
-
-// InvitationCreate records that an address was invited to the tenant of the current search_path.
-func (q *Queries) InvitationCreate(ctx context.Context, arg InvitationCreateParams) error {
-	_, err := q.db.Exec(ctx, invitationCreate,
-		arg.UserID,
-		arg.Email,
-		arg.InvitedByID,
-		arg.ExpiresAt,
-	)
-	return err
-}
-
 const tenantAddDomain = `-- name: TenantAddDomain :exec
 INSERT INTO tenant_domains (domain, tenant_id) VALUES ($1, $2)
 `
@@ -134,18 +111,6 @@ func (q *Queries) TenantGroupCreate(ctx context.Context, name string) (TenantGro
 	var i TenantGroup
 	err := row.Scan(&i.ID, &i.Name)
 	return i, err
-}
-
-const tenantGroupExists = `-- name: TenantGroupExists :one
-SELECT EXISTS (SELECT 1 FROM tenant_groups WHERE id = $1)
-`
-
-// TenantGroupExists says whether a tenant group exists.
-func (q *Queries) TenantGroupExists(ctx context.Context, id int64) (bool, error) {
-	row := q.db.QueryRow(ctx, tenantGroupExists, id)
-	var exists bool
-	err := row.Scan(&exists)
-	return exists, err
 }
 
 const tenantGroupGiveDefaults = `-- name: TenantGroupGiveDefaults :exec
@@ -293,6 +258,23 @@ func (q *Queries) TenantGroupRevoke(ctx context.Context, arg TenantGroupRevokePa
 	return err
 }
 
+const tenantLock = `-- name: TenantLock :one
+SELECT id, owner_id FROM tenants WHERE schema_name = $1 FOR UPDATE
+`
+
+type TenantLockRow struct {
+	ID      int64
+	OwnerID int64
+}
+
+// TenantLock returns a tenant by schema name and locks its row until the transaction ends.
+func (q *Queries) TenantLock(ctx context.Context, schemaName string) (TenantLockRow, error) {
+	row := q.db.QueryRow(ctx, tenantLock, schemaName)
+	var i TenantLockRow
+	err := row.Scan(&i.ID, &i.OwnerID)
+	return i, err
+}
+
 const tenantLookup = `-- name: TenantLookup :one
 SELECT t.id, t.schema_name, t.name, t.organization, t.owner_id, t.publicly_readable, t.paid_until, t.created_on
 FROM tenants t
@@ -362,6 +344,24 @@ func (q *Queries) TenantOwnerAmong(ctx context.Context, ids []int64) (bool, erro
 	return exists, err
 }
 
+const tenantRemoveDomain = `-- name: TenantRemoveDomain :execrows
+DELETE FROM tenant_domains WHERE tenant_id = $1 AND domain = $2
+`
+
+type TenantRemoveDomainParams struct {
+	TenantID int64
+	Domain   string
+}
+
+// TenantRemoveDomain takes an extra host name from a tenant.
+func (q *Queries) TenantRemoveDomain(ctx context.Context, arg TenantRemoveDomainParams) (int64, error) {
+	result, err := q.db.Exec(ctx, tenantRemoveDomain, arg.TenantID, arg.Domain)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const tenantSchemas = `-- name: TenantSchemas :many
 SELECT schema_name FROM tenants ORDER BY id
 `
@@ -396,6 +396,40 @@ WHERE t.id = a.tenant_id AND t.schema_name = current_schema() AND a.user_id = AN
 // TenantUnauthorize takes users out of the tenant of the current search_path and out of its groups.
 func (q *Queries) TenantUnauthorize(ctx context.Context, userIds []int64) error {
 	_, err := q.db.Exec(ctx, tenantUnauthorize, userIds)
+	return err
+}
+
+const tenantUpdate = `-- name: TenantUpdate :exec
+UPDATE tenants SET
+    name = coalesce($1, name),
+    organization = coalesce($2, organization),
+    publicly_readable = coalesce($3, publicly_readable),
+    paid_until = CASE WHEN $4::bool THEN $5 ELSE paid_until END,
+    owner_id = coalesce($6, owner_id)
+WHERE id = $7
+`
+
+type TenantUpdateParams struct {
+	Name             *string
+	Organization     *string
+	PubliclyReadable *bool
+	SetPaidUntil     bool
+	PaidUntil        *time.Time
+	OwnerID          *int64
+	ID               int64
+}
+
+// TenantUpdate sets the fields given (null keeps a value; paid_until is set, possibly to null, when set_paid_until).
+func (q *Queries) TenantUpdate(ctx context.Context, arg TenantUpdateParams) error {
+	_, err := q.db.Exec(ctx, tenantUpdate,
+		arg.Name,
+		arg.Organization,
+		arg.PubliclyReadable,
+		arg.SetPaidUntil,
+		arg.PaidUntil,
+		arg.OwnerID,
+		arg.ID,
+	)
 	return err
 }
 
@@ -465,30 +499,6 @@ func (q *Queries) TenantUserLabelSources(ctx context.Context, userID int64) ([]T
 		return nil, err
 	}
 	return items, nil
-}
-
-const userByEmail = `-- name: UserByEmail :one
-SELECT id FROM users WHERE lower(email) = lower($1) ORDER BY id LIMIT 1
-`
-
-// UserByEmail returns the oldest user with the address, whatever its case.
-func (q *Queries) UserByEmail(ctx context.Context, email string) (int64, error) {
-	row := q.db.QueryRow(ctx, userByEmail, email)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
-}
-
-const userCreateInvited = `-- name: UserCreateInvited :one
-INSERT INTO users (username, email, password) VALUES ($1, $1, '!') RETURNING id
-`
-
-// UserCreateInvited adds an account without a usable password for an invited address, named after it.
-func (q *Queries) UserCreateInvited(ctx context.Context, email string) (int64, error) {
-	row := q.db.QueryRow(ctx, userCreateInvited, email)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
 }
 
 const userObjectGrantLabels = `-- name: UserObjectGrantLabels :many

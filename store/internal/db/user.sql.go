@@ -140,6 +140,23 @@ func (q *Queries) LoginSucceeded(ctx context.Context, arg LoginSucceededParams) 
 	return err
 }
 
+const throttleRefund = `-- name: ThrottleRefund :exec
+WITH k AS (SELECT unnest($1::text[]) AS key, unnest($2::float8[]) AS weight)
+UPDATE login_failures f SET level = greatest(0, f.level - k.weight)
+FROM k WHERE f.key = k.key
+`
+
+type ThrottleRefundParams struct {
+	Keys    []string
+	Weights []float64
+}
+
+// ThrottleRefund gives back an attempt LoginBegin counted under each key given (empty for none).
+func (q *Queries) ThrottleRefund(ctx context.Context, arg ThrottleRefundParams) error {
+	_, err := q.db.Exec(ctx, throttleRefund, arg.Keys, arg.Weights)
+	return err
+}
+
 const userCreate = `-- name: UserCreate :one
 INSERT INTO users (username, email, password, first_name, last_name, is_staff, is_superuser, is_active)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -230,6 +247,16 @@ func (q *Queries) UserDeactivate(ctx context.Context, ids []int64) ([]User, erro
 	return items, nil
 }
 
+const userDelete = `-- name: UserDelete :exec
+DELETE FROM users WHERE id = $1
+`
+
+// UserDelete removes an account; its sessions, tokens, memberships, grants and tenant authorisations go with it, and the person fields that may be empty are emptied.
+func (q *Queries) UserDelete(ctx context.Context, id int64) error {
+	_, err := q.db.Exec(ctx, userDelete, id)
+	return err
+}
+
 const userGet = `-- name: UserGet :one
 SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until FROM users WHERE id = $1
 `
@@ -311,6 +338,30 @@ func (q *Queries) UserGetVisible(ctx context.Context, id int64) (User, error) {
 	return i, err
 }
 
+const userHandOver = `-- name: UserHandOver :one
+WITH plans AS (UPDATE test_plans tp SET author_id = $1::bigint WHERE tp.author_id = $2::bigint RETURNING 1),
+cases AS (UPDATE test_cases tc SET author_id = $1::bigint WHERE tc.author_id = $2::bigint RETURNING 1),
+runs AS (UPDATE test_runs tr SET manager_id = $1::bigint WHERE tr.manager_id = $2::bigint RETURNING 1),
+bugs AS (UPDATE bugs b SET reporter_id = $1::bigint WHERE b.reporter_id = $2::bigint RETURNING 1),
+files AS (UPDATE attachments a SET creator_id = $1::bigint WHERE a.creator_id = $2::bigint RETURNING 1),
+owned AS (UPDATE components c SET initial_owner_id = NULL WHERE c.initial_owner_id = $2::bigint RETURNING 1)
+SELECT ((SELECT count(*) FROM plans) + (SELECT count(*) FROM cases) + (SELECT count(*) FROM runs)
+    + (SELECT count(*) FROM bugs) + (SELECT count(*) FROM files) + (SELECT count(*) FROM owned))::bigint
+`
+
+type UserHandOverParams struct {
+	Placeholder int64
+	UserID      int64
+}
+
+// UserHandOver gives the placeholder account the records of the tenant of the current search_path that a user authored, manages or reported, and empties the components' initial owner where it was the user; it returns how many records changed.
+func (q *Queries) UserHandOver(ctx context.Context, arg UserHandOverParams) (int64, error) {
+	row := q.db.QueryRow(ctx, userHandOver, arg.Placeholder, arg.UserID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const userHasSuperuser = `-- name: UserHasSuperuser :one
 SELECT EXISTS (SELECT 1 FROM users WHERE is_superuser)
 `
@@ -355,6 +406,50 @@ func (q *Queries) UserPassword(ctx context.Context, id int64) (string, error) {
 	var password string
 	err := row.Scan(&password)
 	return password, err
+}
+
+const userPlaceholder = `-- name: UserPlaceholder :one
+WITH made AS (
+    INSERT INTO users (username, password, is_active) VALUES ($1, '!', false)
+    ON CONFLICT (username) DO NOTHING RETURNING id
+)
+SELECT id FROM made UNION ALL SELECT id FROM users WHERE username = $1 LIMIT 1
+`
+
+// UserPlaceholder returns the id of the inactive account, without password or labels, that keeps the records of removed users, creating it on first use.
+func (q *Queries) UserPlaceholder(ctx context.Context, username string) (int64, error) {
+	row := q.db.QueryRow(ctx, userPlaceholder, username)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const userRemoveCheck = `-- name: UserRemoveCheck :one
+WITH su AS MATERIALIZED (SELECT s.id FROM users s WHERE s.is_superuser AND s.is_active ORDER BY s.id FOR UPDATE)
+SELECT u.username, (u.is_superuser AND u.is_active)::bool AS active_superuser,
+    (SELECT count(*) FROM su WHERE su.id <> u.id) AS other_superusers,
+    coalesce((SELECT min(t.schema_name) FROM tenants t WHERE t.owner_id = u.id), '')::text AS owns
+FROM users u WHERE u.id = $1
+`
+
+type UserRemoveCheckRow struct {
+	Username        string
+	ActiveSuperuser bool
+	OtherSuperusers int64
+	Owns            string
+}
+
+// UserRemoveCheck returns what decides whether a user may be removed: whether it is an active superuser, how many other active superusers there are, and the first tenant it owns ("" for none). It locks every active superuser, in id order, so that concurrent removals take turns and cannot leave none.
+func (q *Queries) UserRemoveCheck(ctx context.Context, id int64) (UserRemoveCheckRow, error) {
+	row := q.db.QueryRow(ctx, userRemoveCheck, id)
+	var i UserRemoveCheckRow
+	err := row.Scan(
+		&i.Username,
+		&i.ActiveSuperuser,
+		&i.OtherSuperusers,
+		&i.Owns,
+	)
+	return i, err
 }
 
 const userResolve = `-- name: UserResolve :many
