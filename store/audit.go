@@ -103,7 +103,7 @@ type AuditRow struct {
 	Details map[string]any `json:"details" db:"details"`
 }
 
-var auditEntity = entity(&Entity{Model: "Audit", Fields: map[string]Field{
+var auditEntity = entity(&Entity{Model: "Audit", From: "FROM audit_log a", Fields: map[string]Field{
 	"id": {Expr: "a.id", Kind: IntField}, "at": {Expr: "a.at", Kind: TimeField},
 	"tenant": {Expr: "a.tenant", Kind: TextField}, "actor_id": {Expr: "a.actor_id", Kind: IntField},
 	"actor": {Expr: "a.actor", Kind: TextField}, "address": {Expr: "a.address", Kind: TextField},

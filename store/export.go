@@ -18,12 +18,12 @@ type Granted struct {
 	Tenant      string `json:"tenant" db:"tenant"`
 }
 
-var grantedEntity = entity(&Entity{Model: "PermissionExport", Fields: map[string]Field{
-	"user": {Expr: "x.user_id", Kind: IntField}, "username": {Expr: "x.username", Kind: TextField},
-	"email": {Expr: "x.email", Kind: TextField}, "is_active": {Expr: "x.is_active", Kind: BoolField},
+var grantedEntity = entity(&Entity{Model: "PermissionExport", From: "FROM (" + grantedSelect + ") x", Fields: map[string]Field{
+	"username": {Expr: "x.username", Kind: TextField},
+	"email":    {Expr: "x.email", Kind: TextField}, "is_active": {Expr: "x.is_active", Kind: BoolField},
 	"is_superuser": {Expr: "x.is_superuser", Kind: BoolField}, "permission": {Expr: "x.permission", Kind: TextField},
 	"source": {Expr: "x.source", Kind: TextField},
-}})
+}, Relations: map[string]Relation{"user": {Expr: "x.user_id", To: "RelatedUser"}}})
 
 // superuserLabels are a superuser's rows: every label.
 const superuserLabels = `SELECT p.app_label || '.' || p.codename AS permission, 'superuser' AS source FROM permissions p WHERE u.is_superuser`

@@ -40,12 +40,12 @@ func RelationTarget(e *Entity) *Entity {
 func EntityByModel(model string) *Entity { return byModel[model] }
 
 // Match is the subquery through which a relation reaches e's records
-// matching one key, for tests: SELECT <id> <From> <join> WHERE <cond>.
+// matching one key, for tests: SELECT 1 <From> <join> WHERE <cond>.
 func (e *Entity) Match(key string, value any) (string, []any, error) {
 	w := &where{first: 1}
 	c, err := e.condition(w, key, value)
 	if err != nil {
 		return "", nil, err
 	}
-	return "SELECT " + e.Fields["id"].Expr + " " + e.From + joined(c.join) + " WHERE " + c.sql, w.args, nil
+	return "SELECT 1 " + e.From + joined(c.join) + " WHERE " + c.sql, w.args, nil
 }

@@ -146,13 +146,11 @@ func lockPending(ctx context.Context, q *db.Queries, id int64) (db.InvitationLoc
 	return inv, err
 }
 
-var invitationEntity = entity(&Entity{Model: "Invitation", Fields: map[string]Field{
+var invitationEntity = entity(&Entity{Model: "Invitation", From: "FROM (" + invitationSelect + ") i", Fields: map[string]Field{
 	"id": {Expr: "i.id", Kind: IntField}, "email": {Expr: "i.email", Kind: TextField},
-	"status": {Expr: "i.status", Kind: TextField}, "invited_by": {Expr: "i.invited_by_id", Kind: IntField},
-	"invited_by__username": {Expr: "i.invited_by_username", Kind: TextField},
-	"created_at":           {Expr: "i.created_at", Kind: TimeField}, "expires_at": {Expr: "i.expires_at", Kind: TimeField},
-	"accepted_at": {Expr: "i.accepted_at", Kind: TimeField},
-}})
+	"status": {Expr: "i.status", Kind: TextField}, "created_at": {Expr: "i.created_at", Kind: TimeField},
+	"expires_at": {Expr: "i.expires_at", Kind: TimeField}, "accepted_at": {Expr: "i.accepted_at", Kind: TimeField},
+}, Relations: map[string]Relation{"invited_by": {Expr: "i.invited_by_id", To: "RelatedUser"}}})
 
 // invitationSelect is the invitations of the tenant of the current
 // search_path with their status.
