@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tcms/tcms/store/internal/db"
 )
 
@@ -15,3 +17,15 @@ func (s *Store) TagIDs(ctx context.Context, by Principal, names []string) ([]int
 	})
 	return ids, translate(err, "Tag")
 }
+
+// HoldConnection keeps a pool connection, in a transaction, until release
+// is closed.
+func (s *Store) HoldConnection(ctx context.Context, release <-chan struct{}) error {
+	return s.inTx(ctx, func(pgx.Tx) error {
+		<-release
+		return nil
+	})
+}
+
+// InUse is the number of pool connections taken.
+func (s *Store) InUse() int { return int(s.pool.Stat().AcquiredConns()) }

@@ -15,9 +15,15 @@ const within = time.Second
 // eventually fails unless cond holds within a second.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(within); !cond(); time.Sleep(10 * time.Millisecond) {
+	holdsWithin(t, within, what, cond)
+}
+
+// holdsWithin fails unless cond holds within d.
+func holdsWithin(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(d); !cond(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", within, what)
+			t.Fatalf("not within %v: %s", d, what)
 		}
 	}
 }
