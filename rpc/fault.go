@@ -48,6 +48,17 @@ func authFailed(name, reason string) *Fault {
 	return &Fault{CodeAuth, fmt.Sprintf("Authentication failed when calling %q: %s", name, reason)}
 }
 
+// tooManyCalls refuses a batch or multicall of more than most calls.
+func tooManyCalls(what string, most, n int) *Fault {
+	return invalidRequest("%s may hold at most %d calls; this one has %d", what, most, n)
+}
+
+// atCall says where in a batch of n a fault for the whole reply struck:
+// at the i-th call (from 0), after that call ran and before the rest did.
+func atCall(f *Fault, i, n int) *Fault {
+	return &Fault{f.Code, fmt.Sprintf("%s (at call %d of %d: calls 1 to %d ran, the rest did not)", f.Message, i+1, n, i+1)}
+}
+
 // toFault maps any handler error to the fault the caller sees. Errors of
 // kind Internal (anything unexpected) are logged in full and hidden.
 func toFault(ctx context.Context, log *slog.Logger, method string, err error) *Fault {

@@ -41,11 +41,22 @@ type Config struct {
 	SendMail func(to, msg string) error
 	Pprof    bool // serve Go's profiles under /debug/pprof/ to superusers
 	Logger   *slog.Logger
+
+	// Limits (docs/running.md); <= 0: the default.
+	MaxBatch         int   // calls in one JSON-RPC batch or system.multicall
+	MaxResponseBytes int64 // bytes in one reply
+	ReplyMemory      int64 // bytes all replies being built or sent may hold together
 }
 
-// DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB attachment in
-// base64.
-const DefaultMaxBodyBytes = 7864320
+// The defaults of the limits.
+const (
+	// DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB
+	// attachment in base64.
+	DefaultMaxBodyBytes     = 7864320
+	DefaultMaxBatch         = 1000
+	DefaultMaxResponseBytes = 256 << 20
+	DefaultReplyMemory      = 256 << 20
+)
 
 // Server serves both RPC protocols over one set of registered methods.
 type Server struct {
@@ -57,6 +68,7 @@ type Server struct {
 	sessions *sessions
 	metrics  *metrics
 	mux      *http.ServeMux
+	replyMem *replyMemory
 }
 
 // services lists every namespace: the whole API surface in one place.
@@ -101,6 +113,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = DefaultMaxBatch
+	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.ReplyMemory <= 0 {
+		cfg.ReplyMemory = DefaultReplyMemory
+	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 24 * time.Hour
 	}
@@ -120,6 +141,7 @@ func New(cfg Config) (*Server, error) {
 		methods:  registry{},
 		gorilla:  gorpc.NewServer(),
 		sessions: &sessions{store: cfg.Store, secret: cfg.Secret, ttl: cfg.SessionTTL, limit: newLimiter(cfg.LoginRate)},
+		replyMem: &replyMemory{max: cfg.ReplyMemory},
 	}
 	for _, ct := range append(xmlContentTypes, jsonContentTypes...) {
 		s.gorilla.RegisterCodec(callCodec{}, ct)
@@ -194,7 +216,8 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request, p protocol) {
 		http.Error(w, "Unable to read the request body.", http.StatusBadRequest)
 		return
 	}
-	st := &requestState{w: w}
+	st := &requestState{w: w, reply: s.newReply()}
+	defer st.reply.release()
 	st.who, st.session, st.why = s.sessions.identify(r)
 	p.serve(s, w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), body)
 }
@@ -219,6 +242,7 @@ func checkContentType(header string, accepted []string) string {
 // requestState is what every call in one HTTP request shares.
 type requestState struct {
 	w       http.ResponseWriter // for Set-Cookie
+	reply   *reply              // the answer, built whole before it is sent
 	who     *store.Principal    // nil for anonymous callers
 	session string              // id of the session whose token was sent
 	why     string              // why an anonymous caller is anonymous, if unusual
@@ -248,6 +272,7 @@ type call struct {
 	// grant on the requested record must decide (ReadRequest).
 	objectCheck bool
 	reply       any
+	written     bool // the method wrote its result into the request's reply itself (system.multicall)
 	err         error
 }
 
