@@ -67,7 +67,16 @@ var attachmentDownload = Method{Name: "attachment download", Access: Perms, Perm
 // no browser renders.
 
 func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
-	who, _, _ := s.sessions.identify(r)
+	err := routeError(r.Context())
+	var who *store.Principal
+	if err == nil {
+		who, _, _, err = s.sessions.identify(r)
+	}
+	if err != nil {
+		s.log.Warn("attachment download refused", "err", err)
+		http.Error(w, "The database is unavailable; try again shortly.", http.StatusServiceUnavailable)
+		return
+	}
 	reader, err := s.admit(r.Context(), who, &attachmentDownload)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusForbidden)

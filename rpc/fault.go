@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"github.com/tcms/tcms/store"
 )
@@ -60,18 +59,20 @@ func atCall(f *Fault, i, n int) *Fault {
 }
 
 // toFault maps any handler error to the fault the caller sees. Errors of
-// kind Internal (anything unexpected) are logged in full and hidden.
-func toFault(ctx context.Context, log *slog.Logger, method string, err error) *Fault {
+// kind Internal (anything unexpected) are logged in full and hidden. A
+// caller that went away is told so, whatever its statement failed with.
+func (s *Server) toFault(ctx context.Context, method string, err error) *Fault {
 	var f *Fault
-	if errors.As(err, &f) {
+	switch {
+	case errors.As(err, &f):
 		return f
-	}
-	if store.ErrorKind(err) != store.Internal {
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return &Fault{CodeInternal, "Internal error: request cancelled"}
+	case errors.Is(err, store.ErrQueryTimeout) && s.store.StatementTimeout() > 0:
+		return &Fault{CodeInternal, fmt.Sprintf("Internal error: the query took longer than %s and was cancelled", s.store.StatementTimeout())}
+	case store.ErrorKind(err) != store.Internal:
 		return &Fault{CodeInternal, "Internal error: " + err.Error()}
 	}
-	if errors.Is(err, context.Canceled) {
-		return &Fault{CodeInternal, "Internal error: request cancelled"}
-	}
-	log.ErrorContext(ctx, "internal error", "method", method, "err", err)
+	s.log.ErrorContext(ctx, "internal error", "method", method, "err", err)
 	return &Fault{CodeInternal, "Internal error: internal error"}
 }

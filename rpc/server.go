@@ -181,7 +181,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	// Not ready until the store has noticed the database is back, as
+	// calls are refused until then.
+	var err error = store.ErrUnavailable
+	if s.store.Available() {
+		err = s.store.Ping(ctx)
+	}
+	if err != nil {
 		s.log.Warn("readiness check failed", "err", err)
 		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 		return
@@ -218,7 +224,14 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request, p protocol) {
 	}
 	st := &requestState{w: w, reply: s.newReply()}
 	defer st.reply.release()
-	st.who, st.session, st.why = s.sessions.identify(r)
+	// While the database is known to be down every call fails the same
+	// way, and no credentials are checked (nor login allowance spent).
+	if st.err = routeError(r.Context()); st.err == nil && !s.store.Available() {
+		st.err = store.ErrUnavailable
+	}
+	if st.err == nil {
+		st.who, st.session, st.why, st.err = s.sessions.identify(r)
+	}
 	p.serve(s, w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), body)
 }
 
@@ -246,6 +259,7 @@ type requestState struct {
 	who     *store.Principal    // nil for anonymous callers
 	session string              // id of the session whose token was sent
 	why     string              // why an anonymous caller is anonymous, if unusual
+	err     error               // why no call can run (database unavailable), or nil
 }
 
 type stateKey struct{}
@@ -407,14 +421,19 @@ func (s *Server) dispatch(r *http.Request, c *call) {
 	start := time.Now()
 	st := stateOf(r)
 	c.srv, c.ctx, c.who, c.why = s, r.Context(), st.who, st.why
-	if c.restricted() {
+	switch {
+	case st.err != nil:
+		c.err = st.err
+	case r.Context().Err() != nil: // the client is gone: run nothing more
+		c.err = r.Context().Err()
+	case c.restricted():
 		c.err = invalidRequest("Unsupported field")
-	} else {
+	default:
 		s.invoke(st.w, r.WithContext(context.WithValue(r.Context(), callKey{}, c)), c)
 	}
 	code := 0
 	if c.err != nil {
-		f := toFault(r.Context(), s.log, c.name, c.err)
+		f := s.toFault(r.Context(), c.name, c.err)
 		c.err, code = f, f.Code
 	}
 	s.observe(r.Context(), c, code, time.Since(start))
