@@ -63,11 +63,12 @@ const DefaultStatementTimeout = 30 * time.Second
 // DefaultPoolWait bounds the wait for a connection unless configured.
 const DefaultPoolWait = 5 * time.Second
 
-// DefaultPoolSize is 8 connections per CPU, between 20 and 64: room for a
-// dozen statements stuck until the statement timeout besides the normal
-// traffic, which needs about two per CPU, and well within PostgreSQL's
-// default max_connections of 100.
-func DefaultPoolSize() int { return min(max(20, 8*runtime.GOMAXPROCS(0)), 64) }
+// DefaultPoolSize is 8 connections per CPU, between 32 and 64: room for a
+// dozen statements stuck until the statement timeout and a few requests
+// of many calls besides the normal traffic, which needs about two per CPU
+// (docs/running.md has the measurements), and within PostgreSQL's default
+// max_connections of 100.
+func DefaultPoolSize() int { return min(max(32, 8*runtime.GOMAXPROCS(0)), 64) }
 
 // Open connects to the database with the default Options.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
