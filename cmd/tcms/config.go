@@ -37,6 +37,49 @@ type config struct {
 	TenantsDomain string          // TCMS_TENANTS_DOMAIN: turns on tenant routing
 	SMTP          smtpConfig      // TCMS_SMTP_*: where mail goes; no host: mail is logged
 	Tenant        store.NewTenant // create-tenant flags; Owner is a username
+	Limits        limits
+}
+
+// limits bound what one request may cost (docs/running.md, Limits).
+type limits struct {
+	StatementTimeout time.Duration // 0: none
+	PoolWait         time.Duration
+	PoolSize         int
+	MaxBatch         int
+	MaxResponseBytes int
+	ReplyMemory      int
+	MaxInList        int
+	MaxRegexLength   int
+}
+
+func loadLimits(getenv func(string) string) (l limits, err error) {
+	counts := []struct {
+		name string
+		def  int
+		dst  *int
+	}{
+		{"TCMS_DB_POOL_SIZE", store.DefaultPoolSize(), &l.PoolSize},
+		{"TCMS_MAX_BATCH", rpc.DefaultMaxBatch, &l.MaxBatch},
+		{"TCMS_MAX_RESPONSE_BYTES", rpc.DefaultMaxResponseBytes, &l.MaxResponseBytes},
+		{"TCMS_REPLY_MEMORY", rpc.DefaultReplyMemory, &l.ReplyMemory},
+		{"TCMS_MAX_IN_LIST", store.DefaultFilterLimits.MaxIn, &l.MaxInList},
+		{"TCMS_MAX_REGEX_LENGTH", store.DefaultFilterLimits.MaxPattern, &l.MaxRegexLength},
+	}
+	for _, c := range counts {
+		v := or(getenv(c.name), strconv.Itoa(c.def))
+		if *c.dst, err = strconv.Atoi(v); err != nil || *c.dst <= 0 {
+			return l, fmt.Errorf("%s: want a positive whole number, got %q", c.name, v)
+		}
+	}
+	v := or(getenv("TCMS_STATEMENT_TIMEOUT"), store.DefaultStatementTimeout.String())
+	if l.StatementTimeout, err = time.ParseDuration(v); err != nil || l.StatementTimeout < 0 {
+		return l, fmt.Errorf("TCMS_STATEMENT_TIMEOUT: want a duration such as 30s, or 0 for none, got %q", v)
+	}
+	v = or(getenv("TCMS_DB_POOL_WAIT"), store.DefaultPoolWait.String())
+	if l.PoolWait, err = time.ParseDuration(v); err != nil || l.PoolWait <= 0 {
+		return l, fmt.Errorf("TCMS_DB_POOL_WAIT: want a positive duration such as 5s, got %q", v)
+	}
+	return l, nil
 }
 
 func loadConfig(command string, args []string, getenv func(string) string) (config, error) {
@@ -82,6 +125,9 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 		Username: getenv("TCMS_SMTP_USERNAME"), Password: getenv("TCMS_SMTP_PASSWORD"), From: getenv("TCMS_SMTP_FROM")}
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		return c, fmt.Errorf("TCMS_SMTP_FROM: set the sender address when TCMS_SMTP_HOST is set")
+	}
+	if c.Limits, err = loadLimits(getenv); err != nil {
+		return c, err
 	}
 	if command == "create-tenant" {
 		tenantFlags(fs, &c.Tenant)

@@ -33,10 +33,16 @@ func NewMain(cfg config) *Main { return &Main{cfg: cfg} }
 // returns once the server accepts connections.
 func (m *Main) Run(ctx context.Context) error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: m.cfg.LogLevel}))
-	st, err := store.Open(ctx, m.cfg.DatabaseURL)
+	// Anything that logs through the standard library comes out as JSON too.
+	slog.SetDefault(log)
+	l := m.cfg.Limits
+	st, err := store.OpenWith(ctx, m.cfg.DatabaseURL, store.Options{
+		PoolSize: l.PoolSize, PoolWait: l.PoolWait, StatementTimeout: l.StatementTimeout, Logger: log,
+	})
 	if err != nil {
 		return err
 	}
+	store.SetFilterLimits(store.FilterLimits{MaxIn: l.MaxInList, MaxPattern: l.MaxRegexLength})
 	m.store = st
 	st.SetDefaultGroups(m.cfg.DefaultGroups)
 	st.SetLoginPolicy(m.cfg.LoginMaxFails, m.cfg.LoginLockout)
@@ -55,7 +61,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Store: st, Secret: secret, SessionTTL: m.cfg.SessionTTL, EscapeHTML: m.cfg.EscapeHTML,
 		MaxBodyBytes: m.cfg.MaxBodyBytes, LoginRate: m.cfg.LoginRate, Version: Version, Logger: log,
 		TenantsDomain: m.cfg.TenantsDomain, SendMail: m.cfg.SMTP.sender(),
-		Pprof: m.cfg.Pprof,
+		Pprof: m.cfg.Pprof, MaxBatch: l.MaxBatch, MaxResponseBytes: int64(l.MaxResponseBytes),
+		ReplyMemory: int64(l.ReplyMemory),
 	})
 	if err != nil {
 		return err
