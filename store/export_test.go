@@ -29,3 +29,13 @@ func (s *Store) HoldConnection(ctx context.Context, release <-chan struct{}) err
 
 // InUse is the number of pool connections taken.
 func (s *Store) InUse() int { return int(s.pool.Stat().AcquiredConns()) }
+
+// PoolSettings are the pool size and statement_timeout that OpenWith would
+// use for a URL and options.
+func PoolSettings(databaseURL string, opts Options) (int32, string, error) {
+	cfg, err := poolConfig(databaseURL, opts)
+	if err != nil {
+		return 0, "", err
+	}
+	return cfg.MaxConns, cfg.ConnConfig.RuntimeParams["statement_timeout"], nil
+}

@@ -109,3 +109,26 @@ func TestPoolBusy(t *testing.T) {
 		t.Fatalf("with the connection back: %v", err)
 	}
 }
+
+func TestPoolSettings(t *testing.T) {
+	const u = "postgres://tcms@db.example.com/tcms"
+	cases := []struct {
+		url     string
+		opts    store.Options
+		size    int32
+		timeout string
+	}{
+		{u, store.Options{}, int32(store.DefaultPoolSize()), "0"},
+		{u + "?pool_max_conns=7", store.Options{StatementTimeout: 30 * time.Second}, 7, "30000"},
+		{u + "?pool_max_conns=7&statement_timeout=5", store.Options{PoolSize: 40, StatementTimeout: 1500 * time.Millisecond}, 40, "1500"},
+	}
+	for _, c := range cases {
+		size, timeout, err := store.PoolSettings(c.url, c.opts)
+		if err != nil || size != c.size || timeout != c.timeout {
+			t.Errorf("%s %+v: pool %d, statement_timeout %q, %v; want %d, %q", c.url, c.opts, size, timeout, err, c.size, c.timeout)
+		}
+	}
+	if n := store.DefaultPoolSize(); n < 32 || n > 64 {
+		t.Errorf("default pool size %d", n)
+	}
+}

@@ -44,7 +44,7 @@ type config struct {
 type limits struct {
 	StatementTimeout time.Duration // 0: none
 	PoolWait         time.Duration
-	PoolSize         int
+	PoolSize         int // 0: the URL's pool_max_conns, else store.DefaultPoolSize()
 	MaxBatch         int
 	MaxResponseBytes int
 	ReplyMemory      int
@@ -58,7 +58,6 @@ func loadLimits(getenv func(string) string) (l limits, err error) {
 		def  int
 		dst  *int
 	}{
-		{"TCMS_DB_POOL_SIZE", store.DefaultPoolSize(), &l.PoolSize},
 		{"TCMS_MAX_BATCH", rpc.DefaultMaxBatch, &l.MaxBatch},
 		{"TCMS_MAX_RESPONSE_BYTES", rpc.DefaultMaxResponseBytes, &l.MaxResponseBytes},
 		{"TCMS_REPLY_MEMORY", rpc.DefaultReplyMemory, &l.ReplyMemory},
@@ -69,6 +68,11 @@ func loadLimits(getenv func(string) string) (l limits, err error) {
 		v := or(getenv(c.name), strconv.Itoa(c.def))
 		if *c.dst, err = strconv.Atoi(v); err != nil || *c.dst <= 0 {
 			return l, fmt.Errorf("%s: want a positive whole number, got %q", c.name, v)
+		}
+	}
+	if v := getenv("TCMS_DB_POOL_SIZE"); v != "" {
+		if l.PoolSize, err = strconv.Atoi(v); err != nil || l.PoolSize <= 0 {
+			return l, fmt.Errorf("TCMS_DB_POOL_SIZE: want a positive whole number, got %q", v)
 		}
 	}
 	v := or(getenv("TCMS_STATEMENT_TIMEOUT"), store.DefaultStatementTimeout.String())
