@@ -1,12 +1,10 @@
 package store_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,31 +12,13 @@ import (
 	"github.com/tcms/tcms/store/storetest"
 )
 
-// syncBuffer is a log destination the listener's goroutine may write to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // outageWait bounds how long the store may take to notice an outage or its
 // end: generous, as the machine may be busy; the store needs about a second.
 const outageWait = 20 * time.Second
 
 func TestOutageAndRecovery(t *testing.T) {
 	proxy, url := storetest.NewProxy(t, storetest.URL(t))
-	var logs syncBuffer
+	var logs storetest.LogBuffer
 	st, err := store.OpenWith(t.Context(), url, store.Options{PoolWait: 2 * time.Second,
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	if err != nil {
