@@ -50,6 +50,9 @@ func TestDatabaseOutage(t *testing.T) {
 		if err := anonymous.Call("Auth.login", []any{userName, userPass}, new(any)); err == nil || !strings.HasPrefix(err.Error(), "Fault(-32603): "+unavailable) {
 			t.Errorf("Auth.login: %v", err)
 		}
+		if resp, _ := ts.download("/uploads/attachments/testplans.testplan/1/notes.txt", userName, userPass); resp.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("attachment download: HTTP %d", resp.StatusCode)
+		}
 		for i := range 5 {
 			wantFault(t, ts.jsonCall("Product.filter", []any{map[string]any{}}, basicAuth(userName, fmt.Sprint("guess ", i))...), CodeInternal, unavailable)
 		}

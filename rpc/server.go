@@ -222,17 +222,26 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request, p protocol) {
 		http.Error(w, "Unable to read the request body.", http.StatusBadRequest)
 		return
 	}
-	st := &requestState{w: w, reply: s.newReply()}
+	st := &requestState{w: w, reply: s.newReply(), err: s.unavailable(r)}
 	defer st.reply.release()
-	// While the database is known to be down every call fails the same
-	// way, and no credentials are checked (nor login allowance spent).
-	if st.err = routeError(r.Context()); st.err == nil && !s.store.Available() {
-		st.err = store.ErrUnavailable
-	}
 	if st.err == nil {
 		st.who, st.session, st.why, st.err = s.sessions.identify(r)
 	}
 	p.serve(s, w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), body)
+}
+
+// unavailable is store.ErrUnavailable while the database is known to be
+// down, or the error that kept the request's tenant from being looked up:
+// then every call fails the same way at once, and no credentials are
+// checked (nor login allowance spent).
+func (s *Server) unavailable(r *http.Request) error {
+	if err := routeError(r.Context()); err != nil {
+		return err
+	}
+	if !s.store.Available() {
+		return store.ErrUnavailable
+	}
+	return nil
 }
 
 // checkContentType returns the refusal text for an unusable Content-Type,
