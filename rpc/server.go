@@ -178,23 +178,6 @@ func New(cfg Config) (*Server, error) {
 // ServeHTTP routes a request to an endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	// Not ready until the store has noticed the database is back, as
-	// calls are refused until then.
-	var err error = store.ErrUnavailable
-	if s.store.Available() {
-		err = s.store.Ping(ctx)
-	}
-	if err != nil {
-		s.log.Warn("readiness check failed", "err", err)
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
-		return
-	}
-	io.WriteString(w, "ready\n")
-}
-
 // protocol is one wire format: it reads a request body into calls and
 // writes their outcomes.
 type protocol interface {
@@ -228,20 +211,6 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request, p protocol) {
 		st.who, st.session, st.why, st.err = s.sessions.identify(r)
 	}
 	p.serve(s, w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), body)
-}
-
-// unavailable is store.ErrUnavailable while the database is known to be
-// down, or the error that kept the request's tenant from being looked up:
-// then every call fails the same way at once, and no credentials are
-// checked (nor login allowance spent).
-func (s *Server) unavailable(r *http.Request) error {
-	if err := routeError(r.Context()); err != nil {
-		return err
-	}
-	if !s.store.Available() {
-		return store.ErrUnavailable
-	}
-	return nil
 }
 
 // checkContentType returns the refusal text for an unusable Content-Type,
