@@ -11,11 +11,6 @@ import (
 	"github.com/tcms/tcms/store/storetest"
 )
 
-// outageWait bounds how long the server may take to notice that the
-// database went away or came back: generous for a busy machine; it needs
-// about a second.
-const outageWait = 20 * time.Second
-
 const unavailable = "Internal error: database unavailable"
 
 func TestDatabaseOutage(t *testing.T) {
@@ -37,7 +32,7 @@ func TestDatabaseOutage(t *testing.T) {
 	tester.viaJSON(t, &got, "Product.filter", map[string]any{})
 
 	proxy.Cut(0)
-	holdsWithin(t, outageWait, "the server notices the outage", func() bool {
+	storetest.HoldsWithin(t, storetest.Patience, "the server notices the outage", func() bool {
 		return ts.jsonCall("system.listMethods", nil).Error != nil
 	})
 	t.Run("ErrEveryCall", func(t *testing.T) {
@@ -59,7 +54,7 @@ func TestDatabaseOutage(t *testing.T) {
 	})
 
 	proxy.Restore()
-	holdsWithin(t, outageWait, "the server recovers", func() bool { return ready() == http.StatusOK })
+	storetest.HoldsWithin(t, storetest.Patience, "the server recovers", func() bool { return ready() == http.StatusOK })
 	t.Run("OKAfter", func(t *testing.T) {
 		tester.viaJSON(t, &got, "Product.filter", map[string]any{})
 		tester.viaXML(t, &got, "Product.filter", map[string]any{})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tcms/tcms/store"
+	"github.com/tcms/tcms/store/storetest"
 )
 
 // rssSampler records the peak resident set of this process, which is the
@@ -90,7 +91,7 @@ func TestOverload(t *testing.T) {
 	for range 12 {
 		ts.regexCall(&regexes) // abandoned at cleanup
 	}
-	holdsWithin(t, outageWait, "a dozen expressions run", func() bool { return regexRunning(t, conn) == 12 })
+	storetest.HoldsWithin(t, storetest.Patience, "a dozen expressions run", func() bool { return regexRunning(t, conn) == 12 })
 
 	start := time.Now()
 	replies := make([]string, 8)

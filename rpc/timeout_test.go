@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tcms/tcms/store"
+	"github.com/tcms/tcms/store/storetest"
 )
 
 // catastrophic is a regular expression PostgreSQL backtracks on for
@@ -39,16 +40,6 @@ func regexRunning(t *testing.T, conn *pgx.Conn) int {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// holdsWithin fails unless cond holds within d, checking every 20 ms.
-func holdsWithin(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(d); !cond(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", d, what)
-		}
-	}
 }
 
 func TestStatementTimeout(t *testing.T) {
@@ -90,11 +81,11 @@ func TestClientGoneStopsQuery(t *testing.T) {
 	conn := ts.mustDB()
 	var wg sync.WaitGroup
 	abandon := ts.regexCall(&wg)
-	holdsWithin(t, 20*time.Second, "the expression runs", func() bool { return regexRunning(t, conn) == 1 })
+	storetest.HoldsWithin(t, storetest.Patience, "the expression runs", func() bool { return regexRunning(t, conn) == 1 })
 	abandon()
 	wg.Wait()
 	// Sooner than the statement timeout would have stopped it.
-	holdsWithin(t, 30*time.Second, "the abandoned statement stops", func() bool { return regexRunning(t, conn) == 0 })
+	storetest.HoldsWithin(t, storetest.Patience, "the abandoned statement stops", func() bool { return regexRunning(t, conn) == 0 })
 }
 
 func TestPoolExhausted(t *testing.T) {
@@ -106,7 +97,7 @@ func TestPoolExhausted(t *testing.T) {
 	for range 2 {
 		ts.regexCall(&wg)
 	}
-	holdsWithin(t, 20*time.Second, "both connections are taken", func() bool { return regexRunning(t, conn) == 2 })
+	storetest.HoldsWithin(t, storetest.Patience, "both connections are taken", func() bool { return regexRunning(t, conn) == 2 })
 	tester.fault(t, CodeInternal, "Internal error: server busy: every database connection is in use; try again shortly",
 		"Product.filter", map[string]any{})
 }

@@ -12,10 +12,6 @@ import (
 	"github.com/tcms/tcms/store/storetest"
 )
 
-// outageWait bounds how long the store may take to notice an outage or its
-// end: generous, as the machine may be busy; the store needs about a second.
-const outageWait = 20 * time.Second
-
 func TestOutageAndRecovery(t *testing.T) {
 	proxy, url := storetest.NewProxy(t, storetest.URL(t))
 	var logs storetest.LogBuffer
@@ -31,7 +27,7 @@ func TestOutageAndRecovery(t *testing.T) {
 	}
 
 	proxy.Cut(0)
-	holdsWithin(t, outageWait, "the store notices the outage", func() bool { return !st.Available() })
+	storetest.HoldsWithin(t, storetest.Patience, "the store notices the outage", func() bool { return !st.Available() })
 	if _, err := st.Domain(ctx); !errors.Is(err, store.ErrUnavailable) || store.ErrorKind(err) != store.Unavailable {
 		t.Fatalf("during the outage: want %v, got %v", store.ErrUnavailable, err)
 	}
@@ -40,7 +36,7 @@ func TestOutageAndRecovery(t *testing.T) {
 	}
 
 	proxy.Restore()
-	holdsWithin(t, outageWait, "the store notices the database is back", st.Available)
+	storetest.HoldsWithin(t, storetest.Patience, "the store notices the database is back", st.Available)
 	if _, err := st.Domain(ctx); err != nil {
 		t.Fatalf("after the outage: %v", err)
 	}
@@ -76,7 +72,7 @@ func TestPoolBusy(t *testing.T) {
 		// Holds the only connection until told to let go.
 		held <- st.HoldConnection(t.Context(), hold)
 	}()
-	holdsWithin(t, outageWait, "the connection is taken", func() bool { return st.InUse() == 1 })
+	storetest.HoldsWithin(t, storetest.Patience, "the connection is taken", func() bool { return st.InUse() == 1 })
 	_, err = st.Domain(t.Context())
 	close(hold)
 	if !errors.Is(err, store.ErrBusy) || !strings.HasPrefix(err.Error(), "server busy") {

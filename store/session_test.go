@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tcms/tcms/store"
+	"github.com/tcms/tcms/store/storetest"
 )
 
 // Within is how soon a change made by one process must reach another.
@@ -15,17 +16,7 @@ const within = time.Second
 // eventually fails unless cond holds within a second.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	holdsWithin(t, within, what, cond)
-}
-
-// holdsWithin fails unless cond holds within d.
-func holdsWithin(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(d); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", d, what)
-		}
-	}
+	storetest.HoldsWithin(t, within, what, cond)
 }
 
 func MustCreateSession(t *testing.T, st *store.Store, userID int64) string {
