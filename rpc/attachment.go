@@ -72,8 +72,32 @@ var attachmentDownload = Method{Name: "attachment download", Access: Perms, Perm
 // no browser renders.
 
 func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
-	who, _, _ := s.sessions.identify(r)
+	// unavailable answers 503 for an error that says the database cannot
+	// serve the request now.
+	unavailable := func(err error) bool {
+		if store.ErrorKind(err) != store.Unavailable {
+			return false
+		}
+		http.Error(w, "The database is unavailable; try again shortly.", http.StatusServiceUnavailable)
+		return true
+	}
+	err := s.unavailable(r)
+	var who *store.Principal
+	if err == nil {
+		who, _, _, err = s.sessions.identify(r)
+	}
+	if unavailable(err) {
+		return
+	}
+	if err != nil {
+		s.log.Error("attachment download failed", "err", err)
+		http.Error(w, "Internal error: internal error", http.StatusInternalServerError)
+		return
+	}
 	reader, err := s.admit(r.Context(), who, &attachmentDownload)
+	if unavailable(err) {
+		return
+	}
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusForbidden)
 		return
@@ -85,6 +109,9 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 	}
 	if !reader {
 		missing, err := s.store.MissingPermission(r.Context(), *who, attachmentDownload.Perms)
+		if unavailable(err) {
+			return
+		}
 		if err != nil || missing != "" {
 			http.Error(w, "Permission attachments.view_attachment required.", http.StatusForbidden)
 			return
@@ -97,6 +124,9 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PathValue("file")
 	content, err := s.store.AttachmentContent(r.Context(), r.PathValue("owner"), id, name)
+	if unavailable(err) {
+		return
+	}
 	if err != nil {
 		if store.ErrorKind(err) != store.NotFound {
 			s.log.Error("attachment download failed", "err", err)

@@ -1,13 +1,11 @@
 package rpc
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	stdjson "encoding/json"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"math"
 	"reflect"
 	"sort"
@@ -22,26 +20,9 @@ import (
 // protocols walk values the same way, so they agree on field names (the
 // json tags of wire structs), nil, times and escaping.
 type encoder struct {
-	buf    *bufio.Writer
+	buf    *reply
 	xml    bool
 	escape bool // HTML-escape strings as Kiwi TCMS does (TCMS_ESCAPE_HTML)
-}
-
-// replyWriters are the buffers replies are streamed through to the
-// client: a 10,000-record reply goes out in 32 KiB pieces, never whole in
-// memory.
-var replyWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
-
-// replyWriter returns a pooled buffer over w; done flushes it and gives it
-// back.
-func replyWriter(w io.Writer) (bw *bufio.Writer, done func()) {
-	bw = replyWriters.Get().(*bufio.Writer)
-	bw.Reset(w)
-	return bw, func() {
-		bw.Flush()
-		bw.Reset(nil)
-		replyWriters.Put(bw)
-	}
 }
 
 // maxDepth bounds how deep a reply may nest; replies are built by our own
@@ -99,7 +80,7 @@ func (e *encoder) value(v reflect.Value, depth int) {
 		fallthrough
 	case reflect.Array:
 		e.open("<value><array><data>", "[")
-		for i := 0; i < v.Len(); i++ {
+		for i := 0; i < v.Len() && e.buf.fault == nil; i++ {
 			if i > 0 && !e.xml {
 				e.buf.WriteByte(',')
 			}
@@ -248,7 +229,7 @@ func (e *encoder) string(s string) {
 const hexDigits = "0123456789abcdef"
 
 // writeJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func writeJSONString(b *bufio.Writer, s string) {
+func writeJSONString(b *reply, s string) {
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"github.com/tcms/tcms/store"
 )
@@ -48,19 +47,32 @@ func authFailed(name, reason string) *Fault {
 	return &Fault{CodeAuth, fmt.Sprintf("Authentication failed when calling %q: %s", name, reason)}
 }
 
+// tooManyCalls refuses a batch or multicall of more than most calls.
+func tooManyCalls(what string, most, n int) *Fault {
+	return invalidRequest("%s may hold at most %d calls; this one has %d", what, most, n)
+}
+
+// atCall says where in a batch of n a fault for the whole reply struck:
+// at the i-th call (from 0), after that call ran and before the rest did.
+func atCall(f *Fault, i, n int) *Fault {
+	return &Fault{f.Code, fmt.Sprintf("%s (at call %d of %d: calls 1 to %d ran, the rest did not)", f.Message, i+1, n, i+1)}
+}
+
 // toFault maps any handler error to the fault the caller sees. Errors of
-// kind Internal (anything unexpected) are logged in full and hidden.
-func toFault(ctx context.Context, log *slog.Logger, method string, err error) *Fault {
+// kind Internal (anything unexpected) are logged in full and hidden. A
+// caller that went away is told so, whatever its statement failed with.
+func (s *Server) toFault(ctx context.Context, method string, err error) *Fault {
 	var f *Fault
-	if errors.As(err, &f) {
+	switch {
+	case errors.As(err, &f):
 		return f
-	}
-	if store.ErrorKind(err) != store.Internal {
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return &Fault{CodeInternal, "Internal error: request cancelled"}
+	case errors.Is(err, store.ErrQueryTimeout) && s.store.StatementTimeout() > 0:
+		return &Fault{CodeInternal, fmt.Sprintf("Internal error: the query took longer than %s and was cancelled", s.store.StatementTimeout())}
+	case store.ErrorKind(err) != store.Internal:
 		return &Fault{CodeInternal, "Internal error: " + err.Error()}
 	}
-	if errors.Is(err, context.Canceled) {
-		return &Fault{CodeInternal, "Internal error: request cancelled"}
-	}
-	log.ErrorContext(ctx, "internal error", "method", method, "err", err)
+	s.log.ErrorContext(ctx, "internal error", "method", method, "err", err)
 	return &Fault{CodeInternal, "Internal error: internal error"}
 }

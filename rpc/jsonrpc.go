@@ -25,17 +25,16 @@ type jsonCall struct {
 }
 
 func (jsonProtocol) serve(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
-	calls, batch, fault := parseJSONCall(body)
-	out, done := replyWriter(w)
-	defer done()
+	calls, batch, fault := parseJSONCall(body, s.cfg.MaxBatch)
+	out := stateOf(r).reply
 	enc := encoder{buf: out, escape: s.cfg.EscapeHTML}
 	if fault != nil {
-		w.Header().Set("Content-Type", "application/json")
 		writeJSONResponse(&enc, nil, nil, fault)
+		out.send(w, "application/json")
 		return
 	}
 	n := 0
-	for _, jc := range calls {
+	for i, jc := range calls {
 		if jc.fault == nil {
 			s.dispatch(r, &jc.call)
 			if f, ok := jc.call.err.(*Fault); ok {
@@ -49,20 +48,35 @@ func (jsonProtocol) serve(s *Server, w http.ResponseWriter, r *http.Request, bod
 		case n > 0:
 			out.WriteByte(',')
 		case batch:
-			w.Header().Set("Content-Type", "application/json")
 			out.WriteByte('[')
-		default:
-			w.Header().Set("Content-Type", "application/json")
 		}
 		n++
 		writeJSONResponse(&enc, jc.id, jc.call.reply, jc.fault)
+		jc.call.reply = nil // encoded: the rest of the batch need not keep it
+		if f := out.err(); f != nil {
+			// One short fault in place of the whole body.
+			id := jc.id
+			if batch {
+				id, f = nil, atCall(f, i, len(calls))
+			}
+			out.reset()
+			writeJSONResponse(&enc, id, nil, f)
+			out.send(w, "application/json")
+			return
+		}
 	}
 	switch {
 	case n == 0:
 		w.WriteHeader(http.StatusNoContent)
+		return
 	case batch:
 		out.WriteByte(']')
 	}
+	if f := out.err(); f != nil {
+		out.reset()
+		writeJSONResponse(&enc, nil, nil, f)
+	}
+	out.send(w, "application/json")
 }
 
 // writeJSONResponse writes one response object, keys in Kiwi's order.
@@ -88,10 +102,11 @@ func writeJSONResponse(enc *encoder, id json.RawMessage, reply any, f *Fault) {
 	b.WriteByte('}')
 }
 
-// parseJSONCall reads a request body: one request object or a batch. A
-// fault for the whole body (unparsable, empty batch) comes back alone;
+// parseJSONCall reads a request body: one request object or a batch of at
+// most maxBatch. A fault for the whole body (unparsable, empty or too
+// large a batch) comes back alone;
 // faults of single requests travel in their jsonCall.
-func parseJSONCall(body []byte) (calls []*jsonCall, batch bool, f *Fault) {
+func parseJSONCall(body []byte, maxBatch int) (calls []*jsonCall, batch bool, f *Fault) {
 	if !utf8.Valid(body) {
 		return nil, false, parseError("the request is not valid UTF-8")
 	}
@@ -103,6 +118,9 @@ func parseJSONCall(body []byte) (calls []*jsonCall, batch bool, f *Fault) {
 		}
 		if len(items) == 0 {
 			return nil, false, invalidRequest("empty batch")
+		}
+		if len(items) > maxBatch {
+			return nil, false, tooManyCalls("a batch", maxBatch, len(items))
 		}
 		for _, item := range items {
 			calls = append(calls, parseJSONRequest(item))

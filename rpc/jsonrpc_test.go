@@ -19,7 +19,7 @@ func FuzzParseJSONCall(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		calls, _, fault := parseJSONCall(body)
+		calls, _, fault := parseJSONCall(body, DefaultMaxBatch)
 		if fault != nil {
 			if fault.Code != CodeParse && fault.Code != CodeInvalidRequest {
 				t.Fatalf("unexpected fault %d %s", fault.Code, fault.Message)

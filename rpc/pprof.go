@@ -18,7 +18,7 @@ func (s *Server) pprofHandler() http.Handler {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		who, _, _ := s.sessions.identify(r)
+		who, _, _, _ := s.sessions.identify(r)
 		switch {
 		case who == nil:
 			w.Header().Set("WWW-Authenticate", `Basic realm="tcms"`)

@@ -48,11 +48,22 @@ type Config struct {
 	// DefaultInvitationTTL); PasswordResetTTL a reset token's (default
 	// DefaultPasswordResetTTL).
 	InvitationTTL, PasswordResetTTL time.Duration
+
+	// Limits (docs/running.md); <= 0: the default.
+	MaxBatch         int   // calls in one JSON-RPC batch or system.multicall
+	MaxResponseBytes int64 // bytes in one reply
+	ReplyMemory      int64 // bytes all replies being built or sent may hold together
 }
 
-// DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB attachment in
-// base64.
-const DefaultMaxBodyBytes = 7864320
+// The defaults of the limits.
+const (
+	// DefaultMaxBodyBytes is Kiwi TCMS's limit: room for a 5 MiB
+	// attachment in base64.
+	DefaultMaxBodyBytes     = 7864320
+	DefaultMaxBatch         = 1000
+	DefaultMaxResponseBytes = 256 << 20
+	DefaultReplyMemory      = 256 << 20
+)
 
 // Server serves both RPC protocols over one set of registered methods.
 type Server struct {
@@ -66,6 +77,7 @@ type Server struct {
 	metrics  *metrics
 	mux      *http.ServeMux
 	later    sync.WaitGroup // work a call leaves running after its reply (reset mails)
+	replyMem *replyMemory
 }
 
 // services lists every namespace: the whole API surface in one place.
@@ -114,6 +126,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = DefaultMaxBatch
+	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.ReplyMemory <= 0 {
+		cfg.ReplyMemory = DefaultReplyMemory
+	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 24 * time.Hour
 	}
@@ -137,6 +158,7 @@ func New(cfg Config) (*Server, error) {
 		gorilla:  gorpc.NewServer(),
 		sessions: &sessions{store: cfg.Store, secret: cfg.Secret, ttl: cfg.SessionTTL},
 		oidc:     oidc.New(cfg.OIDC),
+		replyMem: &replyMemory{max: cfg.ReplyMemory},
 	}
 	for _, ct := range append(xmlContentTypes, jsonContentTypes...) {
 		s.gorilla.RegisterCodec(callCodec{}, ct)
@@ -179,17 +201,6 @@ func New(cfg Config) (*Server, error) {
 // ServeHTTP routes a request to an endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
-		s.log.Warn("readiness check failed", "err", err)
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
-		return
-	}
-	io.WriteString(w, "ready\n")
-}
-
 // protocol is one wire format: it reads a request body into calls and
 // writes their outcomes.
 type protocol interface {
@@ -217,8 +228,11 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request, p protocol) {
 		http.Error(w, "Unable to read the request body.", http.StatusBadRequest)
 		return
 	}
-	st := &requestState{w: w}
-	st.who, st.session, st.why = s.sessions.identify(r)
+	st := &requestState{w: w, reply: s.newReply(), err: s.unavailable(r)}
+	defer st.reply.release()
+	if st.err == nil {
+		st.who, st.session, st.why, st.err = s.sessions.identify(r)
+	}
 	p.serve(s, w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), body)
 }
 
@@ -242,9 +256,11 @@ func checkContentType(header string, accepted []string) string {
 // requestState is what every call in one HTTP request shares.
 type requestState struct {
 	w       http.ResponseWriter // for Set-Cookie
+	reply   *reply              // the answer, built whole before it is sent
 	who     *store.Principal    // nil for anonymous callers
 	session string              // id of the session whose token was sent
 	why     string              // why an anonymous caller is anonymous, if unusual
+	err     error               // why no call can run (database unavailable), or nil
 }
 
 type stateKey struct{}
@@ -271,6 +287,7 @@ type call struct {
 	// grant on the requested record must decide (ReadRequest).
 	objectCheck bool
 	reply       any
+	written     bool // the method wrote its result into the request's reply itself (system.multicall)
 	err         error
 }
 
@@ -407,9 +424,14 @@ func (s *Server) dispatch(r *http.Request, c *call) {
 	start := time.Now()
 	st := stateOf(r)
 	c.srv, c.ctx, c.who, c.why = s, r.Context(), st.who, st.why
-	if c.restricted() {
+	switch {
+	case st.err != nil:
+		c.err = st.err
+	case r.Context().Err() != nil: // the client is gone: run nothing more
+		c.err = r.Context().Err()
+	case c.restricted():
 		c.err = invalidRequest("Unsupported field")
-	} else {
+	default:
 		ctx := withActor(r)
 		if m := s.methods[c.name]; m != nil {
 			ctx = m.scope(ctx)
@@ -418,7 +440,7 @@ func (s *Server) dispatch(r *http.Request, c *call) {
 	}
 	code := 0
 	if c.err != nil {
-		f := toFault(r.Context(), s.log, c.name, c.err)
+		f := s.toFault(r.Context(), c.name, c.err)
 		c.err, code = f, f.Code
 	}
 	s.observe(r.Context(), c, code, time.Since(start))

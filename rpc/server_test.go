@@ -40,9 +40,20 @@ func mustServer(t *testing.T) *testServer {
 
 func mustServerWith(t *testing.T, edit func(*Config)) *testServer {
 	t.Helper()
+	return mustServerOn(t, store.Options{}, nil, edit)
+}
+
+// mustServerOn is mustServerWith over a store opened with opts; via, if
+// not nil, gives the URL the store dials for the database's (a proxy's).
+func mustServerOn(t *testing.T, opts store.Options, via func(string) string, edit func(*Config)) *testServer {
+	t.Helper()
 	u := storetest.URL(t)
+	dial := u
+	if via != nil {
+		dial = via(u)
+	}
 	ctx := t.Context()
-	st, err := store.Open(ctx, u)
+	st, err := store.OpenWith(ctx, dial, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

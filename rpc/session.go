@@ -90,59 +90,74 @@ func (m *sessions) issueFor(ctx context.Context, userID int64, maxTTL time.Durat
 
 var jwtParser = jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired())
 
-// principal checks a token and returns its live session's principal.
-func (m *sessions) principal(ctx context.Context, token string) (*store.Principal, string) {
+// principal checks a token and returns its live session's principal, nil
+// for a token that is not one, or the error that kept it from checking.
+func (m *sessions) principal(ctx context.Context, token string) (*store.Principal, string, error) {
 	id, ok := m.verified.get(token, time.Now())
 	if !ok {
 		var claims jwt.RegisteredClaims
 		_, err := jwtParser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return m.secret, nil })
 		if err != nil || claims.ID == "" {
-			return nil, ""
+			return nil, "", nil
 		}
 		id = claims.ID
 		m.verified.put(token, id, claims.ExpiresAt.Time)
 	}
 	p, err := m.store.SessionPrincipal(ctx, id)
 	if err != nil {
-		return nil, ""
+		return nil, "", failure(err)
 	}
-	return &p, id
+	return &p, id, nil
+}
+
+// failure is nil for an error that only says the credentials are no
+// good, and err for one that kept them from being checked (the database
+// unavailable): the caller must hear that, not be taken for anonymous.
+func failure(err error) error {
+	if k := store.ErrorKind(err); k == store.Internal || k == store.Unavailable {
+		return err
+	}
+	return nil
 }
 
 // identify finds who is calling: the sessionid cookie, a Bearer token (a
 // session JWT or an API token), or HTTP Basic credentials. Anything
 // missing, invalid, expired or ended makes the caller anonymous, as in
 // Kiwi TCMS; the methods that need a login then refuse, with why as the
-// reason if it is not the usual one.
-func (m *sessions) identify(r *http.Request) (who *store.Principal, session, why string) {
+// reason if it is not the usual one. err is set when the credentials could
+// not be checked at all.
+func (m *sessions) identify(r *http.Request) (who *store.Principal, session, why string, err error) {
 	ctx := r.Context()
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if p, id := m.principal(ctx, c.Value); p != nil {
-			return p, id, ""
+		if p, id, err := m.principal(ctx, c.Value); p != nil || err != nil {
+			return p, id, "", err
 		}
 	}
 	auth := r.Header.Get("Authorization")
 	if token, ok := strings.CutPrefix(auth, "Bearer "); ok {
 		token = strings.TrimSpace(token)
 		if store.IsToken(token) {
-			if p, err := m.store.TokenPrincipal(ctx, token); err == nil {
-				return &p, "", ""
+			p, err := m.store.TokenPrincipal(ctx, token)
+			if err != nil {
+				return nil, "", "", failure(err)
 			}
-			return nil, "", ""
+			return &p, "", "", nil
 		}
-		p, id := m.principal(ctx, token)
-		return p, id, ""
+		p, id, err := m.principal(ctx, token)
+		return p, id, "", err
 	}
 	if user, pass, ok := r.BasicAuth(); ok {
 		p, err := m.store.BasicPrincipal(store.WithClientAddress(ctx, clientAddress(r)), user, pass)
-		if err == nil {
-			return &p, "", ""
+		if err != nil {
+			if err := failure(err); err != nil {
+				return nil, "", "", err
+			}
+			// wrong or throttled, never a driver's text
+			return nil, "", "login required: HTTP Basic credentials refused: " + err.Error(), nil
 		}
-		if store.ErrorKind(err) == store.Invalid { // wrong or throttled, never a driver's text
-			return nil, "", "login required: HTTP Basic credentials refused: " + err.Error()
-		}
+		return &p, "", "", nil
 	}
-	return nil, "", ""
+	return nil, "", "", nil
 }
 
 // setCookie sends the session cookie (Secure only over HTTPS); an empty

@@ -63,12 +63,21 @@ type MulticallArgs struct {
 }
 
 // Multicall answers system.multicall: each call is dispatched on its own,
-// through the same permission check, in its own transaction.
-func (x *System) Multicall(r *http.Request, args *MulticallArgs, reply *[]any) error {
-	if !r.Context().Value(callKey{}).(*call).xml {
+// through the same permission check, in its own transaction, and its
+// result is encoded into the request's reply as soon as it is known, so
+// that no result outlives its encoding. At most Config.MaxBatch calls,
+// refused before any runs.
+func (x *System) Multicall(r *http.Request, args *MulticallArgs, _ *[]any) error {
+	self := r.Context().Value(callKey{}).(*call)
+	if !self.xml {
 		return noMethod("system.multicall")
 	}
-	out := make([]any, len(args.Calls))
+	if len(args.Calls) > x.s.cfg.MaxBatch {
+		return tooManyCalls("system.multicall", x.s.cfg.MaxBatch, len(args.Calls))
+	}
+	out := stateOf(r).reply
+	enc := encoder{buf: out, xml: true, escape: x.s.cfg.EscapeHTML}
+	out.WriteString("<value><array><data>")
 	for i, item := range args.Calls {
 		c := &call{xml: true}
 		spec, ok := item.(map[string]any)
@@ -86,11 +95,15 @@ func (x *System) Multicall(r *http.Request, args *MulticallArgs, reply *[]any) e
 			x.s.dispatch(r, c)
 		}
 		if f, isFault := c.err.(*Fault); isFault {
-			out[i] = faultStruct{f.Code, f.Message}
+			enc.encode(faultStruct{f.Code, f.Message})
 		} else {
-			out[i] = []any{c.reply}
+			enc.encode([]any{c.reply})
+		}
+		if f := out.err(); f != nil {
+			return atCall(f, i, len(args.Calls))
 		}
 	}
-	*reply = out
+	out.WriteString("</data></array></value>")
+	self.written = true
 	return nil
 }

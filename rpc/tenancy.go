@@ -33,9 +33,18 @@ func (s *Server) routed(h http.HandlerFunc) http.HandlerFunc {
 		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		t, err := s.findTenant(r)
-		if store.ErrorKind(err) == store.NotFound {
+		var t *store.Tenant
+		err := error(store.ErrUnavailable)
+		if s.store.Available() {
+			t, err = s.findTenant(r)
+		}
+		switch store.ErrorKind(err) {
+		case store.NotFound:
 			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		case store.Unavailable:
+			// The endpoint answers it: RPC calls as a fault each.
+			h(w, r.WithContext(context.WithValue(r.Context(), routeErrorKey{}, err)))
 			return
 		}
 		if err != nil {
@@ -48,6 +57,15 @@ func (s *Server) routed(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r)
 	}
+}
+
+type routeErrorKey struct{}
+
+// routeError is why the request's tenant could not be looked up, when the
+// tenant middleware leaves the answer to the endpoint; else nil.
+func routeError(ctx context.Context) error {
+	err, _ := ctx.Value(routeErrorKey{}).(error)
+	return err
 }
 
 // findTenant picks the tenant from the /t/<schema>/ prefix, else from the

@@ -13,6 +13,9 @@ type xmlProtocol struct{}
 func (xmlProtocol) contentTypes() []string { return xmlContentTypes }
 
 func (xmlProtocol) serve(s *Server, w http.ResponseWriter, r *http.Request, body []byte) {
+	out := stateOf(r).reply
+	enc := encoder{buf: out, xml: true, escape: s.cfg.EscapeHTML}
+	out.WriteString(xmlHead + "<params><param>")
 	c := &call{xml: true}
 	var err error
 	c.name, c.params, err = parseXMLCall(body)
@@ -20,22 +23,25 @@ func (xmlProtocol) serve(s *Server, w http.ResponseWriter, r *http.Request, body
 		s.dispatch(r, c)
 		err = c.err
 	}
-	w.Header().Set("Content-Type", "application/xml")
-	out, done := replyWriter(w)
-	defer done()
-	enc := encoder{buf: out, xml: true, escape: s.cfg.EscapeHTML}
-	out.WriteString("<?xml version=\"1.0\"?>\n<methodResponse>")
-	if f, ok := err.(*Fault); ok {
-		out.WriteString("<fault>")
-		writeFaultStruct(&enc, f)
-		out.WriteString("</fault>")
-	} else {
-		out.WriteString("<params><param>")
-		enc.encode(c.reply)
-		out.WriteString("</param></params>")
+	if err == nil {
+		if !c.written {
+			enc.encode(c.reply)
+		}
+		out.WriteString("</param></params></methodResponse>\n")
+		if f := out.err(); f != nil {
+			err = f
+		}
 	}
-	out.WriteString("</methodResponse>\n")
+	if f, ok := err.(*Fault); ok {
+		out.reset()
+		out.WriteString(xmlHead + "<fault>")
+		writeFaultStruct(&enc, f)
+		out.WriteString("</fault></methodResponse>\n")
+	}
+	out.send(w, "application/xml")
 }
+
+const xmlHead = "<?xml version=\"1.0\"?>\n<methodResponse>"
 
 // faultStruct is the XML-RPC fault value, also used inside multicall
 // results.

@@ -1,8 +1,6 @@
 package rpc
 
 import (
-	"bufio"
-	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -120,10 +118,9 @@ func TestEncodeValues(t *testing.T) {
 		{true, false, `<value><struct><member><name>id</name><value><int>1</int></value></member><member><name>product__name</name><value><string>&lt;a &amp; &#39;b&#39;&gt;</string></value></member><member><name>when</name><value><dateTime.iso8601>20260106T20:30:00</dateTime.iso8601></value></member><member><name>stop</name><value><nil/></value></member><member><name>big</name><value><i8>1099511627776</i8></value></member><member><name>ratio</name><value><double>5400.0</double></value></member><member><name>ok</name><value><boolean>0</boolean></value></member></struct></value>`},
 	}
 	for _, c := range cases {
-		var b bytes.Buffer
-		enc := encoder{buf: bufio.NewWriter(&b), xml: c.xml, escape: c.escape}
+		b := newTestReply(1 << 20)
+		enc := encoder{buf: b, xml: c.xml, escape: c.escape}
 		enc.encode(v)
-		enc.buf.Flush()
 		if !strings.HasPrefix(b.String(), c.want) {
 			t.Errorf("xml=%v escape=%v\nwant %s\n got %s", c.xml, c.escape, c.want, b.String())
 		}
@@ -131,10 +128,9 @@ func TestEncodeValues(t *testing.T) {
 }
 
 func TestEncodeJSONStrings(t *testing.T) {
-	var b bytes.Buffer
-	enc := encoder{buf: bufio.NewWriter(&b)}
+	b := newTestReply(1 << 20)
+	enc := encoder{buf: b}
 	enc.encode(map[string]any{"b": "q\"\\\n\x01\u2028é\xff", "a": []any{nil, int64(1)}})
-	enc.buf.Flush()
 	want := `{"a":[null,1],"b":"q\"\\\n\u0001\u2028é\ufffd"}`
 	if b.String() != want {
 		t.Fatalf("want %s\n got %s", want, b.String())

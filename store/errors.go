@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -15,7 +17,9 @@ import (
 type Kind int
 
 // The kinds. Invalid covers bad values and unknown references, Conflict
-// duplicates, NotFound missing records.
+// duplicates, NotFound missing records. Unavailable says the database
+// cannot serve the call now: it is unreachable, every connection is busy,
+// or the query ran out of time; the same call may work later.
 const (
 	Internal Kind = iota
 	Invalid
@@ -23,6 +27,20 @@ const (
 	Forbidden
 	NotFound
 	Conflict
+	Unavailable
+)
+
+// The Unavailable errors.
+var (
+	// ErrUnavailable: the database cannot be reached, or the connection to
+	// it broke.
+	ErrUnavailable = &Error{Kind: Unavailable, Message: "database unavailable"}
+	// ErrBusy: no connection came free within the pool's wait, or the
+	// database refuses more connections.
+	ErrBusy = &Error{Kind: Unavailable, Message: "server busy: every database connection is in use; try again shortly"}
+	// ErrQueryTimeout: a statement ran longer than the statement timeout
+	// (see Options) and the database cancelled it.
+	ErrQueryTimeout = &Error{Kind: Unavailable, Message: "the query took longer than the statement timeout and was cancelled"}
 )
 
 // Error is an error meant for the caller: Message is safe to show.
@@ -75,7 +93,33 @@ func translate(err error, model string) error {
 			return Errorf(Invalid, "%s: invalid value.", model)
 		}
 	}
+	if e := unavailable(err); e != nil {
+		return e
+	}
 	return err
+}
+
+// unavailable classifies the errors that say the database cannot serve
+// the call now, and returns nil for any other.
+func unavailable(err error) error {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch {
+		case pg.Code == "57014": // query_canceled: by statement_timeout, or for a caller gone
+			return ErrQueryTimeout
+		case pg.Code == "53300": // too_many_connections
+			return ErrBusy
+		case strings.HasPrefix(pg.Code, "08"), strings.HasPrefix(pg.Code, "57P"): // connection exception, shutdown
+			return ErrUnavailable
+		}
+	}
+	var connect *pgconn.ConnectError
+	var netErr net.Error
+	if errors.As(err, &connect) || errors.As(err, &netErr) || errors.Is(err, pgconn.ErrConnClosed) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return ErrUnavailable
+	}
+	return nil
 }
 
 // msgInvalidChoice is Django's word for an unknown or unfit reference.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tcms/tcms/store/internal/db"
 )
 
@@ -48,4 +50,26 @@ func (e *Entity) Match(key string, value any) (string, []any, error) {
 		return "", nil, err
 	}
 	return "SELECT 1 " + e.From + joined(c.join) + " WHERE " + c.sql, w.args, nil
+}
+
+// HoldConnection keeps a pool connection, in a transaction, until release
+// is closed.
+func (s *Store) HoldConnection(ctx context.Context, release <-chan struct{}) error {
+	return s.inTx(ctx, func(pgx.Tx) error {
+		<-release
+		return nil
+	})
+}
+
+// InUse is the number of pool connections taken.
+func (s *Store) InUse() int { return int(s.pool.Stat().AcquiredConns()) }
+
+// PoolSettings are the pool size and statement_timeout that OpenWith would
+// use for a URL and options.
+func PoolSettings(databaseURL string, opts Options) (int32, string, error) {
+	cfg, err := poolConfig(databaseURL, opts)
+	if err != nil {
+		return 0, "", err
+	}
+	return cfg.MaxConns, cfg.ConnConfig.RuntimeParams["statement_timeout"], nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -38,10 +39,11 @@ func CountingStore(t testing.TB, url string) (*Store, *StatementCounter) {
 	}
 	c := &StatementCounter{}
 	cfg.ConnConfig.Tracer = c
-	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
+	pgPool, err := pgxpool.NewWithConfig(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(pool.Close)
-	return &Store{pool: pool, q: db.New(pool), cache: newAuthCache()}, c
+	t.Cleanup(pgPool.Close)
+	p := &pool{Pool: pgPool, wait: DefaultPoolWait}
+	return &Store{pool: p, q: db.New(p), cache: newAuthCache(), log: slog.Default()}, c
 }

@@ -8,8 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -80,6 +82,33 @@ type Entity struct {
 // maxKeyParts bounds the segments of a query key, so that resolving one
 // costs a bounded number of map lookups and nested subqueries.
 const maxKeyParts = 10
+
+// FilterLimits bound what one query dict may ask of the database.
+type FilterLimits struct {
+	MaxIn      int // values in one __in list
+	MaxPattern int // characters in one regex or iregex pattern
+}
+
+// DefaultFilterLimits: far above what Kiwi's clients send, far below what
+// makes one statement costly. A pattern's running time is bounded by the
+// statement timeout, not by these.
+var DefaultFilterLimits = FilterLimits{MaxIn: 10000, MaxPattern: 1000}
+
+var filterLimits atomic.Pointer[FilterLimits]
+
+func init() { SetFilterLimits(DefaultFilterLimits) }
+
+// SetFilterLimits sets the limits of every query dict in the process;
+// non-positive fields take the default.
+func SetFilterLimits(l FilterLimits) {
+	if l.MaxIn <= 0 {
+		l.MaxIn = DefaultFilterLimits.MaxIn
+	}
+	if l.MaxPattern <= 0 {
+		l.MaxPattern = DefaultFilterLimits.MaxPattern
+	}
+	filterLimits.Store(&l)
+}
 
 // entities lists every Entity declared with entity, for the docs;
 // byModel finds them by Model, for relations.
@@ -336,6 +365,8 @@ func compare(w *where, path, lookup, expr string, kind FieldKind, value any) (st
 		s := v.(string)
 		if t.op != "~" && t.op != "~*" {
 			s = t.prefix + likeEscaper.Replace(s) + t.suffix
+		} else if n, most := utf8.RuneCountInString(s), filterLimits.Load().MaxPattern; n > most {
+			return "", Errorf(Invalid, "Field '%s__%s' takes a regular expression of at most %d characters; this one has %d.", path, lookup, most, n)
 		}
 		return textExpr(expr, kind) + " " + t.op + " " + w.bind(s, "text"), nil
 	}
@@ -356,6 +387,9 @@ func compare(w *where, path, lookup, expr string, kind FieldKind, value any) (st
 	}
 	if !ok { // lookup is "in"
 		return "", Errorf(Invalid, "Field '%s__in' expects a list.", path)
+	}
+	if most := filterLimits.Load().MaxIn; len(list) > most {
+		return "", Errorf(Invalid, "Field '%s__in' takes at most %d values; this list has %d.", path, most, len(list))
 	}
 	vals := make([]any, 0, len(list))
 	for _, x := range list {

@@ -238,6 +238,38 @@ func TestWhereErrors(t *testing.T) {
 	}
 }
 
+func TestWhereLimits(t *testing.T) {
+	ids := func(n int) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	most := store.DefaultFilterLimits
+	for _, q := range []map[string]any{
+		{"id__in": ids(most.MaxIn)},
+		{"name__regex": strings.Repeat("é", most.MaxPattern)},
+		{"name__contains": strings.Repeat("x", 10*most.MaxPattern)}, // LIKE patterns are not bounded
+	} {
+		if _, _, err := people.Where(q, 1); err != nil {
+			t.Errorf("at the limit: %v", err)
+		}
+	}
+	_, _, err := people.Where(map[string]any{"pk__in": ids(most.MaxIn + 1)}, 1)
+	wantError(t, err, store.Invalid, "Field 'id__in' takes at most 10000 values; this list has 10001.")
+	_, _, err = people.Where(map[string]any{"name__iregex": strings.Repeat("a", most.MaxPattern+1)}, 1)
+	wantError(t, err, store.Invalid, "Field 'name__iregex' takes a regular expression of at most 1000 characters; this one has 1001.")
+
+	store.SetFilterLimits(store.FilterLimits{MaxIn: 2})
+	t.Cleanup(func() { store.SetFilterLimits(most) })
+	_, _, err = people.Where(map[string]any{"tags__in": []any{1, 2, 3}}, 1)
+	wantError(t, err, store.Invalid, "Field 'tags__in' takes at most 2 values; this list has 3.")
+	if _, _, err := people.Where(map[string]any{"name__regex": strings.Repeat("a", most.MaxPattern)}, 1); err != nil {
+		t.Errorf("a limit left at zero takes the default: %v", err)
+	}
+}
+
 // FuzzWhere checks that no key or value makes Where panic, that every
 // error is an *Error, and that the placeholders match the arguments.
 func FuzzWhere(f *testing.F) {

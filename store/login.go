@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"log/slog"
 	"math"
 	"runtime"
 	"time"
@@ -94,7 +93,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 		return User{}, translate(err, "User")
 	}
 	if row.Allowed != nil && !*row.Allowed {
-		slog.WarnContext(ctx, "login refused: too many failures from the address", "username", username)
+		s.log.WarnContext(ctx, "login refused: too many failures from the address", "username", username)
 		return User{}, errThrottled(row.WaitSeconds)
 	}
 	// Every refusal below costs one hash, like a wrong password, so that
@@ -113,7 +112,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	case policy.MaxFailures > 0 && row.Attempt == 0:
 		// Locked, or as many guesses under way as the lockout allows: those
 		// lock it when they fail.
-		slog.WarnContext(ctx, "login refused: account locked", "username", username)
+		s.log.WarnContext(ctx, "login refused: account locked", "username", username)
 		return User{}, errWrongCredentials
 	case !ok || hash != *row.Password:
 		return User{}, s.loginFailed(ctx, policy, *row.ID, username, now)
@@ -168,13 +167,13 @@ func (s *Store) attempt(ctx context.Context, what string, keys [2]string) (refun
 		return nil, translate(err, "User")
 	}
 	if row.Allowed != nil && !*row.Allowed {
-		slog.WarnContext(ctx, "refused: too many attempts from the address", "what", what)
+		s.log.WarnContext(ctx, "refused: too many attempts from the address", "what", what)
 		return nil, Errorf(Invalid, "Too many %s; try again in %d s", what, max(1, int(math.Ceil(row.WaitSeconds))))
 	}
 	return func() {
 		err := s.q.ThrottleRefund(ctx, db.ThrottleRefundParams{Keys: keys[:], Weights: weights[:]})
 		if err != nil {
-			slog.WarnContext(ctx, "giving back a throttled attempt failed", "err", err)
+			s.log.WarnContext(ctx, "giving back a throttled attempt failed", "err", err)
 		}
 	}, nil
 }
@@ -192,7 +191,7 @@ func (s *Store) loginFailed(ctx context.Context, policy *LoginPolicy, id int64, 
 		return translate(err, "User")
 	}
 	if until != nil && now.Before(*until) {
-		slog.WarnContext(ctx, "account locked after too many wrong passwords", "username", username, "locked_until", *until)
+		s.log.WarnContext(ctx, "account locked after too many wrong passwords", "username", username, "locked_until", *until)
 	}
 	return errWrongCredentials
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
-	"log/slog"
 	"maps"
 	"strconv"
 	"strings"
@@ -294,6 +293,8 @@ func (c *authCache) setLive(live bool) {
 // listenConn opens the listener's own connection (not the pool's: it is
 // held for the life of the Store) and switches the cache on.
 func (s *Store) listenConn(ctx context.Context) (*pgx.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, listenConnectTimeout)
+	defer cancel()
 	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig)
 	if err != nil {
 		return nil, err
@@ -306,9 +307,16 @@ func (s *Store) listenConn(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
+// listenConnectTimeout bounds one attempt to (re)connect the listener, so
+// that an unanswering host does not hold it for the operating system's
+// TCP timeout.
+const listenConnectTimeout = 10 * time.Second
+
 // listen applies notifications until ctx ends. When the connection fails it
-// switches the cache off and reconnects, waiting at most a second between
-// attempts so that caching resumes soon.
+// switches the cache off and reconnects, at once and then waiting at most a
+// second between attempts so that caching resumes soon. The listener is
+// also the store's probe of the database: when the first attempt fails, the
+// store is marked unavailable until one succeeds.
 func (s *Store) listen(ctx context.Context, conn *pgx.Conn) {
 	defer close(s.done)
 	const minDelay, maxDelay = 50 * time.Millisecond, time.Second
@@ -319,8 +327,8 @@ func (s *Store) listen(ctx context.Context, conn *pgx.Conn) {
 		if ctx.Err() != nil {
 			return
 		}
-		slog.Warn("store: notification listener lost, caching off until it reconnects", "err", err)
-		for delay := minDelay; ; delay = min(2*delay, maxDelay) {
+		s.log.Warn("store: notification listener lost, caching off until it reconnects", "err", err)
+		for delay := time.Duration(0); ; delay = min(max(2*delay, minDelay), maxDelay) {
 			select {
 			case <-ctx.Done():
 				return
@@ -329,6 +337,12 @@ func (s *Store) listen(ctx context.Context, conn *pgx.Conn) {
 			if conn, err = s.listenConn(ctx); err == nil {
 				break
 			}
+			if !s.down.Swap(true) {
+				s.log.Error("store: database unavailable; calls fail until it answers again", "err", err)
+			}
+		}
+		if s.down.Swap(false) {
+			s.log.Info("store: database available again")
 		}
 	}
 }

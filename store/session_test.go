@@ -16,11 +16,7 @@ const within = time.Second
 // eventually fails unless cond holds within a second.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(within); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", within, what)
-		}
-	}
+	storetest.HoldsWithin(t, within, what, cond)
 }
 
 func MustCreateSession(t *testing.T, st *store.Store, userID int64) string {

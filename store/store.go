@@ -8,11 +8,16 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tcms/tcms/store/internal/db"
@@ -20,7 +25,7 @@ import (
 
 // Store is the database behind the server. It is safe for concurrent use.
 type Store struct {
-	pool   *pgxpool.Pool
+	pool   *pool
 	q      *db.Queries
 	cache  *authCache
 	policy atomic.Pointer[LoginPolicy]
@@ -28,34 +33,80 @@ type Store struct {
 	hashSlots chan struct{}
 	cancel    context.CancelFunc // stops the listener
 	done      chan struct{}      // closed when the listener has stopped
+	log       *slog.Logger
+	down      atomic.Bool // the listener cannot reach the database
+	opts      Options
 
 	defaultGroups []string // joined by new users; see SetDefaultGroups
 
 	aead atomic.Pointer[cipher.AEAD] // encrypts stored credentials; see encrypt.go
 }
 
-// Open connects to the database and starts the listener that keeps the
-// in-memory session and credential caches coherent with other processes.
-// It does not migrate.
+// Options are the limits of a Store (docs/running.md). The zero value
+// gives the default pool and no statement timeout, which is what the
+// administrative commands (migrate, create-tenant) want.
+type Options struct {
+	// PoolSize is the most connections the pool opens; <= 0: the URL's
+	// pool_max_conns if it has one, else DefaultPoolSize.
+	PoolSize int
+	// PoolWait is how long a statement waits for a free connection before
+	// it fails with ErrBusy; <= 0: DefaultPoolWait.
+	PoolWait time.Duration
+	// StatementTimeout cancels any statement that runs longer
+	// (ErrQueryTimeout); <= 0: none.
+	StatementTimeout time.Duration
+	// Logger receives the store's warnings; nil: slog.Default().
+	Logger *slog.Logger
+}
+
+// DefaultStatementTimeout is what tcms serve uses unless configured.
+const DefaultStatementTimeout = 30 * time.Second
+
+// DefaultPoolWait bounds the wait for a connection unless configured.
+const DefaultPoolWait = 5 * time.Second
+
+// DefaultPoolSize is 8 connections per CPU, between 32 and 64: room for a
+// dozen statements stuck until the statement timeout and a few requests
+// of many calls besides the normal traffic, which needs about two per CPU
+// (docs/running.md has the measurements), and within PostgreSQL's default
+// max_connections of 100.
+func DefaultPoolSize() int { return min(max(32, 8*runtime.GOMAXPROCS(0)), 64) }
+
+// Open connects to the database with the default Options.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
-	cfg, err := poolConfig(databaseURL)
+	return OpenWith(ctx, databaseURL, Options{})
+}
+
+// OpenWith connects to the database and starts the listener that keeps
+// the in-memory session and credential caches coherent with other
+// processes and tells whether the database is reachable (Available). It
+// does not migrate.
+func OpenWith(ctx context.Context, databaseURL string, opts Options) (*Store, error) {
+	if opts.PoolWait <= 0 {
+		opts.PoolWait = DefaultPoolWait
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	cfg, err := poolConfig(databaseURL, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	scopeConnections(cfg)
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	pgPool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s := &Store{pool: pool, q: db.New(pool), cache: newAuthCache(), done: make(chan struct{}),
-		defaultGroups: []string{TesterGroup}}
+	p := &pool{Pool: pgPool, wait: opts.PoolWait}
+	s := &Store{pool: p, q: db.New(p), cache: newAuthCache(), done: make(chan struct{}),
+		defaultGroups: []string{TesterGroup}, log: opts.Logger, opts: opts}
 	s.SetLoginPolicy(DefaultLoginPolicy)
 	s.SetMaxHashes(0)
 	// The first LISTEN happens here so that a bad URL fails Open and the
 	// caches work from the first call.
 	conn, err := s.listenConn(ctx)
 	if err != nil {
-		pool.Close()
+		pgPool.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	lctx, cancel := context.WithCancel(context.Background())
@@ -64,28 +115,49 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	return s, nil
 }
 
-// poolConfig reads a database URL, with two defaults of ours where the
-// URL says nothing (pool_max_conns, plan_cache_mode):
-//   - up to 4 connections per CPU, at least 8, so that concurrent CI
-//     jobs do not queue for a connection while PostgreSQL idles;
-//   - generic plans for prepared statements. Every statement we send is
-//     prepared once per connection; PostgreSQL would otherwise plan the
-//     hot-path statements (CTEs of several steps) anew on each call, which
-//     costs more than running them (about 1 ms against 0.3 ms for
-//     TestRun.add_case, docs/performance.md).
-func poolConfig(databaseURL string) (*pgxpool.Config, error) {
+// poolConfig reads a database URL and applies the options:
+//   - the pool size (opts, else the URL's pool_max_conns, else
+//     DefaultPoolSize);
+//   - statement_timeout as a parameter of every connection, so that it
+//     bounds every statement of every transaction at no cost per call;
+//   - a cancelled context (a client gone, a timeout of ours) sends the
+//     server a cancel request, so the statement stops there too: pgx's
+//     default only closes the socket, and PostgreSQL would go on running
+//     a CPU-bound statement until it next writes to the client;
+//   - generic plans for prepared statements, unless the URL says
+//     otherwise. Every statement we send is prepared once per connection;
+//     PostgreSQL would otherwise plan the hot-path statements (CTEs of
+//     several steps) anew on each call, which costs more than running them
+//     (about 1 ms against 0.3 ms for TestRun.add_case,
+//     docs/performance.md).
+func poolConfig(databaseURL string, opts Options) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if !strings.Contains(databaseURL, "pool_max_conns") {
-		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
+	switch {
+	case opts.PoolSize > 0:
+		cfg.MaxConns = int32(opts.PoolSize)
+	case !strings.Contains(databaseURL, "pool_max_conns"):
+		cfg.MaxConns = int32(DefaultPoolSize())
+	}
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(max(opts.StatementTimeout, 0).Milliseconds(), 10)
+	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: time.Second}
 	}
 	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
 		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
 	}
 	return cfg, nil
 }
+
+// StatementTimeout is the Options' statement timeout, 0 for none.
+func (s *Store) StatementTimeout() time.Duration { return max(s.opts.StatementTimeout, 0) }
+
+// Available reports whether the database was reachable when last seen: the
+// listener's connection is up, or was re-established. While it is not,
+// callers can refuse work at once instead of waiting on a dead database.
+func (s *Store) Available() bool { return !s.down.Load() }
 
 // Close stops the listener and closes every connection.
 func (s *Store) Close() {

@@ -42,6 +42,53 @@ type config struct {
 	InvitationTTL time.Duration     // TCMS_INVITATION_TTL: how long invitation tokens last
 	ResetTTL      time.Duration     // TCMS_PASSWORD_RESET_TTL: how long password reset tokens last
 	Export        exportFlags       // export-permissions flags
+	Limits        limits            // TCMS_STATEMENT_TIMEOUT, TCMS_DB_POOL_*, TCMS_MAX_*, TCMS_REPLY_MEMORY
+}
+
+// limits bound what one request may cost (docs/running.md, Limits).
+type limits struct {
+	StatementTimeout time.Duration // 0: none
+	PoolWait         time.Duration
+	PoolSize         int // 0: the URL's pool_max_conns, else store.DefaultPoolSize()
+	MaxBatch         int
+	MaxResponseBytes int
+	ReplyMemory      int
+	MaxInList        int
+	MaxRegexLength   int
+}
+
+func loadLimits(getenv func(string) string) (l limits, err error) {
+	counts := []struct {
+		name string
+		def  int
+		dst  *int
+	}{
+		{"TCMS_MAX_BATCH", rpc.DefaultMaxBatch, &l.MaxBatch},
+		{"TCMS_MAX_RESPONSE_BYTES", rpc.DefaultMaxResponseBytes, &l.MaxResponseBytes},
+		{"TCMS_REPLY_MEMORY", rpc.DefaultReplyMemory, &l.ReplyMemory},
+		{"TCMS_MAX_IN_LIST", store.DefaultFilterLimits.MaxIn, &l.MaxInList},
+		{"TCMS_MAX_REGEX_LENGTH", store.DefaultFilterLimits.MaxPattern, &l.MaxRegexLength},
+	}
+	for _, c := range counts {
+		v := or(getenv(c.name), strconv.Itoa(c.def))
+		if *c.dst, err = strconv.Atoi(v); err != nil || *c.dst <= 0 {
+			return l, fmt.Errorf("%s: want a positive whole number, got %q", c.name, v)
+		}
+	}
+	if v := getenv("TCMS_DB_POOL_SIZE"); v != "" {
+		if l.PoolSize, err = strconv.Atoi(v); err != nil || l.PoolSize <= 0 {
+			return l, fmt.Errorf("TCMS_DB_POOL_SIZE: want a positive whole number, got %q", v)
+		}
+	}
+	v := or(getenv("TCMS_STATEMENT_TIMEOUT"), store.DefaultStatementTimeout.String())
+	if l.StatementTimeout, err = time.ParseDuration(v); err != nil || l.StatementTimeout < 0 {
+		return l, fmt.Errorf("TCMS_STATEMENT_TIMEOUT: want a duration such as 30s, or 0 for none, got %q", v)
+	}
+	v = or(getenv("TCMS_DB_POOL_WAIT"), store.DefaultPoolWait.String())
+	if l.PoolWait, err = time.ParseDuration(v); err != nil || l.PoolWait <= 0 {
+		return l, fmt.Errorf("TCMS_DB_POOL_WAIT: want a positive duration such as 5s, got %q", v)
+	}
+	return l, nil
 }
 
 func loadConfig(command string, args []string, getenv func(string) string) (config, error) {
@@ -94,6 +141,9 @@ func loadConfig(command string, args []string, getenv func(string) string) (conf
 	c.OIDCInsecure = splitList(getenv("TCMS_OIDC_INSECURE_ISSUERS"))
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		return c, fmt.Errorf("TCMS_SMTP_FROM: set the sender address when TCMS_SMTP_HOST is set")
+	}
+	if c.Limits, err = loadLimits(getenv); err != nil {
+		return c, err
 	}
 	switch command {
 	case "create-tenant":

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -43,10 +44,20 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Getenv); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "tcms:", err)
-		}
+		sayFailure(os.Stderr, os.Args[1:], err)
 		os.Exit(1)
+	}
+}
+
+// sayFailure says why a command failed: the server in one JSON line, like
+// every other line it writes; the other commands in plain text.
+func sayFailure(w io.Writer, args []string, err error) {
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case len(args) > 0 && args[0] == "serve":
+		slog.New(slog.NewJSONHandler(w, nil)).Error("tcms serve stopped", "err", err)
+	default:
+		fmt.Fprintln(w, "tcms:", err)
 	}
 }
 

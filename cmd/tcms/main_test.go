@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tcms/tcms/store"
 	"github.com/tcms/tcms/store/storetest"
 )
 
@@ -106,6 +110,14 @@ func TestConfigErrors(t *testing.T) {
 		"TCMS_OIDC_ISSUERS":                   {"DATABASE_URL": "x", "TCMS_OIDC_ISSUERS": " , "},
 		"TCMS_INVITATION_TTL":                 {"DATABASE_URL": "x", "TCMS_INVITATION_TTL": "a week"},
 		"TCMS_PASSWORD_RESET_TTL":             {"DATABASE_URL": "x", "TCMS_PASSWORD_RESET_TTL": "0s"},
+		"TCMS_STATEMENT_TIMEOUT":              {"DATABASE_URL": "x", "TCMS_STATEMENT_TIMEOUT": "-1s"},
+		"TCMS_DB_POOL_SIZE":                   {"DATABASE_URL": "x", "TCMS_DB_POOL_SIZE": "0"},
+		"TCMS_DB_POOL_WAIT":                   {"DATABASE_URL": "x", "TCMS_DB_POOL_WAIT": "0s"},
+		"TCMS_MAX_BATCH":                      {"DATABASE_URL": "x", "TCMS_MAX_BATCH": "lots"},
+		"TCMS_MAX_RESPONSE_BYTES":             {"DATABASE_URL": "x", "TCMS_MAX_RESPONSE_BYTES": "256MiB"},
+		"TCMS_REPLY_MEMORY":                   {"DATABASE_URL": "x", "TCMS_REPLY_MEMORY": "-5"},
+		"TCMS_MAX_IN_LIST":                    {"DATABASE_URL": "x", "TCMS_MAX_IN_LIST": "1.5"},
+		"TCMS_MAX_REGEX_LENGTH":               {"DATABASE_URL": "x", "TCMS_MAX_REGEX_LENGTH": "0"},
 	}
 	for want, vars := range cases {
 		if _, err := loadConfig("serve", nil, env(vars)); err == nil || !strings.Contains(err.Error(), want) {
@@ -142,5 +154,39 @@ func TestAdminCommands(t *testing.T) {
 	stdin = strings.NewReader("")
 	if err := run(ctx, []string{"createsuperuser", "-username", "dave"}, &out, env(vars)); err == nil {
 		t.Fatal("createsuperuser without a password should fail")
+	}
+}
+
+func TestLimitsConfig(t *testing.T) {
+	cfg, err := loadConfig("serve", nil, env(map[string]string{"DATABASE_URL": "x"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := limits{StatementTimeout: 30 * time.Second, PoolWait: 5 * time.Second,
+		MaxBatch: 1000, MaxResponseBytes: 256 << 20, ReplyMemory: 256 << 20, MaxInList: 10000, MaxRegexLength: 1000}
+	if cfg.Limits != want || store.DefaultPoolSize() < 32 {
+		t.Errorf("defaults: got %+v and a pool of %d, want %+v and at least 32", cfg.Limits, store.DefaultPoolSize(), want)
+	}
+	cfg, err = loadConfig("serve", nil, env(map[string]string{"DATABASE_URL": "x", "TCMS_STATEMENT_TIMEOUT": "0",
+		"TCMS_DB_POOL_SIZE": "9", "TCMS_DB_POOL_WAIT": "250ms", "TCMS_MAX_BATCH": "10", "TCMS_MAX_RESPONSE_BYTES": "1048576",
+		"TCMS_REPLY_MEMORY": "2097152", "TCMS_MAX_IN_LIST": "50", "TCMS_MAX_REGEX_LENGTH": "60"}))
+	want = limits{PoolWait: 250 * time.Millisecond, PoolSize: 9, MaxBatch: 10, MaxResponseBytes: 1 << 20,
+		ReplyMemory: 2 << 20, MaxInList: 50, MaxRegexLength: 60}
+	if err != nil || cfg.Limits != want {
+		t.Errorf("set: got %+v, %v, want %+v", cfg.Limits, err, want)
+	}
+}
+
+func TestReport(t *testing.T) {
+	var b bytes.Buffer
+	sayFailure(&b, []string{"serve"}, errors.New("open database: refused"))
+	var line struct{ Level, Msg, Err string }
+	if err := json.Unmarshal(b.Bytes(), &line); err != nil || line.Level != "ERROR" || line.Err != "open database: refused" {
+		t.Errorf("serve: %q", b.String())
+	}
+	b.Reset()
+	sayFailure(&b, []string{"migrate"}, errors.New("migrate: refused"))
+	if b.String() != "tcms: migrate: refused\n" {
+		t.Errorf("migrate: %q", b.String())
 	}
 }

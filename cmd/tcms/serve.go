@@ -34,10 +34,16 @@ func NewMain(cfg config) *Main { return &Main{cfg: cfg} }
 // returns once the server accepts connections.
 func (m *Main) Run(ctx context.Context) error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: m.cfg.LogLevel}))
-	st, err := store.Open(ctx, m.cfg.DatabaseURL)
+	// Anything that logs through the standard library comes out as JSON too.
+	slog.SetDefault(log)
+	l := m.cfg.Limits
+	st, err := store.OpenWith(ctx, m.cfg.DatabaseURL, store.Options{
+		PoolSize: l.PoolSize, PoolWait: l.PoolWait, StatementTimeout: l.StatementTimeout, Logger: log,
+	})
 	if err != nil {
 		return err
 	}
+	store.SetFilterLimits(store.FilterLimits{MaxIn: l.MaxInList, MaxPattern: l.MaxRegexLength})
 	m.store = st
 	st.SetDefaultGroups(m.cfg.DefaultGroups)
 	st.SetLoginPolicy(m.cfg.Login)
@@ -59,6 +65,7 @@ func (m *Main) Run(ctx context.Context) error {
 		TenantsDomain: m.cfg.TenantsDomain, SendMail: m.cfg.SMTP.sender(),
 		Pprof: m.cfg.Pprof, OIDC: oidc.Config{Issuers: m.cfg.OIDCIssuers, InsecureIssuers: m.cfg.OIDCInsecure},
 		InvitationTTL: m.cfg.InvitationTTL, PasswordResetTTL: m.cfg.ResetTTL,
+		MaxBatch: l.MaxBatch, MaxResponseBytes: int64(l.MaxResponseBytes), ReplyMemory: int64(l.ReplyMemory),
 	})
 	if err != nil {
 		return err

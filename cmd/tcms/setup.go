@@ -22,7 +22,9 @@ func printDocs(w io.Writer) error {
 	return err
 }
 
-// withStore opens the database for one command.
+// withStore opens the database for one command, without the statement
+// timeout of serving (store.Open): migrate and create-tenant take as long
+// as they take.
 func withStore(ctx context.Context, cfg config, fn func(*store.Store) error) error {
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {

@@ -45,3 +45,19 @@ func TestCreateTenantAndServePathPrefix(t *testing.T) {
 		t.Fatalf("unknown tenant: HTTP %d", code)
 	}
 }
+
+// The administrative commands run as long as they need: the statement
+// timeout is for serving.
+func TestAdminCommandsIgnoreStatementTimeout(t *testing.T) {
+	vars := map[string]string{"DATABASE_URL": storetest.URL(t), "TCMS_STATEMENT_TIMEOUT": "1ms",
+		"TCMS_ADMIN_USERNAME": "root", "TCMS_ADMIN_PASSWORD": "root-pass", "TCMS_ADMIN_EMAIL": "root@example.com"}
+	var out bytes.Buffer
+	for _, args := range [][]string{{"migrate"}, {"initial-setup"}, {"create-tenant", "-schema", "acme", "-name", "Acme", "-owner", "root"}} {
+		if err := run(t.Context(), args, &out, env(vars)); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+	if !strings.Contains(out.String(), "created tenant acme") {
+		t.Fatalf("output: %q", out.String())
+	}
+}
