@@ -1,17 +1,17 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // TestExecution.create, update and bulk_update are the CI hot path: each
@@ -112,19 +112,6 @@ type ExecutionValues map[string]any
 // history row.
 const LatestCaseText = "latest"
 
-var executionValueColumns = []string{"run_id", "case_id", "status_id", "build_id", "case_text_version", "sortkey",
-	"start_date", "stop_date", "assignee_id", "tested_by_id"}
-
-// sqlExpr is a column value written as SQL over the execution e and its
-// run r, not bound as a parameter.
-type sqlExpr string
-
-const (
-	latestCaseText sqlExpr = "coalesce((SELECT max(hi.history_id) FROM history hi WHERE hi.owner = '" + caseOwner +
-		"' AND hi.object_id = e.case_id), e.case_text_version)"
-	runBuild sqlExpr = "r.build_id"
-)
-
 // userColumns are the user FKs of test_executions by constraint name.
 var userColumns = map[string]string{
 	"test_executions_assignee_id_fkey":  "assignee_id",
@@ -177,29 +164,71 @@ func falsy(v any) bool {
 	return v == nil || v == int64(0)
 }
 
-// assignments turns v into SET items (or VALUES items) of its sorted
-// columns, appending parameters to args.
-func (v ExecutionValues) assignments(args *[]any) (cols, exprs []string, err error) {
-	cols = slices.Sorted(maps.Keys(v))
-	exprs = make([]string, len(cols))
-	for i, c := range cols {
-		if !slices.Contains(executionValueColumns, c) {
-			return nil, nil, fmt.Errorf("test execution: no column %q", c)
-		}
-		if x, ok := v[c].(sqlExpr); ok {
-			exprs[i] = string(x)
-			continue
-		}
-		*args = append(*args, v[c])
-		exprs[i] = "$" + strconv.Itoa(len(*args))
-	}
-	return cols, exprs, nil
+// executionFields are the typed values of ExecutionValues once its users
+// are resolved; set says which columns were given.
+type executionFields struct {
+	set                                 map[string]bool
+	run, cas, status, build, text, sort *int64
+	assignee, testedBy                  *int64
+	start, stop                         *time.Time
+	latestText                          bool
 }
 
-// selectUpdated selects S-TestExecution-u from u, a CTE of
-// test_executions rows; tail orders them.
-func selectUpdated(tail string) string {
-	return "SELECT " + executionColumns("u") + ", " + executionNames + " FROM u" + executionJoins("u") + " " + tail
+// fields checks v's columns and types.
+func (v ExecutionValues) fields() (executionFields, error) {
+	f := executionFields{set: make(map[string]bool, len(v))}
+	ints := map[string]**int64{"run_id": &f.run, "case_id": &f.cas, "status_id": &f.status, "build_id": &f.build,
+		"case_text_version": &f.text, "sortkey": &f.sort, "assignee_id": &f.assignee, "tested_by_id": &f.testedBy}
+	dates := map[string]**time.Time{"start_date": &f.start, "stop_date": &f.stop}
+	for col, x := range v {
+		f.set[col] = true
+		switch val := x.(type) {
+		case nil:
+			if ints[col] == nil && dates[col] == nil {
+				return f, fmt.Errorf("test execution: no column %q", col)
+			}
+		case int64:
+			if ints[col] == nil {
+				return f, fmt.Errorf("test execution: column %q takes no %T", col, x)
+			}
+			*ints[col] = &val
+		case *time.Time:
+			if dates[col] == nil {
+				return f, fmt.Errorf("test execution: column %q takes no %T", col, x)
+			}
+			*dates[col] = val
+		case string:
+			if col != "case_text_version" || val != LatestCaseText {
+				return f, fmt.Errorf("test execution: column %q takes no %q", col, val)
+			}
+			f.latestText = true
+		default:
+			return f, fmt.Errorf("test execution: column %q takes no %T", col, x)
+		}
+	}
+	return f, nil
+}
+
+// executionCore is the ExecutionCore of a generated row.
+func executionCore(id int64, assignee, testedBy *int64, text int64, start, stop *time.Time, sortkey *int32,
+	run, cas, status, build int64) ExecutionCore {
+	c := ExecutionCore{ID: id, Assignee: assignee, TestedBy: testedBy, CaseTextVersion: text, StartDate: start,
+		StopDate: stop, Run: run, Case: cas, Status: status, Build: build}
+	if sortkey != nil {
+		c.Sortkey = new(int64(*sortkey))
+	}
+	return c
+}
+
+// executionUpdated is S-TestExecution-u from a row of TestExecutionUpdate
+// (or of TestExecutionReport, which has the same columns).
+func executionUpdated(r db.TestExecutionUpdateRow) ExecutionUpdated {
+	return ExecutionUpdated{
+		Execution: Execution{ExecutionCore: executionCore(r.ID, r.AssigneeID, r.TestedByID, r.CaseTextVersion,
+			r.StartDate, r.StopDate, r.Sortkey, r.RunID, r.CaseID, r.StatusID, r.BuildID), Tag: r.Tag},
+		ExecutionNames: ExecutionNames{AssigneeUsername: r.AssigneeUsername, TestedByUsername: r.TestedByUsername,
+			CaseSummary: r.CaseSummary, BuildName: r.BuildName, StatusName: r.StatusName},
+	}
 }
 
 // CreateExecution adds a test execution and its '+' history row in one
@@ -210,66 +239,58 @@ func (s *Store) CreateExecution(ctx context.Context, by Principal, v ExecutionVa
 	if err != nil {
 		return Execution{}, err
 	}
-	args := []any{by.UserID}
-	cols, exprs, err := v.assignments(&args)
-	if err != nil {
-		return Execution{}, err
+	f, err := v.fields()
+	if err != nil || f.latestText {
+		return Execution{}, cmp.Or(err, errors.New("test execution: a new execution has no latest case text"))
 	}
-	rows, err := s.pool.Query(ctx, `WITH e AS (INSERT INTO test_executions (`+strings.Join(cols, ", ")+`)
-		VALUES (`+strings.Join(exprs, ", ")+`) RETURNING *),
-	`+historyStep(TestExecutionOwner, "e", "+", executionRecord("e"), 1, "NULL")+`
-	SELECT `+executionColumns("e")+` FROM e`, args...)
+	r, err := s.q.TestExecutionCreate(ctx, db.TestExecutionCreateParams{RunID: f.run, CaseID: f.cas, StatusID: f.status,
+		BuildID: f.build, CaseTextVersion: f.text, Sortkey: f.sort, StartDate: f.start, StopDate: f.stop,
+		AssigneeID: f.assignee, TestedByID: f.testedBy, HistoryUserID: by.UserID})
 	if err != nil {
 		return Execution{}, execError(err, given)
 	}
-	out, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Execution])
-	return out, execError(err, given)
+	return Execution{ExecutionCore: executionCore(r.ID, r.AssigneeID, r.TestedByID, r.CaseTextVersion,
+		r.StartDate, r.StopDate, r.Sortkey, r.RunID, r.CaseID, r.StatusID, r.BuildID), Tag: r.Tag}, nil
 }
 
 // UpdateExecution sets the given columns of an execution (contract 5.2)
 // and writes its '~' history row, in one statement, and returns
 // S-TestExecution-u. With a status, a falsy tested_by becomes the caller
 // and a falsy build the run's current build. Dates are never set
-// implicitly.
+// implicitly. Without values it saves the execution unchanged, which still
+// writes history.
 func (s *Store) UpdateExecution(ctx context.Context, by Principal, id int64, v ExecutionValues) (ExecutionUpdated, error) {
 	v = maps.Clone(v)
 	given, err := s.resolveUsers(ctx, v)
 	if err != nil {
 		return ExecutionUpdated{}, err
 	}
-	if v["case_text_version"] == LatestCaseText {
-		v["case_text_version"] = latestCaseText
-	}
+	runBuild := false
 	if status, ok := v["status_id"]; ok && !falsy(status) {
 		if falsy(v["tested_by_id"]) {
 			v["tested_by_id"] = by.UserID
 		}
-		if falsy(v["build_id"]) {
-			v["build_id"] = runBuild
+		if runBuild = falsy(v["build_id"]); runBuild {
+			delete(v, "build_id")
 		}
 	}
-	args := []any{id, by.UserID}
-	cols, exprs, err := v.assignments(&args)
+	f, err := v.fields()
 	if err != nil {
 		return ExecutionUpdated{}, err
 	}
-	set := []string{"run_id = e.run_id"} // a save without values still writes history
-	for i, c := range cols {
-		set = append(set[:i], c+" = "+exprs[i])
+	if f.set["run_id"] || f.set["case_id"] {
+		return ExecutionUpdated{}, errors.New("test execution: an update moves no execution to another run or case")
 	}
-	// The history row's change reason is left to ExecutionHistory, which
-	// compares each record with the one before it: the hot path only copies
-	// the row.
-	rows, err := s.pool.Query(ctx, `WITH u AS (UPDATE test_executions e SET `+strings.Join(set, ", ")+`
-		FROM test_runs r WHERE e.id = $1 AND r.id = e.run_id
-		RETURNING e.*, `+executionRecord("e")+` AS new_rec),
-	`+historyStep(TestExecutionOwner, "u", "~", "u.new_rec", 2, "NULL")+`
-	`+selectUpdated(""), args...)
+	r, err := s.q.TestExecutionUpdate(ctx, db.TestExecutionUpdateParams{ID: id, HistoryUserID: by.UserID,
+		SetStatus: f.set["status_id"], StatusID: f.status, RunBuild: runBuild, SetBuild: f.set["build_id"], BuildID: f.build,
+		LatestText: f.latestText, SetCaseTextVersion: f.set["case_text_version"], CaseTextVersion: f.text,
+		SetSortkey: f.set["sortkey"], Sortkey: f.sort, SetStartDate: f.set["start_date"], StartDate: f.start,
+		SetStopDate: f.set["stop_date"], StopDate: f.stop, SetAssignee: f.set["assignee_id"], AssigneeID: f.assignee,
+		SetTestedBy: f.set["tested_by_id"], TestedByID: f.testedBy})
 	if err != nil {
 		return ExecutionUpdated{}, execError(err, given)
 	}
-	out, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[ExecutionUpdated])
-	return out, execError(err, given)
+	return executionUpdated(r), nil
 }
 
 // ExecutionResult is one item of TestExecution.bulk_update: a status
@@ -284,6 +305,19 @@ type ExecutionResult struct {
 	TestedBy            *UserRef // nil: the caller when a status is given, else unchanged
 }
 
+// reportItem is an ExecutionResult as TestExecutionReport reads it.
+type reportItem struct {
+	ID        int64      `json:"id"`
+	Status    *int64     `json:"status"`
+	SetStart  bool       `json:"set_start"`
+	StartDate *time.Time `json:"start_date"`
+	SetStop   bool       `json:"set_stop"`
+	StopDate  *time.Time `json:"stop_date"`
+	Comment   string     `json:"comment"`
+	SetTester bool       `json:"set_tester"`
+	Tester    *int64     `json:"tester"`
+}
+
 // MaxBulkResults bounds the items of one bulk update.
 const MaxBulkResults = 10000
 
@@ -294,19 +328,16 @@ const MaxBulkResults = 10000
 // S-TestExecution-u in the order of results. A missing execution changes
 // nothing and is NotFound naming its id.
 func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []ExecutionResult) ([]ExecutionUpdated, error) {
-	n := len(results)
-	ids, statuses, comments := make([]int64, n), make([]*int64, n), make([]string, n)
-	setStart, setStop, starts, stops := make([]bool, n), make([]bool, n), make([]*time.Time, n), make([]*time.Time, n)
-	setTester, testers := make([]bool, n), make([]*int64, n)
-	seen := make(map[int64]bool, n)
+	items := make([]reportItem, len(results))
+	seen := make(map[int64]bool, len(results))
 	resolved := map[any]*int64{}
 	for i, r := range results {
 		if seen[r.ID] {
 			return nil, Errorf(Invalid, "TestExecution %d is listed twice.", r.ID)
 		}
 		seen[r.ID] = true
-		ids[i], statuses[i], comments[i] = r.ID, r.Status, r.Comment
-		setStart[i], setStop[i], starts[i], stops[i] = r.SetStart, r.SetStop, r.StartDate, r.StopDate
+		items[i] = reportItem{ID: r.ID, Status: r.Status, SetStart: r.SetStart, StartDate: microseconds(r.StartDate),
+			SetStop: r.SetStop, StopDate: microseconds(r.StopDate), Comment: r.Comment}
 		if r.TestedBy == nil {
 			continue
 		}
@@ -319,44 +350,40 @@ func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []Ex
 			}
 			resolved[r.TestedBy.Ref] = uid
 		}
-		setTester[i], testers[i] = true, uid
+		items[i].SetTester, items[i].Tester = true, uid
 	}
-	// o locks the executions in id order (no deadlock between two bulk
-	// updates) and holds their old records; u changes them only when all
-	// were found.
-	rows, err := s.pool.Query(ctx, `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[],
-			$4::timestamptz[], $5::boolean[], $6::timestamptz[], $7::text[], $9::boolean[], $10::bigint[])
-		WITH ORDINALITY AS v(id, status, set_start, start_date, set_stop, stop_date, comment, set_tester, tester, ord)),
-	o AS (SELECT x.id, x.run_id FROM test_executions x WHERE x.id = ANY($1) ORDER BY x.id FOR UPDATE),
-	u AS (UPDATE test_executions e SET status_id = coalesce(v.status, e.status_id),
-			tested_by_id = CASE WHEN v.set_tester THEN v.tester WHEN v.status IS NULL THEN e.tested_by_id ELSE $8::bigint END,
-			build_id = CASE WHEN v.status IS NULL THEN e.build_id ELSE r.build_id END,
-			start_date = CASE WHEN v.set_start THEN v.start_date ELSE e.start_date END,
-			stop_date = CASE WHEN v.set_stop THEN v.stop_date ELSE e.stop_date END
-		FROM v JOIN o ON o.id = v.id JOIN test_runs r ON r.id = o.run_id
-		WHERE e.id = v.id AND (SELECT count(*) FROM o) = cardinality($1::bigint[])
-		RETURNING e.*, `+executionRecord("e")+` AS new_rec, v.ord, v.comment),
-	cm AS (INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment)
-		SELECT '`+TestExecutionOwner+`', u.id, us.id, left(us.username, 50), us.email, u.comment
-		FROM u JOIN users us ON us.id = $8::bigint WHERE u.comment <> ''),
-	`+historyStep(TestExecutionOwner, "u", "~", "u.new_rec", 8, "NULL")+`
-	`+selectUpdated("ORDER BY u.ord"), ids, statuses, setStart, starts, setStop, stops, comments, by.UserID, setTester, testers)
+	list, err := json.Marshal(items)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.q.TestExecutionReport(ctx, db.TestExecutionReportParams{Items: list, UserID: by.UserID})
 	if err != nil {
 		return nil, translate(err, "TestExecution")
 	}
-	out, err := collectByName[ExecutionUpdated](rows)
-	if err != nil {
-		return nil, translate(err, "TestExecution")
-	}
-	if len(out) == n {
+	if len(rows) == len(results) {
+		out := make([]ExecutionUpdated, len(rows))
+		for i, r := range rows {
+			out[i] = executionUpdated(db.TestExecutionUpdateRow(r))
+		}
 		return out, nil
 	}
 	// Not the hot path: find the missing execution to name it.
-	var missing int64
-	err = s.pool.QueryRow(ctx, `SELECT i FROM unnest($1::bigint[]) i
-		WHERE NOT EXISTS (SELECT 1 FROM test_executions WHERE id = i) LIMIT 1`, ids).Scan(&missing)
+	ids := make([]int64, len(results))
+	for i, r := range results {
+		ids[i] = r.ID
+	}
+	missing, err := s.q.TestExecutionFirstMissing(ctx, ids)
 	if err != nil {
 		return nil, translate(err, "TestExecution")
 	}
 	return nil, Errorf(NotFound, "TestExecution matching query does not exist: id %d; nothing was changed.", missing)
+}
+
+// microseconds is t to the microsecond, as PostgreSQL stores it: a time
+// sent as text would be rounded where pgx's binary form truncates.
+func microseconds(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	return new(t.Truncate(time.Microsecond))
 }
