@@ -600,6 +600,9 @@ CREATE INDEX IF NOT EXISTS test_executions_case_id_idx ON test_executions (case_
 DROP INDEX IF EXISTS test_executions_status_id_idx;
 ALTER TABLE test_executions SET (fillfactor = 85);
 CREATE INDEX IF NOT EXISTS test_executions_build_id_idx ON test_executions (build_id);
+-- TestRun.add_case numbers new executions after the run's highest sortkey: without this index
+-- finding it read every execution of every run (0.7 ms a call at 5,000 executions, growing).
+CREATE INDEX IF NOT EXISTS test_executions_run_id_sortkey_idx ON test_executions (run_id, sortkey);
 
 CREATE TABLE IF NOT EXISTS test_run_properties (
     id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -2,10 +2,15 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // MaxAddCases bounds the case list of one TestRun.add_cases call.
@@ -23,75 +28,6 @@ type AddedExecution struct {
 	Properties []NameValue `json:"properties" db:"properties"`
 }
 
-// addCasesSQL adds cases to a run in one statement ($1 the run, $2 the
-// case ids in order, $3 the user for the history rows), as contract 5.1
-// says for each case:
-//   - a case that already has executions in the run keeps them;
-//   - every other case must be confirmed, and gets one execution per
-//     combination of its and the run's property values (the property
-//     matrix), each with its properties, or one execution when there are
-//     none;
-//   - nothing is written unless the run and every case exist and every
-//     case that needs executions is confirmed.
-//
-// It returns the executions of every case, old and new, in case order.
-// Concurrent calls are safe: updating the run's sortkey counter (k) makes
-// calls into one run take turns, so sortkeys never repeat; and the unique
-// key on (run, case, slot) makes the later of two calls adding the same
-// case skip the executions the earlier one made (fresh = false on none of
-// its rows: the caller sees fewer new rows than planned and asks again).
-var addCasesSQL = `WITH RECURSIVE
-r AS (SELECT id, build_id, default_tester_id FROM test_runs WHERE id = $1),
-want AS (SELECT DISTINCT ON (w.case_id) w.case_id, w.ord
-	FROM unnest($2::bigint[]) WITH ORDINALITY AS w (case_id, ord) ORDER BY w.case_id, w.ord),
-c AS (SELECT want.ord, tc.id, tc.default_tester_id, cs.is_confirmed,
-		coalesce((SELECT max(hi.history_id) FROM history hi WHERE hi.owner = '` + caseOwner + `' AND hi.object_id = tc.id), 0) AS version,
-		EXISTS (SELECT 1 FROM test_executions e WHERE e.run_id = $1 AND e.case_id = tc.id) AS present
-	FROM want JOIN test_cases tc ON tc.id = want.case_id JOIN test_case_statuses cs ON cs.id = tc.case_status_id),
-new AS (SELECT * FROM c WHERE NOT c.present),
-ok AS (SELECT r.id FROM r WHERE (SELECT count(*) FROM c) = (SELECT count(*) FROM want)
-	AND NOT EXISTS (SELECT 1 FROM new WHERE NOT new.is_confirmed)),
-pv AS (SELECT new.id AS case_id, p.name, p.value FROM new JOIN test_run_properties p ON p.run_id = $1
-	UNION SELECT p.case_id, p.name, p.value FROM test_case_properties p JOIN new ON new.id = p.case_id),
-pn AS (SELECT case_id, name, row_number() OVER (PARTITION BY case_id ORDER BY name) AS i FROM pv GROUP BY case_id, name),
-m (case_id, i, props) AS (SELECT new.id, 0::bigint, '[]'::jsonb FROM new
-	UNION ALL
-	SELECT m.case_id, pn.i, m.props || jsonb_build_array(jsonb_build_object('name', pv.name, 'value', pv.value))
-	FROM m JOIN pn ON pn.case_id = m.case_id AND pn.i = m.i + 1 JOIN pv ON pv.case_id = m.case_id AND pv.name = pn.name),
-combo AS (SELECT m.case_id, (row_number() OVER (PARTITION BY m.case_id ORDER BY m.props::text) - 1)::int AS slot, m.props,
-		row_number() OVER (ORDER BY new.ord, m.props::text) AS n
-	FROM m JOIN new ON new.id = m.case_id
-	WHERE m.i = (SELECT count(*) FROM pn WHERE pn.case_id = m.case_id)),
-k AS (UPDATE test_runs t SET last_sortkey = greatest(t.last_sortkey,
-		coalesce((SELECT max(e.sortkey) FROM test_executions e WHERE e.run_id = $1), 0)) + 10 * (SELECT count(*) FROM combo)
-	FROM ok WHERE t.id = ok.id AND EXISTS (SELECT 1 FROM combo) RETURNING t.last_sortkey),
-ins AS (INSERT INTO test_executions (run_id, case_id, slot, sortkey, assignee_id, case_text_version, status_id, build_id)
-	SELECT r.id, combo.case_id, combo.slot, k.last_sortkey - 10 * ((SELECT count(*) FROM combo) - combo.n),
-		coalesce(new.default_tester_id, r.default_tester_id), new.version,
-		(SELECT s.id FROM test_execution_statuses s WHERE s.weight = 0 ORDER BY s.id LIMIT 1), r.build_id
-	FROM k, r, combo JOIN new ON new.id = combo.case_id
-	ON CONFLICT (run_id, case_id, slot) DO NOTHING RETURNING *),
-ip AS (INSERT INTO test_execution_properties (execution_id, name, value)
-	SELECT ins.id, p->>'name', p->>'value'
-	FROM ins JOIN combo ON combo.case_id = ins.case_id AND combo.slot = ins.slot, jsonb_array_elements(combo.props) p),
-` + historyStep(TestExecutionOwner, "ins", "+", executionRecord("ins"), 3, "NULL") + `
-SELECT ` + executionColumns("x") + `, x.properties, x.fresh, (SELECT count(*) FROM combo) AS planned FROM (
-	SELECT e.*, c.ord, false AS fresh, (SELECT coalesce(jsonb_agg(jsonb_build_object('name', p.name, 'value', p.value)
-			ORDER BY p.name, p.value), '[]') FROM test_execution_properties p WHERE p.execution_id = e.id) AS properties
-	FROM test_executions e JOIN c ON c.id = e.case_id AND c.present
-	WHERE e.run_id = $1 AND EXISTS (SELECT 1 FROM ok)
-	UNION ALL
-	SELECT ins.*, new.ord, true, combo.props
-	FROM ins JOIN combo ON combo.case_id = ins.case_id AND combo.slot = ins.slot JOIN new ON new.id = ins.case_id
-) x ORDER BY x.ord, x.sortkey, x.id`
-
-// addedRow is a row of addCasesSQL.
-type addedRow struct {
-	AddedExecution
-	Fresh   bool  `db:"fresh"`
-	Planned int64 `db:"planned"`
-}
-
 // AddCasesToRun answers TestRun.add_case and TestRun.add_cases: it adds
 // the cases to the run, all or none, and returns the executions of every
 // case, old and new, in case order. The usual call is one statement, with
@@ -101,26 +37,26 @@ func (s *Store) AddCasesToRun(ctx context.Context, by Principal, runID int64, ca
 		return nil, Errorf(Invalid, "case_ids: at most %d cases per call, got %d.", MaxAddCases, len(caseIDs))
 	}
 	for attempt := 0; attempt < 2; attempt++ {
-		rows, err := s.pool.Query(ctx, addCasesSQL, runID, caseIDs, by.UserID)
+		rows, err := s.q.TestRunAddCases(ctx, db.TestRunAddCasesParams{RunID: runID, CaseIds: caseIDs, HistoryUserID: by.UserID})
+		var pg *pgconn.PgError
+		if errors.As(err, &pg) && pg.ConstraintName == "test_execution_properties_execution_id_fkey" {
+			continue // a concurrent call added one of these cases first: nothing was written
+		}
 		if err != nil {
 			return nil, translate(err, "TestRun")
-		}
-		got, err := collectByName[addedRow](rows)
-		if err != nil {
-			return nil, translate(err, "TestRun")
-		}
-		fresh := int64(0)
-		out := make([]AddedExecution, len(got))
-		for i, r := range got {
-			out[i] = r.AddedExecution
-			if r.Fresh {
-				fresh++
-			}
 		}
 		switch {
-		case len(got) > 0 && fresh == got[0].Planned:
+		case len(rows) > 0 && rows[0].Added == rows[0].Planned:
+			out := make([]AddedExecution, len(rows))
+			for i, r := range rows {
+				out[i] = AddedExecution{Execution: Execution{ExecutionCore: executionCore(r.ID, r.AssigneeID, r.TestedByID,
+					r.CaseTextVersion, r.StartDate, r.StopDate, r.Sortkey, r.RunID, r.CaseID, r.StatusID, r.BuildID), Tag: r.Tag}}
+				if err := json.Unmarshal(r.Properties, &out[i].Properties); err != nil {
+					return nil, fmt.Errorf("TestRun.add_case: properties: %w", err)
+				}
+			}
 			return out, nil
-		case len(got) == 0:
+		case len(rows) == 0:
 			if err := s.whyNotAdded(ctx, runID, caseIDs); err != nil || len(caseIDs) == 0 {
 				return []AddedExecution{}, err
 			}
