@@ -220,15 +220,56 @@ func executionCore(id int64, assignee, testedBy *int64, text int64, start, stop 
 	return c
 }
 
-// executionUpdated is S-TestExecution-u from a row of TestExecutionUpdate
-// (or of TestExecutionReport, which has the same columns).
-func executionUpdated(r db.TestExecutionUpdateRow) ExecutionUpdated {
+// executionUpdated is S-TestExecution-u from a row of TestExecutionChange.
+func executionUpdated(r db.TestExecutionChangeRow) ExecutionUpdated {
 	return ExecutionUpdated{
 		Execution: Execution{ExecutionCore: executionCore(r.ID, r.AssigneeID, r.TestedByID, r.CaseTextVersion,
 			r.StartDate, r.StopDate, r.Sortkey, r.RunID, r.CaseID, r.StatusID, r.BuildID), Tag: r.Tag},
 		ExecutionNames: ExecutionNames{AssigneeUsername: r.AssigneeUsername, TestedByUsername: r.TestedByUsername,
 			CaseSummary: r.CaseSummary, BuildName: r.BuildName, StatusName: r.StatusName},
 	}
+}
+
+// executionChange is one item of TestExecutionChange: the fields whose
+// set_ flag is true change.
+type executionChange struct {
+	ID          int64      `json:"id"`
+	SetStatus   bool       `json:"set_status,omitempty"`
+	Status      *int64     `json:"status,omitempty"`
+	RunBuild    bool       `json:"run_build,omitempty"` // the run's current build
+	SetBuild    bool       `json:"set_build,omitempty"`
+	Build       *int64     `json:"build,omitempty"`
+	LatestText  bool       `json:"latest_text,omitempty"` // the case's latest history row
+	SetText     bool       `json:"set_text,omitempty"`
+	Text        *int64     `json:"text,omitempty"`
+	SetSortkey  bool       `json:"set_sortkey,omitempty"`
+	Sortkey     *int64     `json:"sortkey,omitempty"`
+	SetStart    bool       `json:"set_start,omitempty"`
+	Start       *time.Time `json:"start,omitempty"`
+	SetStop     bool       `json:"set_stop,omitempty"`
+	Stop        *time.Time `json:"stop,omitempty"`
+	SetAssignee bool       `json:"set_assignee,omitempty"`
+	Assignee    *int64     `json:"assignee,omitempty"`
+	SetTester   bool       `json:"set_tester,omitempty"`
+	Tester      *int64     `json:"tester,omitempty"`
+	Comment     string     `json:"comment,omitempty"`
+}
+
+// changeExecutions runs TestExecutionChange as by.
+func (s *Store) changeExecutions(ctx context.Context, by Principal, changes []executionChange) ([]ExecutionUpdated, error) {
+	list, err := json.Marshal(changes)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.q.TestExecutionChange(ctx, db.TestExecutionChangeParams{Changes: list, UserID: by.UserID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ExecutionUpdated, len(rows))
+	for i, r := range rows {
+		out[i] = executionUpdated(r)
+	}
+	return out, nil
 }
 
 // CreateExecution adds a test execution and its '+' history row in one
@@ -281,16 +322,19 @@ func (s *Store) UpdateExecution(ctx context.Context, by Principal, id int64, v E
 	if f.set["run_id"] || f.set["case_id"] {
 		return ExecutionUpdated{}, errors.New("test execution: an update moves no execution to another run or case")
 	}
-	r, err := s.q.TestExecutionUpdate(ctx, db.TestExecutionUpdateParams{ID: id, HistoryUserID: by.UserID,
-		SetStatus: f.set["status_id"], StatusID: f.status, RunBuild: runBuild, SetBuild: f.set["build_id"], BuildID: f.build,
-		LatestText: f.latestText, SetCaseTextVersion: f.set["case_text_version"], CaseTextVersion: f.text,
-		SetSortkey: f.set["sortkey"], Sortkey: f.sort, SetStartDate: f.set["start_date"], StartDate: f.start,
-		SetStopDate: f.set["stop_date"], StopDate: f.stop, SetAssignee: f.set["assignee_id"], AssigneeID: f.assignee,
-		SetTestedBy: f.set["tested_by_id"], TestedByID: f.testedBy})
+	rows, err := s.changeExecutions(ctx, by, []executionChange{{ID: id,
+		SetStatus: f.set["status_id"], Status: f.status, RunBuild: runBuild, SetBuild: f.set["build_id"], Build: f.build,
+		LatestText: f.latestText, SetText: f.set["case_text_version"] && !f.latestText, Text: f.text,
+		SetSortkey: f.set["sortkey"], Sortkey: f.sort, SetStart: f.set["start_date"], Start: microseconds(f.start),
+		SetStop: f.set["stop_date"], Stop: microseconds(f.stop), SetAssignee: f.set["assignee_id"], Assignee: f.assignee,
+		SetTester: f.set["tested_by_id"], Tester: f.testedBy}})
 	if err != nil {
 		return ExecutionUpdated{}, execError(err, given)
 	}
-	return executionUpdated(r), nil
+	if len(rows) == 0 {
+		return ExecutionUpdated{}, Errorf(NotFound, "TestExecution matching query does not exist.")
+	}
+	return rows[0], nil
 }
 
 // ExecutionResult is one item of TestExecution.bulk_update: a status
@@ -305,19 +349,6 @@ type ExecutionResult struct {
 	TestedBy            *UserRef // nil: the caller when a status is given, else unchanged
 }
 
-// reportItem is an ExecutionResult as TestExecutionReport reads it.
-type reportItem struct {
-	ID        int64      `json:"id"`
-	Status    *int64     `json:"status"`
-	SetStart  bool       `json:"set_start"`
-	StartDate *time.Time `json:"start_date"`
-	SetStop   bool       `json:"set_stop"`
-	StopDate  *time.Time `json:"stop_date"`
-	Comment   string     `json:"comment"`
-	SetTester bool       `json:"set_tester"`
-	Tester    *int64     `json:"tester"`
-}
-
 // MaxBulkResults bounds the items of one bulk update.
 const MaxBulkResults = 10000
 
@@ -328,7 +359,7 @@ const MaxBulkResults = 10000
 // S-TestExecution-u in the order of results. A missing execution changes
 // nothing and is NotFound naming its id.
 func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []ExecutionResult) ([]ExecutionUpdated, error) {
-	items := make([]reportItem, len(results))
+	changes := make([]executionChange, len(results))
 	seen := make(map[int64]bool, len(results))
 	resolved := map[any]*int64{}
 	for i, r := range results {
@@ -336,8 +367,12 @@ func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []Ex
 			return nil, Errorf(Invalid, "TestExecution %d is listed twice.", r.ID)
 		}
 		seen[r.ID] = true
-		items[i] = reportItem{ID: r.ID, Status: r.Status, SetStart: r.SetStart, StartDate: microseconds(r.StartDate),
-			SetStop: r.SetStop, StopDate: microseconds(r.StopDate), Comment: r.Comment}
+		changes[i] = executionChange{ID: r.ID, SetStatus: r.Status != nil, Status: r.Status, RunBuild: r.Status != nil,
+			SetStart: r.SetStart, Start: microseconds(r.StartDate), SetStop: r.SetStop, Stop: microseconds(r.StopDate),
+			Comment: r.Comment}
+		if r.Status != nil {
+			changes[i].SetTester, changes[i].Tester = true, &by.UserID
+		}
 		if r.TestedBy == nil {
 			continue
 		}
@@ -350,21 +385,13 @@ func (s *Store) ReportExecutions(ctx context.Context, by Principal, results []Ex
 			}
 			resolved[r.TestedBy.Ref] = uid
 		}
-		items[i].SetTester, items[i].Tester = true, uid
+		changes[i].SetTester, changes[i].Tester = true, uid
 	}
-	list, err := json.Marshal(items)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.q.TestExecutionReport(ctx, db.TestExecutionReportParams{Items: list, UserID: by.UserID})
+	out, err := s.changeExecutions(ctx, by, changes)
 	if err != nil {
 		return nil, translate(err, "TestExecution")
 	}
-	if len(rows) == len(results) {
-		out := make([]ExecutionUpdated, len(rows))
-		for i, r := range rows {
-			out[i] = executionUpdated(db.TestExecutionUpdateRow(r))
-		}
+	if len(out) == len(results) {
 		return out, nil
 	}
 	// Not the hot path: find the missing execution to name it.

@@ -10,6 +10,121 @@ import (
 	"time"
 )
 
+const testExecutionChange = `-- name: TestExecutionChange :many
+WITH v AS (
+    SELECT (x.c->>'id')::bigint AS id, x.ord,
+        (x.c->>'set_status')::boolean AS set_status, (x.c->>'status')::bigint AS status,
+        (x.c->>'run_build')::boolean AS run_build, (x.c->>'set_build')::boolean AS set_build, (x.c->>'build')::bigint AS build,
+        (x.c->>'latest_text')::boolean AS latest_text, (x.c->>'set_text')::boolean AS set_text, (x.c->>'text')::bigint AS text,
+        (x.c->>'set_sortkey')::boolean AS set_sortkey, (x.c->>'sortkey')::bigint AS sortkey,
+        (x.c->>'set_start')::boolean AS set_start, (x.c->>'start')::timestamptz AS start_date,
+        (x.c->>'set_stop')::boolean AS set_stop, (x.c->>'stop')::timestamptz AS stop_date,
+        (x.c->>'set_assignee')::boolean AS set_assignee, (x.c->>'assignee')::bigint AS assignee,
+        (x.c->>'set_tester')::boolean AS set_tester, (x.c->>'tester')::bigint AS tester, x.c->>'comment' AS comment
+    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x (c, ord)
+), o AS (
+    SELECT x.id, x.run_id FROM test_executions x WHERE x.id IN (SELECT v.id FROM v) ORDER BY x.id FOR UPDATE
+), u AS (
+    UPDATE test_executions e SET
+        status_id         = CASE WHEN v.set_status THEN v.status ELSE e.status_id END,
+        build_id          = CASE WHEN v.run_build THEN r.build_id WHEN v.set_build THEN v.build ELSE e.build_id END,
+        case_text_version = CASE WHEN v.latest_text THEN coalesce((SELECT max(hi.history_id) FROM history hi
+                                     WHERE hi.owner = 'testcases_testcase' AND hi.object_id = e.case_id), e.case_text_version)
+                                 WHEN v.set_text THEN v.text ELSE e.case_text_version END,
+        sortkey           = CASE WHEN v.set_sortkey THEN v.sortkey ELSE e.sortkey END,
+        start_date        = CASE WHEN v.set_start THEN v.start_date ELSE e.start_date END,
+        stop_date         = CASE WHEN v.set_stop THEN v.stop_date ELSE e.stop_date END,
+        assignee_id       = CASE WHEN v.set_assignee THEN v.assignee ELSE e.assignee_id END,
+        tested_by_id      = CASE WHEN v.set_tester THEN v.tester ELSE e.tested_by_id END
+    FROM v JOIN o ON o.id = v.id JOIN test_runs r ON r.id = o.run_id
+    WHERE e.id = v.id AND (SELECT count(*) FROM o) = (SELECT count(*) FROM v)
+    RETURNING e.id, e.run_id, e.case_id, e.slot, e.assignee_id, e.tested_by_id, e.case_text_version, e.start_date, e.stop_date, e.sortkey, e.status_id, e.build_id, to_jsonb(e) - 'slot' AS new_rec, v.ord, v.comment
+), cm AS (
+    INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment)
+    SELECT 'testruns_testexecution', u.id, us.id, left(us.username, 50), us.email, u.comment
+    FROM u JOIN users us ON us.id = $2::bigint WHERE u.comment <> ''
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testruns_testexecution', u.id, '~', $2::bigint, u.new_rec FROM u
+)
+SELECT u.id, u.assignee_id, u.tested_by_id, u.case_text_version, u.start_date, u.stop_date, u.sortkey,
+    u.run_id, u.case_id, u.status_id, u.build_id,
+    ARRAY(SELECT xt.tag_id FROM test_execution_tags xt WHERE xt.execution_id = u.id ORDER BY xt.tag_id)::bigint[] AS tag,
+    au.username AS assignee_username, tb.username AS tested_by_username, c.summary AS case_summary,
+    b.name AS build_name, st.name AS status_name
+FROM u
+JOIN test_cases c ON c.id = u.case_id
+JOIN builds b ON b.id = u.build_id
+JOIN test_execution_statuses st ON st.id = u.status_id
+LEFT JOIN users au ON au.id = u.assignee_id
+LEFT JOIN users tb ON tb.id = u.tested_by_id
+ORDER BY u.ord
+`
+
+type TestExecutionChangeParams struct {
+	Changes []byte
+	UserID  int64
+}
+
+type TestExecutionChangeRow struct {
+	ID               int64
+	AssigneeID       *int64
+	TestedByID       *int64
+	CaseTextVersion  int64
+	StartDate        *time.Time
+	StopDate         *time.Time
+	Sortkey          *int32
+	RunID            int64
+	CaseID           int64
+	StatusID         int64
+	BuildID          int64
+	Tag              []int64
+	AssigneeUsername *string
+	TestedByUsername *string
+	CaseSummary      string
+	BuildName        string
+	StatusName       string
+}
+
+// TestExecutionChange is TestExecution.update and bulk_update in one statement. changes is a jsonb array of objects, one per execution: id, then for each field a set_ flag and the value (set_status/status, set_build/build, set_text/text for case_text_version, set_sortkey/sortkey, set_start/start, set_stop/stop, set_assignee/assignee, set_tester/tester); run_build takes the run's current build and latest_text the case's latest history row as case_text_version (kept when the case has none); a comment other than ” is added as the user. o locks the executions in id order, so that two bulk updates never deadlock, and u changes them only when every one was found. Each gets a '~' history row, a copy of the record (TestExecution.history works the change reason out when asked, so the hot path only copies). It returns the executions with their tags and FK names in the order of the changes.
+func (q *Queries) TestExecutionChange(ctx context.Context, arg TestExecutionChangeParams) ([]TestExecutionChangeRow, error) {
+	rows, err := q.db.Query(ctx, testExecutionChange, arg.Changes, arg.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestExecutionChangeRow
+	for rows.Next() {
+		var i TestExecutionChangeRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AssigneeID,
+			&i.TestedByID,
+			&i.CaseTextVersion,
+			&i.StartDate,
+			&i.StopDate,
+			&i.Sortkey,
+			&i.RunID,
+			&i.CaseID,
+			&i.StatusID,
+			&i.BuildID,
+			&i.Tag,
+			&i.AssigneeUsername,
+			&i.TestedByUsername,
+			&i.CaseSummary,
+			&i.BuildName,
+			&i.StatusName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const testExecutionCreate = `-- name: TestExecutionCreate :one
 WITH e AS (
     INSERT INTO test_executions (run_id, case_id, status_id, build_id, case_text_version, sortkey, start_date, stop_date,
@@ -100,234 +215,5 @@ func (q *Queries) TestExecutionFirstMissing(ctx context.Context, ids []int64) (i
 	row := q.db.QueryRow(ctx, testExecutionFirstMissing, ids)
 	var i int64
 	err := row.Scan(&i)
-	return i, err
-}
-
-const testExecutionReport = `-- name: TestExecutionReport :many
-WITH v AS (
-    SELECT (x.i->>'id')::bigint AS id, (x.i->>'status')::bigint AS status, (x.i->>'set_start')::boolean AS set_start,
-        (x.i->>'start_date')::timestamptz AS start_date, (x.i->>'set_stop')::boolean AS set_stop,
-        (x.i->>'stop_date')::timestamptz AS stop_date, x.i->>'comment' AS comment,
-        (x.i->>'set_tester')::boolean AS set_tester, (x.i->>'tester')::bigint AS tester, x.ord
-    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x (i, ord)
-), o AS (
-    SELECT x.id, x.run_id FROM test_executions x WHERE x.id IN (SELECT v.id FROM v) ORDER BY x.id FOR UPDATE
-), u AS (
-    UPDATE test_executions e SET
-        status_id    = coalesce(v.status, e.status_id),
-        tested_by_id = CASE WHEN v.set_tester THEN v.tester WHEN v.status IS NULL THEN e.tested_by_id ELSE $2::bigint END,
-        build_id     = CASE WHEN v.status IS NULL THEN e.build_id ELSE r.build_id END,
-        start_date   = CASE WHEN v.set_start THEN v.start_date ELSE e.start_date END,
-        stop_date    = CASE WHEN v.set_stop THEN v.stop_date ELSE e.stop_date END
-    FROM v JOIN o ON o.id = v.id JOIN test_runs r ON r.id = o.run_id
-    WHERE e.id = v.id AND (SELECT count(*) FROM o) = (SELECT count(*) FROM v)
-    RETURNING e.id, e.run_id, e.case_id, e.slot, e.assignee_id, e.tested_by_id, e.case_text_version, e.start_date, e.stop_date, e.sortkey, e.status_id, e.build_id, to_jsonb(e) - 'slot' AS new_rec, v.ord, v.comment
-), cm AS (
-    INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment)
-    SELECT 'testruns_testexecution', u.id, us.id, left(us.username, 50), us.email, u.comment
-    FROM u JOIN users us ON us.id = $2::bigint WHERE u.comment <> ''
-), h AS (
-    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
-    SELECT 'testruns_testexecution', u.id, '~', $2::bigint, u.new_rec FROM u
-)
-SELECT u.id, u.assignee_id, u.tested_by_id, u.case_text_version, u.start_date, u.stop_date, u.sortkey,
-    u.run_id, u.case_id, u.status_id, u.build_id,
-    ARRAY(SELECT xt.tag_id FROM test_execution_tags xt WHERE xt.execution_id = u.id ORDER BY xt.tag_id)::bigint[] AS tag,
-    au.username AS assignee_username, tb.username AS tested_by_username, c.summary AS case_summary,
-    b.name AS build_name, st.name AS status_name
-FROM u
-JOIN test_cases c ON c.id = u.case_id
-JOIN builds b ON b.id = u.build_id
-JOIN test_execution_statuses st ON st.id = u.status_id
-LEFT JOIN users au ON au.id = u.assignee_id
-LEFT JOIN users tb ON tb.id = u.tested_by_id
-ORDER BY u.ord
-`
-
-type TestExecutionReportParams struct {
-	Items  []byte
-	UserID int64
-}
-
-type TestExecutionReportRow struct {
-	ID               int64
-	AssigneeID       *int64
-	TestedByID       *int64
-	CaseTextVersion  int64
-	StartDate        *time.Time
-	StopDate         *time.Time
-	Sortkey          *int32
-	RunID            int64
-	CaseID           int64
-	StatusID         int64
-	BuildID          int64
-	Tag              []int64
-	AssigneeUsername *string
-	TestedByUsername *string
-	CaseSummary      string
-	BuildName        string
-	StatusName       string
-}
-
-// TestExecutionReport is TestExecution.bulk_update in one statement. items is a jsonb array of {id, status, set_start, start_date, set_stop, stop_date, comment, set_tester, tester}, one per execution: a status (null: unchanged) also makes the tester the caller, unless set_tester names one, and the build the run's current one; the dates are set when set_start / set_stop; a comment other than ” is added as the caller. o locks the executions in id order, so that two bulk updates never deadlock, and u changes them only when every one was found. Each gets a '~' history row. It returns the executions with their tags and FK names in the order of the items.
-func (q *Queries) TestExecutionReport(ctx context.Context, arg TestExecutionReportParams) ([]TestExecutionReportRow, error) {
-	rows, err := q.db.Query(ctx, testExecutionReport, arg.Items, arg.UserID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []TestExecutionReportRow
-	for rows.Next() {
-		var i TestExecutionReportRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.AssigneeID,
-			&i.TestedByID,
-			&i.CaseTextVersion,
-			&i.StartDate,
-			&i.StopDate,
-			&i.Sortkey,
-			&i.RunID,
-			&i.CaseID,
-			&i.StatusID,
-			&i.BuildID,
-			&i.Tag,
-			&i.AssigneeUsername,
-			&i.TestedByUsername,
-			&i.CaseSummary,
-			&i.BuildName,
-			&i.StatusName,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const testExecutionUpdate = `-- name: TestExecutionUpdate :one
-WITH u AS (
-    UPDATE test_executions e SET
-        status_id         = CASE WHEN $1::boolean THEN $2::bigint ELSE e.status_id END,
-        build_id          = CASE WHEN $3::boolean THEN (SELECT r.build_id FROM test_runs r WHERE r.id = e.run_id)
-                                 WHEN $4::boolean THEN $5::bigint ELSE e.build_id END,
-        case_text_version = CASE WHEN $6::boolean THEN coalesce((SELECT max(hi.history_id) FROM history hi
-                                     WHERE hi.owner = 'testcases_testcase' AND hi.object_id = e.case_id), e.case_text_version)
-                                 WHEN $7::boolean THEN $8::bigint
-                                 ELSE e.case_text_version END,
-        sortkey           = CASE WHEN $9::boolean THEN $10::bigint ELSE e.sortkey END,
-        start_date        = CASE WHEN $11::boolean THEN $12::timestamptz ELSE e.start_date END,
-        stop_date         = CASE WHEN $13::boolean THEN $14::timestamptz ELSE e.stop_date END,
-        assignee_id       = CASE WHEN $15::boolean THEN $16::bigint ELSE e.assignee_id END,
-        tested_by_id      = CASE WHEN $17::boolean THEN $18::bigint ELSE e.tested_by_id END
-    WHERE e.id = $19
-    RETURNING id, run_id, case_id, slot, assignee_id, tested_by_id, case_text_version, start_date, stop_date, sortkey, status_id, build_id
-), h AS (
-    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
-    SELECT 'testruns_testexecution', u.id, '~', $20::bigint, to_jsonb(u) - 'slot' FROM u
-)
-SELECT u.id, u.assignee_id, u.tested_by_id, u.case_text_version, u.start_date, u.stop_date, u.sortkey,
-    u.run_id, u.case_id, u.status_id, u.build_id,
-    ARRAY(SELECT xt.tag_id FROM test_execution_tags xt WHERE xt.execution_id = u.id ORDER BY xt.tag_id)::bigint[] AS tag,
-    au.username AS assignee_username, tb.username AS tested_by_username, c.summary AS case_summary,
-    b.name AS build_name, st.name AS status_name
-FROM u
-JOIN test_cases c ON c.id = u.case_id
-JOIN builds b ON b.id = u.build_id
-JOIN test_execution_statuses st ON st.id = u.status_id
-LEFT JOIN users au ON au.id = u.assignee_id
-LEFT JOIN users tb ON tb.id = u.tested_by_id
-`
-
-type TestExecutionUpdateParams struct {
-	SetStatus          bool
-	StatusID           *int64
-	RunBuild           bool
-	SetBuild           bool
-	BuildID            *int64
-	LatestText         bool
-	SetCaseTextVersion bool
-	CaseTextVersion    *int64
-	SetSortkey         bool
-	Sortkey            *int64
-	SetStartDate       bool
-	StartDate          *time.Time
-	SetStopDate        bool
-	StopDate           *time.Time
-	SetAssignee        bool
-	AssigneeID         *int64
-	SetTestedBy        bool
-	TestedByID         *int64
-	ID                 int64
-	HistoryUserID      int64
-}
-
-type TestExecutionUpdateRow struct {
-	ID               int64
-	AssigneeID       *int64
-	TestedByID       *int64
-	CaseTextVersion  int64
-	StartDate        *time.Time
-	StopDate         *time.Time
-	Sortkey          *int32
-	RunID            int64
-	CaseID           int64
-	StatusID         int64
-	BuildID          int64
-	Tag              []int64
-	AssigneeUsername *string
-	TestedByUsername *string
-	CaseSummary      string
-	BuildName        string
-	StatusName       string
-}
-
-// TestExecutionUpdate sets the fields of an execution whose set_ flag is true; run_build sets the build to the run's current one and latest_text the case_text_version to the case's latest history row (or keeps it when the case has none). It writes the '~' history row, a copy of the record (TestExecution.history works the change reason out when asked, so the hot path only copies), and returns the execution with its tags and FK names, in one statement.
-func (q *Queries) TestExecutionUpdate(ctx context.Context, arg TestExecutionUpdateParams) (TestExecutionUpdateRow, error) {
-	row := q.db.QueryRow(ctx, testExecutionUpdate,
-		arg.SetStatus,
-		arg.StatusID,
-		arg.RunBuild,
-		arg.SetBuild,
-		arg.BuildID,
-		arg.LatestText,
-		arg.SetCaseTextVersion,
-		arg.CaseTextVersion,
-		arg.SetSortkey,
-		arg.Sortkey,
-		arg.SetStartDate,
-		arg.StartDate,
-		arg.SetStopDate,
-		arg.StopDate,
-		arg.SetAssignee,
-		arg.AssigneeID,
-		arg.SetTestedBy,
-		arg.TestedByID,
-		arg.ID,
-		arg.HistoryUserID,
-	)
-	var i TestExecutionUpdateRow
-	err := row.Scan(
-		&i.ID,
-		&i.AssigneeID,
-		&i.TestedByID,
-		&i.CaseTextVersion,
-		&i.StartDate,
-		&i.StopDate,
-		&i.Sortkey,
-		&i.RunID,
-		&i.CaseID,
-		&i.StatusID,
-		&i.BuildID,
-		&i.Tag,
-		&i.AssigneeUsername,
-		&i.TestedByUsername,
-		&i.CaseSummary,
-		&i.BuildName,
-		&i.StatusName,
-	)
 	return i, err
 }
