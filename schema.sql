@@ -238,6 +238,20 @@ CREATE INDEX IF NOT EXISTS audit_log_tenant_id_idx ON audit_log (tenant, id);
 COMMENT ON TABLE audit_log IS 'Who changed which account, group, grant, token, invitation or tenant, when, from where.';
 COMMENT ON COLUMN audit_log.actor_id IS 'The acting user''s id when it acted (no foreign key: rows outlive accounts); NULL for the server''s own commands and anonymous callers.';
 
+-- user_by_ref finds the user a user field names by id, username or email (a username first,
+-- then the lowest id), among those records of the current tenant may name: anyone in public, the
+-- authorised users in a tenant. A set-returning SQL function, so that PostgreSQL inlines it into
+-- the statement that calls it: a write that names its users stays one statement.
+CREATE OR REPLACE FUNCTION user_by_ref(ids bigint[], names text[]) RETURNS SETOF bigint
+LANGUAGE sql STABLE AS $$
+    SELECT u.id FROM users u
+    WHERE (u.id = ANY (ids) OR u.username = ANY (names) OR u.email = ANY (names))
+        AND (current_schema() = 'public' OR EXISTS (SELECT 1 FROM tenant_authorized_users a
+            JOIN tenants t ON t.id = a.tenant_id WHERE t.schema_name = current_schema() AND a.user_id = u.id))
+    ORDER BY u.username = ANY (names) DESC, u.id
+    LIMIT 1
+$$;
+
 -- TENANT PART
 
 -- Object-level grants: a label on one record, to a user or to a group.

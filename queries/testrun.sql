@@ -84,3 +84,41 @@ FROM (
     FROM fresh f
 ) x
 ORDER BY x.ord, x.sortkey, x.id;
+
+-- name: TestRunCreate :one
+-- TestRunCreate adds a run and its '+' history row (the record without the sortkey counter) in one statement and returns it. Each user is an id (manager_id, default_tester_id) or else found as user_by_ref finds it (manager_ids and manager_names, tester_ids and tester_names; empty arrays for no default tester). The build must be an active build of the plan's version. No row means nothing was written: the build does not fit, or a user named was not found.
+WITH u AS (
+    SELECT coalesce(sqlc.narg(manager_id)::bigint,
+            (SELECT r.r FROM user_by_ref(@manager_ids::bigint[], @manager_names::text[]) AS r)) AS manager_id,
+        coalesce(sqlc.narg(default_tester_id)::bigint,
+            (SELECT r.r FROM user_by_ref(@tester_ids::bigint[], @tester_names::text[]) AS r)) AS default_tester_id
+), r AS (
+    INSERT INTO test_runs (summary, notes, plan_id, build_id, manager_id, default_tester_id, start_date, stop_date,
+        planned_start, planned_stop)
+    SELECT @summary, coalesce(sqlc.narg(notes)::text, ''), @plan_id, @build_id, u.manager_id, u.default_tester_id,
+        sqlc.narg(start_date)::timestamptz, sqlc.narg(stop_date)::timestamptz, sqlc.narg(planned_start)::timestamptz,
+        sqlc.narg(planned_stop)::timestamptz
+    FROM u
+    WHERE u.manager_id IS NOT NULL
+        AND (u.default_tester_id IS NOT NULL OR coalesce(cardinality(@tester_ids::bigint[]), 0) + coalesce(cardinality(@tester_names::text[]), 0) = 0)
+        AND EXISTS (SELECT 1 FROM test_plans p JOIN builds b ON b.version_id = p.product_version_id
+            WHERE p.id = @plan_id AND b.id = @build_id AND b.is_active)
+    RETURNING *
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testruns_testrun', r.id, '+', @history_user_id::bigint, to_jsonb(r) - 'last_sortkey' FROM r
+)
+SELECT r.id, r.start_date, r.stop_date, r.planned_start, r.planned_stop, r.summary, r.notes, r.plan_id, r.build_id,
+    r.manager_id, r.default_tester_id
+FROM r;
+
+-- name: TestRunCheck :one
+-- TestRunCheck validates the keys of TestRun.create that change nothing: it returns the case ids given that are not confirmed cases, whether the product (if any) exists and whether every environment given exists.
+SELECT ARRAY(SELECT unnest(@case_ids::bigint[]) EXCEPT
+        SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id WHERE cs.is_confirmed)::bigint[] AS bad_cases,
+    (sqlc.narg(product_id)::bigint IS NULL OR EXISTS (SELECT 1 FROM products WHERE id = sqlc.narg(product_id)::bigint))::boolean AS product_ok,
+    (NOT EXISTS (SELECT unnest(@environment_ids::bigint[]) EXCEPT SELECT id FROM environments))::boolean AS environments_ok;
+
+-- name: TestRunPlanExists :one
+-- TestRunPlanExists tells whether a test plan exists.
+SELECT EXISTS (SELECT 1 FROM test_plans WHERE id = @plan_id)::boolean;

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // TestRun is S-TestRun: a run with its FKs as ids.
@@ -121,7 +122,9 @@ func (v RunValues) columns(first int) (cols, marks []string, args []any, err err
 
 // resolveUserFields replaces the UserRef values of v by user ids (nil for
 // no user); a required column left without a user is refused.
-func resolveUserFields(ctx context.Context, tx pgx.Tx, v map[string]any, required string) error {
+func resolveUserFields(ctx context.Context, tx interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, v map[string]any, required string) error {
 	for k, x := range v {
 		if ref, ok := x.(UserRef); ok {
 			uid, err := resolveUserRef(ctx, tx, ref)
@@ -146,73 +149,120 @@ type RunChecks struct {
 }
 
 // check validates the keys, in one query and only when one is given.
-func (c RunChecks) check(ctx context.Context, tx pgx.Tx) error {
+func (s *Store) checkRun(ctx context.Context, c RunChecks) error {
 	if len(c.Cases) == 0 && len(c.Environments) == 0 && c.Product == nil {
 		return nil
 	}
-	var badCases []int64
-	var product, environments bool
-	err := tx.QueryRow(ctx, `SELECT ARRAY(SELECT unnest($1::bigint[]) EXCEPT
-			SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id WHERE cs.is_confirmed),
-		$2::bigint IS NULL OR EXISTS (SELECT 1 FROM products WHERE id = $2),
-		NOT EXISTS (SELECT unnest($3::bigint[]) EXCEPT SELECT id FROM environments)`,
-		c.Cases, c.Product, c.Environments).Scan(&badCases, &product, &environments)
+	r, err := s.q.TestRunCheck(ctx, db.TestRunCheckParams{CaseIds: c.Cases, ProductID: c.Product, EnvironmentIds: c.Environments})
 	switch {
 	case err != nil:
-		return err
-	case len(badCases) > 0:
-		return Errorf(Invalid, "[('case', ['Select a valid choice. %d is not one of the available choices.'])]", slices.Min(badCases))
-	case !product:
+		return translate(err, "TestRun")
+	case len(r.BadCases) > 0:
+		return Errorf(Invalid, "[('case', ['Select a valid choice. %d is not one of the available choices.'])]", slices.Min(r.BadCases))
+	case !r.ProductOk:
 		return Errorf(Invalid, "[('product', ['%s'])]", msgInvalidChoice)
-	case !environments:
+	case !r.EnvironmentsOk:
 		return Errorf(Invalid, "[('environment', ['%s'])]", msgInvalidChoice)
 	}
 	return nil
 }
 
-// CreateTestRun adds a run and its '+' history row in one statement and
-// returns it as S-TestRun. The build must be an active build of the
-// plan's version.
-func (s *Store) CreateTestRun(ctx context.Context, by Principal, v RunValues, checks RunChecks) (TestRun, error) {
-	v = maps.Clone(v)
-	var out TestRun
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checks.check(ctx, tx); err != nil {
-			return err
+// userParam is a user column's value as the statements that find users as
+// user_by_ref does take it: an id as it is, a UserRef as the ids and names
+// to look for (none for no user).
+func userParam(x any) (id *int64, ids []int64, names []string, err error) {
+	switch v := x.(type) {
+	case nil:
+		return nil, nil, nil, nil
+	case int64:
+		return &v, nil, nil, nil
+	case *int64:
+		return v, nil, nil, nil
+	case UserRef:
+		if v.Ref == nil || v.Ref == "" {
+			return nil, nil, nil, nil
 		}
-		if err := resolveUserFields(ctx, tx, v, "manager_id"); err != nil {
-			return err
-		}
-		cols, marks, args, err := v.columns(1)
-		if err != nil {
-			return err
-		}
-		user := len(cols) + 1
-		plan, build := marks[slices.Index(cols, "plan_id")], marks[slices.Index(cols, "build_id")]
-		rows, err := tx.Query(ctx, `WITH ok AS (SELECT 1 FROM test_plans p JOIN builds b ON b.version_id = p.product_version_id
-			WHERE p.id = `+plan+` AND b.id = `+build+` AND b.is_active),
-		r AS (INSERT INTO test_runs (`+strings.Join(cols, ", ")+`) SELECT `+strings.Join(marks, ", ")+` FROM ok RETURNING *),
-		`+historyStep(TestRunOwner, "r", "+", runRecord("r"), user, "NULL")+`
-		SELECT `+runFields("r")+` FROM r`, append(args, by.UserID)...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[TestRun])
-		if errors.Is(err, pgx.ErrNoRows) {
-			return unfitBuild(ctx, tx, v["plan_id"])
-		}
-		return err
-	})
-	return out, translate(err, "TestRun")
+		ids, names, err = splitRefs([]any{v.Ref})
+		return nil, ids, names, err
+	}
+	return nil, nil, nil, fmt.Errorf("test run: a user column takes no %T", x)
 }
 
-// unfitBuild words the refusal of a run whose build is not an active build
-// of its plan's version: a missing plan is the plan's fault.
-func unfitBuild(ctx context.Context, tx pgx.Tx, plan any) error {
-	field := "build"
-	var found bool
-	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM test_plans WHERE id = $1::bigint)", plan).Scan(&found); err != nil {
+// int64Value reads an id column value: an int64, a *int64 or nil.
+func int64Value(x any) *int64 {
+	switch v := x.(type) {
+	case int64:
+		return &v
+	case *int64:
+		return v
+	}
+	return nil
+}
+
+// CreateTestRun adds a run and its '+' history row in one statement, the
+// users it names found in the same statement, and returns it as
+// S-TestRun. The build must be an active build of the plan's version.
+func (s *Store) CreateTestRun(ctx context.Context, by Principal, v RunValues, checks RunChecks) (TestRun, error) {
+	for c := range v {
+		if _, ok := runColumns[c]; !ok {
+			return TestRun{}, fmt.Errorf("test run: no column %q", c)
+		}
+	}
+	if err := s.checkRun(ctx, checks); err != nil {
+		return TestRun{}, err
+	}
+	if ref, ok := v["manager_id"].(UserRef); ok && (ref.Ref == nil || ref.Ref == "") {
+		return TestRun{}, Errorf(Invalid, "A user name or user ID is required.")
+	}
+	p := db.TestRunCreateParams{HistoryUserID: by.UserID, PlanID: ptrValue(int64Value(v["plan_id"])),
+		BuildID: ptrValue(int64Value(v["build_id"]))}
+	var err error
+	if p.ManagerID, p.ManagerIds, p.ManagerNames, err = userParam(v["manager_id"]); err != nil {
+		return TestRun{}, err
+	}
+	if p.DefaultTesterID, p.TesterIds, p.TesterNames, err = userParam(v["default_tester_id"]); err != nil {
+		return TestRun{}, err
+	}
+	p.Summary, _ = v["summary"].(string)
+	if notes, ok := v["notes"].(string); ok {
+		p.Notes = &notes
+	}
+	for col, d := range map[string]**time.Time{"start_date": &p.StartDate, "stop_date": &p.StopDate,
+		"planned_start": &p.PlannedStart, "planned_stop": &p.PlannedStop} {
+		*d, _ = v[col].(*time.Time)
+	}
+	r, err := s.q.TestRunCreate(ctx, p)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return TestRun{}, s.whyNoRun(ctx, v)
+	}
+	if err != nil {
+		return TestRun{}, translate(err, "TestRun")
+	}
+	return TestRun{ID: r.ID, StartDate: r.StartDate, StopDate: r.StopDate, PlannedStart: r.PlannedStart,
+		PlannedStop: r.PlannedStop, Summary: r.Summary, Notes: r.Notes, Plan: r.PlanID, Build: r.BuildID,
+		Manager: r.ManagerID, DefaultTester: r.DefaultTesterID}, nil
+}
+
+// ptrValue is *p, or the zero value for nil.
+func ptrValue[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// whyNoRun words why TestRunCreate wrote nothing: a user named is not
+// found, else the build does not fit the plan (a missing plan is the
+// plan's fault).
+func (s *Store) whyNoRun(ctx context.Context, v RunValues) error {
+	if err := resolveUserFields(ctx, s.pool, maps.Clone(v), "manager_id"); err != nil {
 		return err
+	}
+	field := "build"
+	found, err := s.q.TestRunPlanExists(ctx, ptrValue(int64Value(v["plan_id"])))
+	if err != nil {
+		return translate(err, "TestRun")
 	}
 	if !found {
 		field = "plan"

@@ -147,6 +147,140 @@ func (q *Queries) TestRunAddCases(ctx context.Context, arg TestRunAddCasesParams
 	return items, nil
 }
 
+const testRunCheck = `-- name: TestRunCheck :one
+SELECT ARRAY(SELECT unnest($1::bigint[]) EXCEPT
+        SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id WHERE cs.is_confirmed)::bigint[] AS bad_cases,
+    ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM products WHERE id = $2::bigint))::boolean AS product_ok,
+    (NOT EXISTS (SELECT unnest($3::bigint[]) EXCEPT SELECT id FROM environments))::boolean AS environments_ok
+`
+
+type TestRunCheckParams struct {
+	CaseIds        []int64
+	ProductID      *int64
+	EnvironmentIds []int64
+}
+
+type TestRunCheckRow struct {
+	BadCases       []int64
+	ProductOk      bool
+	EnvironmentsOk bool
+}
+
+// TestRunCheck validates the keys of TestRun.create that change nothing: it returns the case ids given that are not confirmed cases, whether the product (if any) exists and whether every environment given exists.
+func (q *Queries) TestRunCheck(ctx context.Context, arg TestRunCheckParams) (TestRunCheckRow, error) {
+	row := q.db.QueryRow(ctx, testRunCheck, arg.CaseIds, arg.ProductID, arg.EnvironmentIds)
+	var i TestRunCheckRow
+	err := row.Scan(&i.BadCases, &i.ProductOk, &i.EnvironmentsOk)
+	return i, err
+}
+
+const testRunCreate = `-- name: TestRunCreate :one
+WITH u AS (
+    SELECT coalesce($1::bigint,
+            (SELECT r.r FROM user_by_ref($2::bigint[], $3::text[]) AS r)) AS manager_id,
+        coalesce($4::bigint,
+            (SELECT r.r FROM user_by_ref($5::bigint[], $6::text[]) AS r)) AS default_tester_id
+), r AS (
+    INSERT INTO test_runs (summary, notes, plan_id, build_id, manager_id, default_tester_id, start_date, stop_date,
+        planned_start, planned_stop)
+    SELECT $7, coalesce($8::text, ''), $9, $10, u.manager_id, u.default_tester_id,
+        $11::timestamptz, $12::timestamptz, $13::timestamptz,
+        $14::timestamptz
+    FROM u
+    WHERE u.manager_id IS NOT NULL
+        AND (u.default_tester_id IS NOT NULL OR coalesce(cardinality($5::bigint[]), 0) + coalesce(cardinality($6::text[]), 0) = 0)
+        AND EXISTS (SELECT 1 FROM test_plans p JOIN builds b ON b.version_id = p.product_version_id
+            WHERE p.id = $9 AND b.id = $10 AND b.is_active)
+    RETURNING id, summary, notes, plan_id, build_id, manager_id, default_tester_id, start_date, stop_date, planned_start, planned_stop, last_sortkey
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testruns_testrun', r.id, '+', $15::bigint, to_jsonb(r) - 'last_sortkey' FROM r
+)
+SELECT r.id, r.start_date, r.stop_date, r.planned_start, r.planned_stop, r.summary, r.notes, r.plan_id, r.build_id,
+    r.manager_id, r.default_tester_id
+FROM r
+`
+
+type TestRunCreateParams struct {
+	ManagerID       *int64
+	ManagerIds      []int64
+	ManagerNames    []string
+	DefaultTesterID *int64
+	TesterIds       []int64
+	TesterNames     []string
+	Summary         string
+	Notes           *string
+	PlanID          int64
+	BuildID         int64
+	StartDate       *time.Time
+	StopDate        *time.Time
+	PlannedStart    *time.Time
+	PlannedStop     *time.Time
+	HistoryUserID   int64
+}
+
+type TestRunCreateRow struct {
+	ID              int64
+	StartDate       *time.Time
+	StopDate        *time.Time
+	PlannedStart    *time.Time
+	PlannedStop     *time.Time
+	Summary         string
+	Notes           string
+	PlanID          int64
+	BuildID         int64
+	ManagerID       int64
+	DefaultTesterID *int64
+}
+
+// TestRunCreate adds a run and its '+' history row (the record without the sortkey counter) in one statement and returns it. Each user is an id (manager_id, default_tester_id) or else found as user_by_ref finds it (manager_ids and manager_names, tester_ids and tester_names; empty arrays for no default tester). The build must be an active build of the plan's version. No row means nothing was written: the build does not fit, or a user named was not found.
+func (q *Queries) TestRunCreate(ctx context.Context, arg TestRunCreateParams) (TestRunCreateRow, error) {
+	row := q.db.QueryRow(ctx, testRunCreate,
+		arg.ManagerID,
+		arg.ManagerIds,
+		arg.ManagerNames,
+		arg.DefaultTesterID,
+		arg.TesterIds,
+		arg.TesterNames,
+		arg.Summary,
+		arg.Notes,
+		arg.PlanID,
+		arg.BuildID,
+		arg.StartDate,
+		arg.StopDate,
+		arg.PlannedStart,
+		arg.PlannedStop,
+		arg.HistoryUserID,
+	)
+	var i TestRunCreateRow
+	err := row.Scan(
+		&i.ID,
+		&i.StartDate,
+		&i.StopDate,
+		&i.PlannedStart,
+		&i.PlannedStop,
+		&i.Summary,
+		&i.Notes,
+		&i.PlanID,
+		&i.BuildID,
+		&i.ManagerID,
+		&i.DefaultTesterID,
+	)
+	return i, err
+}
+
+const testRunPlanExists = `-- name: TestRunPlanExists :one
+SELECT EXISTS (SELECT 1 FROM test_plans WHERE id = $1)::boolean
+`
+
+// TestRunPlanExists tells whether a test plan exists.
+func (q *Queries) TestRunPlanExists(ctx context.Context, planID int64) (bool, error) {
+	row := q.db.QueryRow(ctx, testRunPlanExists, planID)
+	var column_1 bool
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const testRunSummary = `-- name: TestRunSummary :many
 SELECT s.id, s.name, s.weight, count(e.id) AS executions,
     EXISTS (SELECT 1 FROM test_runs tr WHERE tr.id = $1) AS run_exists
