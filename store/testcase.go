@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -231,30 +230,11 @@ func (v CaseValues) columns() ([]string, []any, error) {
 // CreateTestCase adds a test case and its '+' history row in one
 // statement and returns it as S-TestCase.
 func (s *Store) CreateTestCase(ctx context.Context, by Principal, v CaseValues) (TestCase, error) {
-	cols, args, err := v.columns()
+	out, err := s.createTestCases(ctx, by, []CaseValues{v})
 	if err != nil {
 		return TestCase{}, err
 	}
-	marks := make([]string, len(cols))
-	for i := range cols {
-		marks[i] = fmt.Sprintf("$%d", i+1)
-	}
-	var row caseRow
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, `WITH c AS (INSERT INTO test_cases (`+strings.Join(cols, ", ")+`) VALUES (`+strings.Join(marks, ", ")+`) RETURNING *),
-		`+historyStep(caseOwner, "c", "+", caseRecord("c"), len(cols)+1, "NULL")+`
-		SELECT id FROM c`, append(args, by.UserID)...).Scan(&id)
-		if err != nil {
-			return err
-		}
-		row, err = caseByID(ctx, tx, id)
-		return err
-	})
-	if err != nil {
-		return TestCase{}, translate(err, "TestCase")
-	}
-	return row.created(), nil
+	return out[0], nil
 }
 
 // UserRef names a user by id (an int or a digit string), username or

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/tcms/tcms/store/internal/db"
 )
@@ -24,6 +24,11 @@ func (s *Store) CreateTestCases(ctx context.Context, by Principal, list []CaseVa
 	if len(list) > MaxBulkCases {
 		return nil, Errorf(Invalid, "values_list: at most %d cases per call, got %d.", MaxBulkCases, len(list))
 	}
+	return s.createTestCases(ctx, by, list)
+}
+
+// createTestCases runs TestCaseCreate.
+func (s *Store) createTestCases(ctx context.Context, by Principal, list []CaseValues) ([]TestCase, error) {
 	rows := make([]map[string]any, len(list))
 	for i, v := range list {
 		row, err := v.jsonRow()
@@ -36,26 +41,31 @@ func (s *Store) CreateTestCases(ctx context.Context, by Principal, list []CaseVa
 	if err != nil {
 		return nil, err
 	}
-	var out []caseRow
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		ids, err := s.q.WithTx(tx).TestCaseBulkCreate(ctx, db.TestCaseBulkCreateParams{Cases: cases, UserID: by.UserID})
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		out, err = Select[caseRow](ctx, tx, caseEntity, caseSelect, map[string]any{"id__in": ids}, "ORDER BY tc.id")
-		return err
-	})
+	created, err := s.q.TestCaseCreate(ctx, db.TestCaseCreateParams{Cases: cases, UserID: by.UserID})
 	if err != nil {
 		return nil, translate(err, "TestCase")
 	}
-	created := make([]TestCase, len(out))
-	for i, r := range out {
-		created[i] = r.created()
+	out := make([]TestCase, len(created))
+	for i, r := range created {
+		out[i] = TestCase{CaseCore: CaseCore{ID: r.ID, CreateDate: r.CreateDate, IsAutomated: r.IsAutomated, Script: r.Script,
+			Arguments: r.Arguments, ExtraLink: r.ExtraLink, Summary: r.Summary, Requirement: r.Requirement, Notes: r.Notes,
+			Text: r.Text, CaseStatus: r.CaseStatusID, Category: r.CategoryID, Priority: r.PriorityID, Author: r.AuthorID,
+			DefaultTester: r.DefaultTesterID, Reviewer: r.ReviewerID},
+			SetupDuration: timedeltaText(intervalMicroseconds(r.SetupDuration)), TestingDuration: timedeltaText(intervalMicroseconds(r.TestingDuration))}
 	}
-	return created, nil
+	return out, nil
 }
 
-// jsonRow is v as TestCaseBulkCreate reads one case: keyed by column,
+// intervalMicroseconds is a nullable interval in microseconds, a day as
+// 86,400 s and a month as 30 days, as extract(epoch ...) counts them.
+func intervalMicroseconds(i pgtype.Interval) *int64 {
+	if !i.Valid {
+		return nil
+	}
+	return new(i.Microseconds + (int64(i.Days)+30*int64(i.Months))*86400e6)
+}
+
+// jsonRow is v as TestCaseCreate reads one case: keyed by column,
 // durations in microseconds as setup_us and testing_us.
 func (v CaseValues) jsonRow() (map[string]any, error) {
 	cols, vals, err := v.columns()

@@ -7,19 +7,23 @@ package db
 
 import (
 	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const testCaseBulkCreate = `-- name: TestCaseBulkCreate :many
+const testCaseCreate = `-- name: TestCaseCreate :many
 WITH v AS (
     SELECT e.c, e.ord FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e (c, ord)
 ), ins AS (
     INSERT INTO test_cases (create_date, is_automated, script, arguments, extra_link, summary, requirement, notes, text,
-        setup_duration, testing_duration, case_status_id, category_id, priority_id, author_id, default_tester_id)
-    SELECT coalesce((v.c->>'create_date')::timestamptz, now()), (v.c->>'is_automated')::boolean, v.c->>'script',
-        v.c->>'arguments', v.c->>'extra_link', v.c->>'summary', v.c->>'requirement', v.c->>'notes', v.c->>'text',
+        setup_duration, testing_duration, case_status_id, category_id, priority_id, author_id, default_tester_id, reviewer_id)
+    SELECT coalesce((v.c->>'create_date')::timestamptz, now()), coalesce((v.c->>'is_automated')::boolean, false),
+        v.c->>'script', v.c->>'arguments', v.c->>'extra_link', v.c->>'summary', v.c->>'requirement', v.c->>'notes',
+        coalesce(v.c->>'text', ''),
         (v.c->>'setup_us')::bigint * interval '1 microsecond', (v.c->>'testing_us')::bigint * interval '1 microsecond',
         (v.c->>'case_status_id')::bigint, (v.c->>'category_id')::bigint, (v.c->>'priority_id')::bigint,
-        (v.c->>'author_id')::bigint, (v.c->>'default_tester_id')::bigint
+        (v.c->>'author_id')::bigint, (v.c->>'default_tester_id')::bigint, (v.c->>'reviewer_id')::bigint
     FROM v ORDER BY v.ord
     RETURNING id, create_date, is_automated, script, arguments, extra_link, summary, requirement, notes, text, setup_duration, testing_duration, case_status_id, category_id, priority_id, author_id, default_tester_id, reviewer_id, cc_list
 ), h AS (
@@ -29,28 +33,71 @@ WITH v AS (
         'testing_duration', extract(epoch FROM ins.testing_duration)::float8)
     FROM ins
 )
-SELECT ins.id FROM ins ORDER BY ins.id
+SELECT ins.id, ins.create_date, ins.is_automated, ins.script, ins.arguments, ins.extra_link, ins.summary, ins.requirement,
+    ins.notes, ins.text, ins.case_status_id, ins.category_id, ins.priority_id, ins.author_id, ins.default_tester_id,
+    ins.reviewer_id, ins.setup_duration, ins.testing_duration
+FROM ins ORDER BY ins.id
 `
 
-type TestCaseBulkCreateParams struct {
+type TestCaseCreateParams struct {
 	Cases  []byte
 	UserID int64
 }
 
-// TestCaseBulkCreate adds test cases, given as a jsonb array of objects keyed by column (durations in microseconds as setup_us and testing_us, create_date absent for now), each with its '+' history row by the user, and returns their ids: ascending, in the order given.
-func (q *Queries) TestCaseBulkCreate(ctx context.Context, arg TestCaseBulkCreateParams) ([]int64, error) {
-	rows, err := q.db.Query(ctx, testCaseBulkCreate, arg.Cases, arg.UserID)
+type TestCaseCreateRow struct {
+	ID              int64
+	CreateDate      time.Time
+	IsAutomated     bool
+	Script          *string
+	Arguments       *string
+	ExtraLink       *string
+	Summary         string
+	Requirement     *string
+	Notes           *string
+	Text            string
+	CaseStatusID    int64
+	CategoryID      int64
+	PriorityID      int64
+	AuthorID        int64
+	DefaultTesterID *int64
+	ReviewerID      *int64
+	SetupDuration   pgtype.Interval
+	TestingDuration pgtype.Interval
+}
+
+// TestCaseCreate is TestCase.create and bulk_create in one statement: it adds test cases, given as a jsonb array of objects keyed by column (durations in microseconds as setup_us and testing_us; create_date absent for now), each with its '+' history row by the user, and returns them ascending by id: in the order given.
+func (q *Queries) TestCaseCreate(ctx context.Context, arg TestCaseCreateParams) ([]TestCaseCreateRow, error) {
+	rows, err := q.db.Query(ctx, testCaseCreate, arg.Cases, arg.UserID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []int64
+	var items []TestCaseCreateRow
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var i TestCaseCreateRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.CreateDate,
+			&i.IsAutomated,
+			&i.Script,
+			&i.Arguments,
+			&i.ExtraLink,
+			&i.Summary,
+			&i.Requirement,
+			&i.Notes,
+			&i.Text,
+			&i.CaseStatusID,
+			&i.CategoryID,
+			&i.PriorityID,
+			&i.AuthorID,
+			&i.DefaultTesterID,
+			&i.ReviewerID,
+			&i.SetupDuration,
+			&i.TestingDuration,
+		); err != nil {
 			return nil, err
 		}
-		items = append(items, id)
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
