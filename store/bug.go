@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -119,30 +120,36 @@ type NewBug struct {
 }
 
 // CreateBug adds a bug and returns it as S-Bug (no executions or tags
-// yet). An unknown product, version, build, severity or reporter is the
-// form's choice error on that field.
+// yet), in one statement that also finds the assignee. An unknown
+// product, version, build, severity or reporter is the form's choice error
+// on that field.
 func (s *Store) CreateBug(ctx context.Context, by Principal, n NewBug) (Bug, error) {
 	reporter := by.UserID
 	if n.Reporter != nil && *n.Reporter != 0 {
 		reporter = *n.Reporter
 	}
-	var out Bug
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		assignee, err := resolveUserRef(ctx, tx, n.Assignee)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `WITH bg AS (INSERT INTO bugs (summary, status, reporter_id, assignee_id, product_id, version_id, build_id, severity_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now())) RETURNING *)
-			SELECT `+bugColumns+`, '{}'::bigint[] AS executions, '{}'::bigint[] AS tags FROM bg`,
-			n.Summary, n.Status, reporter, assignee, n.Product, n.Version, n.Build, n.Severity, n.CreatedAt)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Bug])
+	_, ids, names, err := userParam(n.Assignee)
+	if err != nil {
+		return Bug{}, err
+	}
+	r, err := s.q.BugCreate(ctx, db.BugCreateParams{Summary: n.Summary, Status: n.Status, ReporterID: reporter,
+		ProductID: n.Product, VersionID: n.Version, BuildID: n.Build, SeverityID: n.Severity, CreatedAt: n.CreatedAt,
+		AssigneeIds: ids, AssigneeNames: names})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Bug{}, s.unknownUser(ctx, n.Assignee, "Bug")
+	}
+	return Bug{BugFields: BugFields{ID: r.ID, Summary: r.Summary, CreatedAt: r.CreatedAt, Status: r.Status,
+		Reporter: r.ReporterID, Assignee: r.AssigneeID, Product: r.ProductID, Version: r.VersionID, Build: r.BuildID,
+		Severity: r.SeverityID}, Executions: []int64{}, Tags: []int64{}}, translate(err, "Bug")
+}
+
+// unknownUser words why a statement that finds a user as user_by_ref does
+// wrote nothing: the user is not found, or else the model's record is not.
+func (s *Store) unknownUser(ctx context.Context, ref UserRef, model string) error {
+	if _, err := resolveUserRef(ctx, s.pool, ref); err != nil {
 		return err
-	})
-	return out, translate(err, "Bug")
+	}
+	return Errorf(NotFound, "%s matching query does not exist.", model)
 }
 
 // BugPatch holds what Bug.update sets: nil keeps a field; SetAssignee and
@@ -164,18 +171,15 @@ type BugPatch struct {
 func (s *Store) UpdateBug(ctx context.Context, id int64, p BugPatch) (Bug, error) {
 	params := db.BugUpdateParams{ID: id, Summary: p.Summary, Status: p.Status, ProductID: p.Product,
 		VersionID: p.Version, BuildID: p.Build, SetSeverity: p.SetSeverity, SeverityID: p.Severity, SetAssignee: p.SetAssignee}
-	var row db.BugUpdateRow
-	var err error
-	if !p.SetAssignee {
-		row, err = s.q.BugUpdate(ctx, params)
-	} else { // the assignee is looked up first: two statements
-		err = s.inTx(ctx, func(tx pgx.Tx) (err error) {
-			if params.AssigneeID, err = resolveUserRef(ctx, tx, p.Assignee); err != nil {
-				return err
-			}
-			row, err = s.q.WithTx(tx).BugUpdate(ctx, params)
-			return err
-		})
+	if p.SetAssignee {
+		var err error
+		if _, params.AssigneeIds, params.AssigneeNames, err = userParam(p.Assignee); err != nil {
+			return Bug{}, err
+		}
+	}
+	row, err := s.q.BugUpdate(ctx, params)
+	if errors.Is(err, pgx.ErrNoRows) && p.SetAssignee {
+		return Bug{}, s.unknownUser(ctx, p.Assignee, "Bug")
 	}
 	return Bug{BugFields: BugFields{ID: row.ID, Summary: row.Summary, CreatedAt: row.CreatedAt, Status: row.Status,
 		Reporter: row.ReporterID, Assignee: row.AssigneeID, Product: row.ProductID, Version: row.VersionID,

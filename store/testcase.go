@@ -237,34 +237,6 @@ func (s *Store) CreateTestCase(ctx context.Context, by Principal, v CaseValues) 
 	return out[0], nil
 }
 
-// UserRef names a user by id (an int or a digit string), username or
-// email; nil or "" is no user.
-type UserRef struct{ Ref any }
-
-// resolveUserRef finds the user of a user field: nil for no user. Inside a
-// tenant only its authorised users can be named; others are unknown.
-func resolveUserRef(ctx context.Context, tx interface {
-	QueryRow(context.Context, string, ...any) pgx.Row
-}, r UserRef) (*int64, error) {
-	if r.Ref == nil || r.Ref == "" {
-		return nil, nil
-	}
-	ids, names, err := splitRefs([]any{r.Ref})
-	if err != nil {
-		return nil, err
-	}
-	var id int64
-	err = tx.QueryRow(ctx, `SELECT id FROM users u WHERE (id = ANY($1::bigint[]) OR username = ANY($2::text[]) OR email = ANY($2::text[]))
-		AND `+tenantUser+` ORDER BY username = ANY($2::text[]) DESC, id LIMIT 1`, ids, names).Scan(&id)
-	switch {
-	case err == pgx.ErrNoRows && len(ids) > 0:
-		return nil, Errorf(Invalid, "Unknown user_id: \"%v\"", r.Ref)
-	case err == pgx.ErrNoRows:
-		return nil, Errorf(Invalid, "Unknown user: \"%v\"", r.Ref)
-	}
-	return &id, err
-}
-
 // UpdateTestCase sets the given columns of a test case (create_date is
 // never changed) and writes a '~' history row whose change reason lists
 // the changed fields, in one statement; it returns S-TestCase-u.

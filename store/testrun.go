@@ -122,9 +122,7 @@ func (v RunValues) columns(first int) (cols, marks []string, args []any, err err
 
 // resolveUserFields replaces the UserRef values of v by user ids (nil for
 // no user); a required column left without a user is refused.
-func resolveUserFields(ctx context.Context, tx interface {
-	QueryRow(context.Context, string, ...any) pgx.Row
-}, v map[string]any, required string) error {
+func resolveUserFields(ctx context.Context, tx db.DBTX, v map[string]any, required string) error {
 	for k, x := range v {
 		if ref, ok := x.(UserRef); ok {
 			uid, err := resolveUserRef(ctx, tx, ref)
@@ -165,27 +163,6 @@ func (s *Store) checkRun(ctx context.Context, c RunChecks) error {
 		return Errorf(Invalid, "[('environment', ['%s'])]", msgInvalidChoice)
 	}
 	return nil
-}
-
-// userParam is a user column's value as the statements that find users as
-// user_by_ref does take it: an id as it is, a UserRef as the ids and names
-// to look for (none for no user).
-func userParam(x any) (id *int64, ids []int64, names []string, err error) {
-	switch v := x.(type) {
-	case nil:
-		return nil, nil, nil, nil
-	case int64:
-		return &v, nil, nil, nil
-	case *int64:
-		return v, nil, nil, nil
-	case UserRef:
-		if v.Ref == nil || v.Ref == "" {
-			return nil, nil, nil, nil
-		}
-		ids, names, err = splitRefs([]any{v.Ref})
-		return nil, ids, names, err
-	}
-	return nil, nil, nil, fmt.Errorf("test run: a user column takes no %T", x)
 }
 
 // int64Value reads an id column value: an int64, a *int64 or nil.

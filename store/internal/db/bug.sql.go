@@ -10,22 +10,80 @@ import (
 	"time"
 )
 
+const bugCreate = `-- name: BugCreate :one
+WITH a AS (
+    SELECT (SELECT r.r FROM user_by_ref($9::bigint[], $10::text[]) AS r) AS id
+)
+INSERT INTO bugs (summary, status, reporter_id, assignee_id, product_id, version_id, build_id, severity_id, created_at)
+SELECT $1, $2, $3, a.id, $4, $5, $6, $7::bigint,
+    coalesce($8::timestamptz, now())
+FROM a
+WHERE a.id IS NOT NULL OR coalesce(cardinality($9::bigint[]), 0) + coalesce(cardinality($10::text[]), 0) = 0
+RETURNING id, summary, created_at, status, reporter_id, assignee_id, product_id, version_id, build_id, severity_id
+`
+
+type BugCreateParams struct {
+	Summary       string
+	Status        bool
+	ReporterID    int64
+	ProductID     int64
+	VersionID     int64
+	BuildID       int64
+	SeverityID    *int64
+	CreatedAt     *time.Time
+	AssigneeIds   []int64
+	AssigneeNames []string
+}
+
+// BugCreate adds a bug of the built-in tracker; the assignee is found as user_by_ref finds it (assignee_ids and assignee_names; empty for none), and a null created_at is now. No row means nothing was written: the assignee named was not found.
+func (q *Queries) BugCreate(ctx context.Context, arg BugCreateParams) (Bug, error) {
+	row := q.db.QueryRow(ctx, bugCreate,
+		arg.Summary,
+		arg.Status,
+		arg.ReporterID,
+		arg.ProductID,
+		arg.VersionID,
+		arg.BuildID,
+		arg.SeverityID,
+		arg.CreatedAt,
+		arg.AssigneeIds,
+		arg.AssigneeNames,
+	)
+	var i Bug
+	err := row.Scan(
+		&i.ID,
+		&i.Summary,
+		&i.CreatedAt,
+		&i.Status,
+		&i.ReporterID,
+		&i.AssigneeID,
+		&i.ProductID,
+		&i.VersionID,
+		&i.BuildID,
+		&i.SeverityID,
+	)
+	return i, err
+}
+
 const bugUpdate = `-- name: BugUpdate :one
-WITH bg AS (
+WITH a AS (
+    SELECT (SELECT r.r FROM user_by_ref($1::bigint[], $2::text[]) AS r) AS id
+), bg AS (
     UPDATE bugs SET
-        summary     = coalesce($1, summary),
-        status      = coalesce($2, status),
-        assignee_id = CASE WHEN $3::boolean THEN $4 ELSE assignee_id END,
-        severity_id = CASE WHEN $5::boolean THEN $6 ELSE severity_id END,
-        product_id  = coalesce($7, product_id),
-        version_id  = coalesce($8, version_id),
-        build_id    = coalesce($9, build_id)
-    WHERE id = $10
+        summary     = coalesce($3, summary),
+        status      = coalesce($4, status),
+        assignee_id = CASE WHEN $5::boolean THEN (SELECT a.id FROM a) ELSE assignee_id END,
+        severity_id = CASE WHEN $6::boolean THEN $7 ELSE severity_id END,
+        product_id  = coalesce($8, product_id),
+        version_id  = coalesce($9, version_id),
+        build_id    = coalesce($10, build_id)
+    WHERE id = $11 AND ((SELECT a.id FROM a) IS NOT NULL
+        OR coalesce(cardinality($1::bigint[]), 0) + coalesce(cardinality($2::text[]), 0) = 0)
     RETURNING id, summary, created_at, status, reporter_id, assignee_id, product_id, version_id, build_id, severity_id
 ), ex AS (
-    SELECT array_agg(be.execution_id ORDER BY be.execution_id) AS ids FROM bug_executions be WHERE be.bug_id = $10
+    SELECT array_agg(be.execution_id ORDER BY be.execution_id) AS ids FROM bug_executions be WHERE be.bug_id = $11
 ), tg AS (
-    SELECT array_agg(bt.tag_id ORDER BY bt.tag_id) AS ids FROM bug_tags bt WHERE bt.bug_id = $10
+    SELECT array_agg(bt.tag_id ORDER BY bt.tag_id) AS ids FROM bug_tags bt WHERE bt.bug_id = $11
 )
 SELECT bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id, bg.assignee_id, bg.product_id, bg.version_id,
     bg.build_id, bg.severity_id, coalesce(ex.ids, '{}')::bigint[] AS executions, coalesce(tg.ids, '{}')::bigint[] AS tags
@@ -33,16 +91,17 @@ FROM bg, ex, tg
 `
 
 type BugUpdateParams struct {
-	Summary     *string
-	Status      *bool
-	SetAssignee bool
-	AssigneeID  *int64
-	SetSeverity bool
-	SeverityID  *int64
-	ProductID   *int64
-	VersionID   *int64
-	BuildID     *int64
-	ID          int64
+	AssigneeIds   []int64
+	AssigneeNames []string
+	Summary       *string
+	Status        *bool
+	SetAssignee   bool
+	SetSeverity   bool
+	SeverityID    *int64
+	ProductID     *int64
+	VersionID     *int64
+	BuildID       *int64
+	ID            int64
 }
 
 type BugUpdateRow struct {
@@ -62,14 +121,17 @@ type BugUpdateRow struct {
 
 // BugUpdate sets the given fields of a bug: null keeps a field; the set_
 // flags say whether the nullable assignee and severity are given (null
-// then clears them). It returns the bug with the ids of its executions
-// and tags.
+// then clears them). The assignee is found as user_by_ref finds it
+// (assignee_ids and assignee_names; empty for none). It returns the bug
+// with the ids of its executions and tags; no row means nothing was
+// written: the bug or the assignee named was not found.
 func (q *Queries) BugUpdate(ctx context.Context, arg BugUpdateParams) (BugUpdateRow, error) {
 	row := q.db.QueryRow(ctx, bugUpdate,
+		arg.AssigneeIds,
+		arg.AssigneeNames,
 		arg.Summary,
 		arg.Status,
 		arg.SetAssignee,
-		arg.AssigneeID,
 		arg.SetSeverity,
 		arg.SeverityID,
 		arg.ProductID,

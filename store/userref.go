@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
+)
+
+// Users named in user fields: by id, username or email. One statement
+// finds them (resolveUserRef), or the statement that writes the record
+// does, with the SQL function user_by_ref of schema.sql.
+
+// UserRef names a user by id (an int or a digit string), username or
+// email; nil or "" is no user.
+type UserRef struct{ Ref any }
+
+// resolveUserRef finds the user of a user field: nil for no user. Inside a
+// tenant only its authorised users can be named; others are unknown.
+func resolveUserRef(ctx context.Context, dbtx db.DBTX, r UserRef) (*int64, error) {
+	if r.Ref == nil || r.Ref == "" {
+		return nil, nil
+	}
+	ids, names, err := splitRefs([]any{r.Ref})
+	if err != nil {
+		return nil, err
+	}
+	id, err := db.New(dbtx).UserByRef(ctx, db.UserByRefParams{Ids: ids, Names: names})
+	switch {
+	case errors.Is(err, pgx.ErrNoRows) && len(ids) > 0:
+		return nil, Errorf(Invalid, "Unknown user_id: \"%v\"", r.Ref)
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, Errorf(Invalid, "Unknown user: \"%v\"", r.Ref)
+	}
+	return &id, err
+}
+
+// userParam is a user column's value as the statements that find users as
+// user_by_ref does take it: an id as it is, a UserRef as the ids and names
+// to look for (none for no user).
+func userParam(x any) (id *int64, ids []int64, names []string, err error) {
+	switch v := x.(type) {
+	case nil:
+		return nil, nil, nil, nil
+	case int64:
+		return &v, nil, nil, nil
+	case *int64:
+		return v, nil, nil, nil
+	case UserRef:
+		if v.Ref == nil || v.Ref == "" {
+			return nil, nil, nil, nil
+		}
+		ids, names, err = splitRefs([]any{v.Ref})
+		return nil, ids, names, err
+	}
+	return nil, nil, nil, fmt.Errorf("store: a user field takes no %T", x)
+}
