@@ -21,21 +21,21 @@ const (
 	TestExecutionOwner = "testruns_testexecution"
 )
 
-// record is a kind of record that comments (and attachments) hang on.
+// record is a kind of record that comments (and attachments) hang on; the
+// queries that find one (RecordLock, CommentAdd) know each owner's table.
 type record struct {
 	model       string // Kiwi's model name, for "does not exist" messages
-	table       string
-	contentType int64 // what comments report as content_type: stable, ours
+	contentType int64  // what comments report as content_type: stable, ours
 }
 
 // records maps owners to their records. The content_type ids are fixed
 // here, not in the database, so they never change: 1 testcases_testcase,
 // 2 testruns_testexecution, 3 bugs_bug, 4 testruns_testrun.
 var records = map[string]record{
-	TestCaseOwner:      {model: "TestCase", table: "test_cases", contentType: 1},
-	TestExecutionOwner: {model: "TestExecution", table: "test_executions", contentType: 2},
-	BugOwner:           {model: "Bug", table: "bugs", contentType: 3},
-	TestRunOwner:       {model: "TestRun", table: "test_runs", contentType: 4},
+	TestCaseOwner:      {model: "TestCase", contentType: 1},
+	TestExecutionOwner: {model: "TestExecution", contentType: 2},
+	BugOwner:           {model: "Bug", contentType: 3},
+	TestRunOwner:       {model: "TestRun", contentType: 4},
 }
 
 // commentSite is the one site every comment is on (Django's SITE_ID).
@@ -86,25 +86,21 @@ type NewComment struct {
 }
 
 // lockRecord makes sure the owner's record exists and keeps it until the
-// transaction ends. A missing record is NotFound ("<Model> matching query
-// does not exist.").
-func lockRecord(ctx context.Context, tx pgx.Tx, owner string, id int64) (record, error) {
+// transaction ends (outside one, until the statement ends). A missing
+// record is NotFound ("<Model> matching query does not exist.").
+func lockRecord(ctx context.Context, dbtx db.DBTX, owner string, id int64) (record, error) {
 	rec, ok := records[owner]
 	if !ok {
 		return rec, errors.New("store: unknown record owner " + owner)
 	}
-	// The table name comes from records, never from the caller.
-	var one int
-	err := tx.QueryRow(ctx, "SELECT 1 FROM "+rec.table+" WHERE id = $1 FOR KEY SHARE", id).Scan(&one)
+	_, err := db.New(dbtx).RecordLock(ctx, db.RecordLockParams{Owner: owner, ObjectID: id})
 	return rec, translate(err, rec.model)
 }
 
 // RecordExists reports NotFound when the owner's record does not exist.
 func (s *Store) RecordExists(ctx context.Context, owner string, id int64) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := lockRecord(ctx, tx, owner, id)
-		return err
-	})
+	_, err := lockRecord(ctx, s.pool, owner, id)
+	return err
 }
 
 // AddComment comments on the owner's record as by, or as the user and at
@@ -123,41 +119,40 @@ func (s *Store) AddComment(ctx context.Context, by Principal, owner string, obje
 		}
 		when = n.SubmitDate
 	}
-	out := Comment{ContentType: rec.contentType, ObjectPK: objectID, Site: commentSite}
-	// The table name comes from records, never from the caller.
-	err := s.pool.QueryRow(ctx, `WITH o AS (SELECT id FROM `+rec.table+` WHERE id = $2 FOR KEY SHARE)
-		INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment, submit_date)
-		SELECT $1, o.id, u.id, left(u.username, 50), u.email, $4, coalesce($5::timestamptz, now())
-		FROM o, users u WHERE u.id = $3
-		RETURNING id, user_id, user_name, user_email, comment, submit_date, is_public, is_removed`,
-		owner, objectID, userID, n.Text, when).Scan(&out.ID, &out.User, &out.UserName, &out.UserEmail, &out.Comment,
-		&out.SubmitDate, &out.IsPublic, &out.IsRemoved)
+	r, err := s.q.CommentAdd(ctx, db.CommentAddParams{Owner: owner, ObjectID: objectID, UserID: userID, Comment: n.Text,
+		SubmitDate: when})
 	if errors.Is(err, pgx.ErrNoRows) {
 		if err = s.RecordExists(ctx, owner, objectID); err == nil {
 			err = Errorf(NotFound, "User matching query does not exist.")
 		}
 	}
-	return out, translate(err, "Comment")
+	return Comment{ID: r.ID, ContentType: rec.contentType, ObjectPK: objectID, Site: commentSite, User: r.UserID,
+		UserName: r.UserName, UserEmail: r.UserEmail, Comment: r.Comment, SubmitDate: r.SubmitDate, IsPublic: r.IsPublic,
+		IsRemoved: r.IsRemoved}, translate(err, "Comment")
 }
 
 // Comments lists the comments of the owner's record that are not
-// removed, by id.
+// removed, by id, in one statement; only when there are none does a second
+// one tell whether the record exists.
 func (s *Store) Comments(ctx context.Context, owner string, objectID int64) ([]CommentRow, error) {
-	out := []CommentRow{}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rec, err := lockRecord(ctx, tx, owner, objectID)
-		if err != nil {
-			return err
-		}
-		rows, err := s.q.WithTx(tx).CommentList(ctx, db.CommentListParams{Owner: owner, ObjectID: objectID})
-		for _, r := range rows {
-			out = append(out, CommentRow{ID: r.ID, ContentTypeID: rec.contentType, ObjectPK: strconv.FormatInt(r.ObjectID, 10),
-				SiteID: commentSite, UserID: r.UserID, UserName: r.UserName, UserEmail: r.UserEmail, Comment: r.Comment,
-				SubmitDate: r.SubmitDate, IsPublic: r.IsPublic, IsRemoved: r.IsRemoved})
-		}
-		return err
-	})
-	return out, translate(err, "Comment")
+	rec, ok := records[owner]
+	if !ok {
+		return nil, errors.New("store: unknown record owner " + owner)
+	}
+	rows, err := s.q.CommentList(ctx, db.CommentListParams{Owner: owner, ObjectID: objectID})
+	if err != nil {
+		return nil, translate(err, "Comment")
+	}
+	if len(rows) == 0 {
+		return []CommentRow{}, s.RecordExists(ctx, owner, objectID)
+	}
+	out := make([]CommentRow, len(rows))
+	for i, r := range rows {
+		out[i] = CommentRow{ID: r.ID, ContentTypeID: rec.contentType, ObjectPK: strconv.FormatInt(r.ObjectID, 10),
+			SiteID: commentSite, UserID: r.UserID, UserName: r.UserName, UserEmail: r.UserEmail, Comment: r.Comment,
+			SubmitDate: r.SubmitDate, IsPublic: r.IsPublic, IsRemoved: r.IsRemoved}
+	}
+	return out, nil
 }
 
 // RemoveComments deletes one comment of the owner's record, or all of

@@ -10,6 +10,60 @@ import (
 	"time"
 )
 
+const commentAdd = `-- name: CommentAdd :one
+WITH tc AS (SELECT x.id FROM test_cases x WHERE $1::text = 'testcases_testcase' AND x.id = $5 FOR KEY SHARE),
+te AS (SELECT x.id FROM test_executions x WHERE $1::text = 'testruns_testexecution' AND x.id = $5 FOR KEY SHARE),
+tr AS (SELECT x.id FROM test_runs x WHERE $1::text = 'testruns_testrun' AND x.id = $5 FOR KEY SHARE),
+bg AS (SELECT x.id FROM bugs x WHERE $1::text = 'bugs_bug' AND x.id = $5 FOR KEY SHARE),
+o AS (SELECT id FROM tc UNION ALL SELECT id FROM te UNION ALL SELECT id FROM tr UNION ALL SELECT id FROM bg)
+INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment, submit_date)
+SELECT $1::text, o.id, u.id, left(u.username, 50), u.email, $2, coalesce($3::timestamptz, now())
+FROM o, users u WHERE u.id = $4
+RETURNING id, user_id, user_name, user_email, comment, submit_date, is_public, is_removed
+`
+
+type CommentAddParams struct {
+	Owner      string
+	Comment    string
+	SubmitDate *time.Time
+	UserID     int64
+	ObjectID   int64
+}
+
+type CommentAddRow struct {
+	ID         int64
+	UserID     *int64
+	UserName   string
+	UserEmail  string
+	Comment    string
+	SubmitDate time.Time
+	IsPublic   bool
+	IsRemoved  bool
+}
+
+// CommentAdd comments on a record (owner and object_id: a test case, execution, run or bug) as a user, stored with the user's username and email; a null submit_date is now. The record is locked against deletion (FOR KEY SHARE) until the comment is in. No row means nothing was written: the record or the user is missing.
+func (q *Queries) CommentAdd(ctx context.Context, arg CommentAddParams) (CommentAddRow, error) {
+	row := q.db.QueryRow(ctx, commentAdd,
+		arg.Owner,
+		arg.Comment,
+		arg.SubmitDate,
+		arg.UserID,
+		arg.ObjectID,
+	)
+	var i CommentAddRow
+	err := row.Scan(
+		&i.ID,
+		&i.UserID,
+		&i.UserName,
+		&i.UserEmail,
+		&i.Comment,
+		&i.SubmitDate,
+		&i.IsPublic,
+		&i.IsRemoved,
+	)
+	return i, err
+}
+
 const commentList = `-- name: CommentList :many
 SELECT id, object_id, user_id, user_name, user_email, comment, submit_date, is_public, is_removed
 FROM comments
@@ -80,4 +134,25 @@ type CommentRemoveParams struct {
 func (q *Queries) CommentRemove(ctx context.Context, arg CommentRemoveParams) error {
 	_, err := q.db.Exec(ctx, commentRemove, arg.Owner, arg.ObjectID, arg.ID)
 	return err
+}
+
+const recordLock = `-- name: RecordLock :one
+WITH tc AS (SELECT x.id FROM test_cases x WHERE $1::text = 'testcases_testcase' AND x.id = $2 FOR KEY SHARE),
+te AS (SELECT x.id FROM test_executions x WHERE $1::text = 'testruns_testexecution' AND x.id = $2 FOR KEY SHARE),
+tr AS (SELECT x.id FROM test_runs x WHERE $1::text = 'testruns_testrun' AND x.id = $2 FOR KEY SHARE),
+bg AS (SELECT x.id FROM bugs x WHERE $1::text = 'bugs_bug' AND x.id = $2 FOR KEY SHARE)
+SELECT id FROM tc UNION ALL SELECT id FROM te UNION ALL SELECT id FROM tr UNION ALL SELECT id FROM bg
+`
+
+type RecordLockParams struct {
+	Owner    string
+	ObjectID int64
+}
+
+// RecordLock locks a record that comments and attachments hang on (owner and object_id: a test case, execution, run or bug) against deletion (FOR KEY SHARE) until the transaction ends; no row when it does not exist.
+func (q *Queries) RecordLock(ctx context.Context, arg RecordLockParams) (int64, error) {
+	row := q.db.QueryRow(ctx, recordLock, arg.Owner, arg.ObjectID)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }
