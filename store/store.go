@@ -57,6 +57,9 @@ type Options struct {
 	StatementTimeout time.Duration
 	// Logger receives the store's warnings; nil: slog.Default().
 	Logger *slog.Logger
+	// Tracer, if not nil, sees every statement the store sends: the tests
+	// count round trips per call with it.
+	Tracer pgx.QueryTracer
 }
 
 // DefaultStatementTimeout is what tcms serve uses unless configured.
@@ -144,6 +147,9 @@ func poolConfig(databaseURL string, opts Options) (*pgxpool.Config, error) {
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(max(opts.StatementTimeout, 0).Milliseconds(), 10)
 	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: time.Second}
+	}
+	if opts.Tracer != nil {
+		cfg.ConnConfig.Tracer = opts.Tracer
 	}
 	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
 		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"

@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/tcms/tcms/store"
 	"github.com/tcms/tcms/store/storetest"
 )
 
@@ -35,7 +34,7 @@ func TestFilterTestCasesOneQuery(t *testing.T) {
 	defer conn.Close(ctx)
 	MustExec(t, conn, "INSERT INTO users (username, password) VALUES ('bulk', '')")
 	MustTestCases(t, conn, 10000)
-	st, count := store.CountingStore(t, u)
+	st, count := storetest.Counting(t, u)
 	start := time.Now()
 	rows, err := st.FilterTestCases(ctx, map[string]any{"summary__startswith": "case", "category__name": "cat"})
 	elapsed := time.Since(start)

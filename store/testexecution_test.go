@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tcms/tcms/store"
+	"github.com/tcms/tcms/store/storetest"
 )
 
 // MustExecutions makes the n cases of MustTestCases a run, with builds
@@ -49,7 +50,7 @@ func TestExecutionHotPathOneStatement(t *testing.T) {
 	user := MustCreatePlainUser(t, MustOpenAnother(t, u), "ci")
 	run, execs, b2 := MustExecutions(t, conn, 200)
 	MustExec(t, conn, "UPDATE test_runs SET build_id = $1 WHERE id = $2", b2, run) // the run's current build
-	st, c := store.CountingStore(t, u)
+	st, c := storetest.Counting(t, u)
 	by := store.Principal{UserID: user.ID, Username: user.Username}
 	start, stop := time.Date(2026, 1, 6, 20, 30, 0, 0, time.UTC), time.Date(2026, 1, 6, 20, 31, 0, 0, time.UTC)
 

@@ -31,7 +31,7 @@ func TestAddCasesToRunOneStatement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, count := store.CountingStore(t, u)
+	st, count := storetest.Counting(t, u)
 	by := store.Principal{UserID: 1}
 	got, err := st.AddCasesToRun(ctx, by, run, []int64{1})
 	if err != nil || len(got) != 1 {
