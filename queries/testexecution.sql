@@ -17,9 +17,9 @@ SELECT e.id, e.assignee_id, e.tested_by_id, e.case_text_version, e.start_date, e
 FROM e;
 
 -- name: TestExecutionChange :many
--- TestExecutionChange is TestExecution.update and bulk_update in one statement. changes is a jsonb array of objects, one per execution: id, then for each field a set_ flag and the value (set_status/status, set_build/build, set_text/text for case_text_version, set_sortkey/sortkey, set_start/start, set_stop/stop, set_assignee/assignee, set_tester/tester); run_build takes the run's current build and latest_text the case's latest history row as case_text_version (kept when the case has none); a comment other than '' is added as the user. o locks the executions in id order, so that two bulk updates never deadlock, and u changes them only when every one was found. Each gets a '~' history row, a copy of the record (TestExecution.history works the change reason out when asked, so the hot path only copies). It returns the executions with their tags and FK names in the order of the changes.
+-- TestExecutionChange is TestExecution.update and bulk_update in one statement. ids are the executions and changes a jsonb array of objects, one per id in the same order (the ids are an array of their own so that PostgreSQL plans for a few rows and reads the executions by their index): for each field a set_ flag and the value (set_status/status, set_build/build, set_text/text for case_text_version, set_sortkey/sortkey, set_start/start, set_stop/stop, set_assignee/assignee, set_tester/tester); run_build takes the run's current build and latest_text the case's latest history row as case_text_version (kept when the case has none); a comment other than '' is added as the user. o locks the executions in id order, so that two bulk updates never deadlock, and u changes them only when every one was found. Each gets a '~' history row, a copy of the record (TestExecution.history works the change reason out when asked, so the hot path only copies). It returns the executions with their tags and FK names in the order of the changes.
 WITH v AS (
-    SELECT (x.c->>'id')::bigint AS id, x.ord,
+    SELECT w.id, w.ord,
         (x.c->>'set_status')::boolean AS set_status, (x.c->>'status')::bigint AS status,
         (x.c->>'run_build')::boolean AS run_build, (x.c->>'set_build')::boolean AS set_build, (x.c->>'build')::bigint AS build,
         (x.c->>'latest_text')::boolean AS latest_text, (x.c->>'set_text')::boolean AS set_text, (x.c->>'text')::bigint AS text,
@@ -28,9 +28,10 @@ WITH v AS (
         (x.c->>'set_stop')::boolean AS set_stop, (x.c->>'stop')::timestamptz AS stop_date,
         (x.c->>'set_assignee')::boolean AS set_assignee, (x.c->>'assignee')::bigint AS assignee,
         (x.c->>'set_tester')::boolean AS set_tester, (x.c->>'tester')::bigint AS tester, x.c->>'comment' AS comment
-    FROM jsonb_array_elements(@changes::jsonb) WITH ORDINALITY AS x (c, ord)
+    FROM unnest(@ids::bigint[]) WITH ORDINALITY AS w (id, ord)
+    CROSS JOIN LATERAL (SELECT @changes::jsonb -> (w.ord::int - 1) AS c) x
 ), o AS (
-    SELECT x.id, x.run_id FROM test_executions x WHERE x.id IN (SELECT v.id FROM v) ORDER BY x.id FOR UPDATE
+    SELECT x.id, x.run_id FROM test_executions x WHERE x.id = ANY (@ids::bigint[]) ORDER BY x.id FOR UPDATE
 ), u AS (
     UPDATE test_executions e SET
         status_id         = CASE WHEN v.set_status THEN v.status ELSE e.status_id END,
@@ -44,7 +45,7 @@ WITH v AS (
         assignee_id       = CASE WHEN v.set_assignee THEN v.assignee ELSE e.assignee_id END,
         tested_by_id      = CASE WHEN v.set_tester THEN v.tester ELSE e.tested_by_id END
     FROM v JOIN o ON o.id = v.id JOIN test_runs r ON r.id = o.run_id
-    WHERE e.id = v.id AND (SELECT count(*) FROM o) = (SELECT count(*) FROM v)
+    WHERE e.id = v.id AND (SELECT count(*) FROM o) = cardinality(@ids::bigint[])
     RETURNING e.*, to_jsonb(e) - 'slot' AS new_rec, v.ord, v.comment
 ), cm AS (
     INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment)

@@ -233,7 +233,8 @@ func executionUpdated(r db.TestExecutionChangeRow) ExecutionUpdated {
 // executionChange is one item of TestExecutionChange: the fields whose
 // set_ flag is true change.
 type executionChange struct {
-	ID          int64      `json:"id"`
+	ID int64 `json:"-"` // sent apart, as ids
+
 	SetStatus   bool       `json:"set_status,omitempty"`
 	Status      *int64     `json:"status,omitempty"`
 	RunBuild    bool       `json:"run_build,omitempty"` // the run's current build
@@ -261,7 +262,11 @@ func (s *Store) changeExecutions(ctx context.Context, by Principal, changes []ex
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.q.TestExecutionChange(ctx, db.TestExecutionChangeParams{Changes: list, UserID: by.UserID})
+	ids := make([]int64, len(changes))
+	for i, c := range changes {
+		ids[i] = c.ID
+	}
+	rows, err := s.q.TestExecutionChange(ctx, db.TestExecutionChangeParams{Ids: ids, Changes: list, UserID: by.UserID})
 	if err != nil {
 		return nil, err
 	}

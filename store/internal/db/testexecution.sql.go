@@ -12,7 +12,7 @@ import (
 
 const testExecutionChange = `-- name: TestExecutionChange :many
 WITH v AS (
-    SELECT (x.c->>'id')::bigint AS id, x.ord,
+    SELECT w.id, w.ord,
         (x.c->>'set_status')::boolean AS set_status, (x.c->>'status')::bigint AS status,
         (x.c->>'run_build')::boolean AS run_build, (x.c->>'set_build')::boolean AS set_build, (x.c->>'build')::bigint AS build,
         (x.c->>'latest_text')::boolean AS latest_text, (x.c->>'set_text')::boolean AS set_text, (x.c->>'text')::bigint AS text,
@@ -21,9 +21,10 @@ WITH v AS (
         (x.c->>'set_stop')::boolean AS set_stop, (x.c->>'stop')::timestamptz AS stop_date,
         (x.c->>'set_assignee')::boolean AS set_assignee, (x.c->>'assignee')::bigint AS assignee,
         (x.c->>'set_tester')::boolean AS set_tester, (x.c->>'tester')::bigint AS tester, x.c->>'comment' AS comment
-    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x (c, ord)
+    FROM unnest($1::bigint[]) WITH ORDINALITY AS w (id, ord)
+    CROSS JOIN LATERAL (SELECT $2::jsonb -> (w.ord::int - 1) AS c) x
 ), o AS (
-    SELECT x.id, x.run_id FROM test_executions x WHERE x.id IN (SELECT v.id FROM v) ORDER BY x.id FOR UPDATE
+    SELECT x.id, x.run_id FROM test_executions x WHERE x.id = ANY ($1::bigint[]) ORDER BY x.id FOR UPDATE
 ), u AS (
     UPDATE test_executions e SET
         status_id         = CASE WHEN v.set_status THEN v.status ELSE e.status_id END,
@@ -37,15 +38,15 @@ WITH v AS (
         assignee_id       = CASE WHEN v.set_assignee THEN v.assignee ELSE e.assignee_id END,
         tested_by_id      = CASE WHEN v.set_tester THEN v.tester ELSE e.tested_by_id END
     FROM v JOIN o ON o.id = v.id JOIN test_runs r ON r.id = o.run_id
-    WHERE e.id = v.id AND (SELECT count(*) FROM o) = (SELECT count(*) FROM v)
+    WHERE e.id = v.id AND (SELECT count(*) FROM o) = cardinality($1::bigint[])
     RETURNING e.id, e.run_id, e.case_id, e.slot, e.assignee_id, e.tested_by_id, e.case_text_version, e.start_date, e.stop_date, e.sortkey, e.status_id, e.build_id, to_jsonb(e) - 'slot' AS new_rec, v.ord, v.comment
 ), cm AS (
     INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment)
     SELECT 'testruns_testexecution', u.id, us.id, left(us.username, 50), us.email, u.comment
-    FROM u JOIN users us ON us.id = $2::bigint WHERE u.comment <> ''
+    FROM u JOIN users us ON us.id = $3::bigint WHERE u.comment <> ''
 ), h AS (
     INSERT INTO history (owner, object_id, history_type, history_user_id, record)
-    SELECT 'testruns_testexecution', u.id, '~', $2::bigint, u.new_rec FROM u
+    SELECT 'testruns_testexecution', u.id, '~', $3::bigint, u.new_rec FROM u
 )
 SELECT u.id, u.assignee_id, u.tested_by_id, u.case_text_version, u.start_date, u.stop_date, u.sortkey,
     u.run_id, u.case_id, u.status_id, u.build_id,
@@ -62,6 +63,7 @@ ORDER BY u.ord
 `
 
 type TestExecutionChangeParams struct {
+	Ids     []int64
 	Changes []byte
 	UserID  int64
 }
@@ -86,9 +88,9 @@ type TestExecutionChangeRow struct {
 	StatusName       string
 }
 
-// TestExecutionChange is TestExecution.update and bulk_update in one statement. changes is a jsonb array of objects, one per execution: id, then for each field a set_ flag and the value (set_status/status, set_build/build, set_text/text for case_text_version, set_sortkey/sortkey, set_start/start, set_stop/stop, set_assignee/assignee, set_tester/tester); run_build takes the run's current build and latest_text the case's latest history row as case_text_version (kept when the case has none); a comment other than ” is added as the user. o locks the executions in id order, so that two bulk updates never deadlock, and u changes them only when every one was found. Each gets a '~' history row, a copy of the record (TestExecution.history works the change reason out when asked, so the hot path only copies). It returns the executions with their tags and FK names in the order of the changes.
+// TestExecutionChange is TestExecution.update and bulk_update in one statement. ids are the executions and changes a jsonb array of objects, one per id in the same order (the ids are an array of their own so that PostgreSQL plans for a few rows and reads the executions by their index): for each field a set_ flag and the value (set_status/status, set_build/build, set_text/text for case_text_version, set_sortkey/sortkey, set_start/start, set_stop/stop, set_assignee/assignee, set_tester/tester); run_build takes the run's current build and latest_text the case's latest history row as case_text_version (kept when the case has none); a comment other than ” is added as the user. o locks the executions in id order, so that two bulk updates never deadlock, and u changes them only when every one was found. Each gets a '~' history row, a copy of the record (TestExecution.history works the change reason out when asked, so the hot path only copies). It returns the executions with their tags and FK names in the order of the changes.
 func (q *Queries) TestExecutionChange(ctx context.Context, arg TestExecutionChangeParams) ([]TestExecutionChangeRow, error) {
-	rows, err := q.db.Query(ctx, testExecutionChange, arg.Changes, arg.UserID)
+	rows, err := q.db.Query(ctx, testExecutionChange, arg.Ids, arg.Changes, arg.UserID)
 	if err != nil {
 		return nil, err
 	}
