@@ -28,3 +28,8 @@ RETURNING id, name, tracker_type, base_url, api_url, api_username;
 -- (nothing refers to a tracker) and counts them.
 WITH d AS (DELETE FROM bug_trackers b WHERE /* filter */ TRUE RETURNING 1)
 SELECT count(*) AS trackers FROM d;
+
+-- name: BugTrackerFilter :many
+-- BugTrackerFilter answers BugTracker.filter, by id: never the password.
+SELECT b.id, b.name, b.tracker_type, b.base_url, b.api_url, b.api_username
+FROM bug_trackers b WHERE /* filter */ TRUE ORDER BY b.id;

@@ -61,3 +61,7 @@ DELETE FROM user_permissions WHERE user_id = @user_id AND permission_id = ANY (@
 -- name: GroupResolve :many
 -- GroupResolve finds groups by id or by exact name.
 SELECT id, name FROM groups WHERE id = ANY (@ids::bigint[]) OR name = ANY (@names::text[]);
+
+-- name: GroupFilter :many
+-- GroupFilter answers Group.filter, by id.
+SELECT g.id, g.name FROM groups g WHERE /* filter */ TRUE ORDER BY g.id;

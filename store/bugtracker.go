@@ -112,7 +112,7 @@ var bugTrackerEntity = entity(&Entity{Model: "BugSystem", From: "FROM bug_tracke
 
 // FilterBugTrackers answers BugTracker.filter, by id.
 func (s *Store) FilterBugTrackers(ctx context.Context, query map[string]any) ([]BugTracker, error) {
-	return filter[BugTracker](ctx, s, bugTrackerEntity,
-		"SELECT b.id, b.name, b.tracker_type, b.base_url, b.api_url, b.api_username FROM bug_trackers b",
-		query, "ORDER BY b.id")
+	return filterRows(ctx, s, bugTrackerEntity, query, (*db.Queries).BugTrackerFilter, func(r db.BugTrackerFilterRow) BugTracker {
+		return BugTracker{r.ID, r.Name, r.TrackerType, r.BaseUrl, r.ApiUrl, r.ApiUsername}
+	})
 }

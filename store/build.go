@@ -63,10 +63,9 @@ var buildEntity = entity(&Entity{Model: "Build", From: "FROM builds b", Fields: 
 	"bug":           {Expr: "bg.id", Exists: "SELECT 1 FROM bugs bg WHERE bg.build_id = b.id", To: "Bug"},
 }})
 
-const buildSelect = "SELECT b.id, b.name, b.version_id, b.is_active, v.value AS version__value " +
-	"FROM builds b JOIN versions v ON v.id = b.version_id"
-
 // FilterBuilds answers Build.filter, by version then id, in one query.
 func (s *Store) FilterBuilds(ctx context.Context, query map[string]any) ([]BuildRow, error) {
-	return filter[BuildRow](ctx, s, buildEntity, buildSelect, query, "ORDER BY b.version_id, b.id")
+	return filterRows(ctx, s, buildEntity, query, (*db.Queries).BuildFilter, func(r db.BuildFilterRow) BuildRow {
+		return BuildRow{Build(r.Build), r.VersionValue}
+	})
 }

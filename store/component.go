@@ -122,7 +122,7 @@ func (s *Store) CreatePriority(ctx context.Context, value string, isActive bool)
 }
 
 // componentEntity is what Component.filter may filter on. cases names
-// the link row of componentSelect's join, not an EXISTS subquery: as in
+// the link row of ComponentFilter's join, not an EXISTS subquery: as in
 // Django, where values() reuses the join of the filter, {"cases": 5}
 // keeps the row whose case is 5.
 var componentEntity = entity(&Entity{Model: "Component", From: "FROM components c", Fields: map[string]Field{
@@ -131,17 +131,14 @@ var componentEntity = entity(&Entity{Model: "Component", From: "FROM components 
 }, Relations: map[string]Relation{
 	"product":       {Expr: "c.product_id", To: "Product"},
 	"initial_owner": {Expr: "c.initial_owner_id", To: "RelatedUser"},
-	"cases":         {Expr: "cc.case_id", Join: componentCases, To: "TestCase"},
+	"cases":         {Expr: "cc.case_id", Join: "LEFT JOIN test_case_components cc ON cc.component_id = c.id", To: "TestCase"},
 }})
-
-const componentCases = "LEFT JOIN test_case_components cc ON cc.component_id = c.id"
-
-// componentSelect has one row per linked test case, cases null when none.
-const componentSelect = "SELECT c.id, c.name, c.product_id, c.initial_owner_id, c.description, cc.case_id AS cases FROM components c " + componentCases
 
 // FilterComponents answers Component.filter, by id, in one query.
 func (s *Store) FilterComponents(ctx context.Context, query map[string]any) ([]ComponentRow, error) {
-	return filter[ComponentRow](ctx, s, componentEntity, componentSelect, query, "ORDER BY c.id, cc.case_id")
+	return filterRows(ctx, s, componentEntity, query, (*db.Queries).ComponentFilter, func(r db.ComponentFilterRow) ComponentRow {
+		return ComponentRow{Component(r.Component), r.Cases}
+	})
 }
 
 // categoryEntity is what Category.filter may filter on: its columns, its
@@ -154,11 +151,9 @@ var categoryEntity = entity(&Entity{Model: "Category", From: "FROM categories ca
 	"category_case": {Expr: "tc.id", Exists: "SELECT 1 FROM test_cases tc WHERE tc.category_id = ca.id", To: "TestCase"},
 }})
 
-const categorySelect = "SELECT ca.id, ca.name, ca.product_id, ca.description FROM categories ca"
-
 // FilterCategories answers Category.filter, by id, in one query.
 func (s *Store) FilterCategories(ctx context.Context, query map[string]any) ([]Category, error) {
-	return filter[Category](ctx, s, categoryEntity, categorySelect, query, "ORDER BY ca.id")
+	return filterRows(ctx, s, categoryEntity, query, (*db.Queries).CategoryFilter, func(r db.Category) Category { return Category(r) })
 }
 
 // priorityEntity is what Priority.filter may filter on: its columns and
@@ -172,5 +167,5 @@ var priorityEntity = entity(&Entity{Model: "Priority", From: "FROM priorities pr
 
 // FilterPriorities answers Priority.filter, by id.
 func (s *Store) FilterPriorities(ctx context.Context, query map[string]any) ([]Priority, error) {
-	return filter[Priority](ctx, s, priorityEntity, "SELECT pr.id, pr.value, pr.is_active FROM priorities pr", query, "ORDER BY pr.id")
+	return filterRows(ctx, s, priorityEntity, query, (*db.Queries).PriorityFilter, func(r db.Priority) Priority { return Priority(r) })
 }

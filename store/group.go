@@ -383,5 +383,5 @@ var groupEntity = entity(&Entity{Model: "Group", From: "FROM groups g", Fields: 
 
 // FilterGroups answers a Kiwi query dict over groups, by id.
 func (s *Store) FilterGroups(ctx context.Context, query map[string]any) ([]Group, error) {
-	return filter[Group](ctx, s, groupEntity, "SELECT g.id, g.name FROM groups g", query, "ORDER BY g.id")
+	return filterRows(ctx, s, groupEntity, query, (*db.Queries).GroupFilter, func(r db.Group) Group { return Group(r) })
 }

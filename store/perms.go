@@ -252,7 +252,6 @@ var permissionEntity = entity(&Entity{Model: "Permission", From: "FROM permissio
 // FilterPermissions answers a Kiwi query dict over the permission
 // catalogue, by label.
 func (s *Store) FilterPermissions(ctx context.Context, query map[string]any) ([]PermissionRow, error) {
-	return filter[PermissionRow](ctx, s, permissionEntity,
-		"SELECT p.id, p.name, p.app_label, p.codename, p.app_label || '.' || p.codename AS label FROM permissions p",
-		query, "ORDER BY p.app_label, p.codename")
+	return filterRows(ctx, s, permissionEntity, query, (*db.Queries).PermissionFilter,
+		func(r db.PermissionFilterRow) PermissionRow { return PermissionRow(r) })
 }

@@ -31,5 +31,5 @@ var planTypeEntity = entity(&Entity{Model: "PlanType", From: "FROM plan_types pt
 
 // FilterPlanTypes answers a Kiwi query dict over plan types, by id.
 func (s *Store) FilterPlanTypes(ctx context.Context, query map[string]any) ([]PlanType, error) {
-	return filter[PlanType](ctx, s, planTypeEntity, "SELECT pt.id, pt.name, pt.description FROM plan_types pt", query, "ORDER BY pt.id")
+	return filterRows(ctx, s, planTypeEntity, query, (*db.Queries).PlanTypeFilter, func(r db.PlanType) PlanType { return PlanType(r) })
 }

@@ -113,7 +113,8 @@ var classificationEntity = entity(&Entity{Model: "Classification", From: "FROM c
 
 // FilterClassifications answers Classification.filter, by id.
 func (s *Store) FilterClassifications(ctx context.Context, query map[string]any) ([]Classification, error) {
-	return filter[Classification](ctx, s, classificationEntity, "SELECT cl.id, cl.name FROM classifications cl", query, "ORDER BY cl.id")
+	return filterRows(ctx, s, classificationEntity, query, (*db.Queries).ClassificationFilter,
+		func(r db.Classification) Classification { return Classification(r) })
 }
 
 // productEntity is what Product.filter may filter on: its columns, its
@@ -131,11 +132,9 @@ var productEntity = entity(&Entity{Model: "Product", From: "FROM products p", Fi
 	"bug":            {Expr: "bg.id", Exists: "SELECT 1 FROM bugs bg WHERE bg.product_id = p.id", To: "Bug"},
 }})
 
-const productSelect = "SELECT p.id, p.name, p.classification_id, p.description FROM products p"
-
 // FilterProducts answers Product.filter, by id, in one query.
 func (s *Store) FilterProducts(ctx context.Context, query map[string]any) ([]Product, error) {
-	return filter[Product](ctx, s, productEntity, productSelect, query, "ORDER BY p.id")
+	return filterRows(ctx, s, productEntity, query, (*db.Queries).ProductFilter, func(r db.Product) Product { return Product(r) })
 }
 
 // versionEntity is what Version.filter may filter on: its columns, its
@@ -149,9 +148,9 @@ var versionEntity = entity(&Entity{Model: "Version", From: "FROM versions v", Fi
 	"bug":     {Expr: "bg.id", Exists: "SELECT 1 FROM bugs bg WHERE bg.version_id = v.id", To: "Bug"},
 }})
 
-const versionSelect = "SELECT v.id, v.value, v.product_id, p.name AS product__name FROM versions v JOIN products p ON p.id = v.product_id"
-
 // FilterVersions answers Version.filter, by product then id, in one query.
 func (s *Store) FilterVersions(ctx context.Context, query map[string]any) ([]VersionRow, error) {
-	return filter[VersionRow](ctx, s, versionEntity, versionSelect, query, "ORDER BY v.product_id, v.id")
+	return filterRows(ctx, s, versionEntity, query, (*db.Queries).VersionFilter, func(r db.VersionFilterRow) VersionRow {
+		return VersionRow{Version{r.ID, r.Value, r.ProductID}, r.ProductName}
+	})
 }

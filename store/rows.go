@@ -9,6 +9,16 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
+// convert turns generated rows into the store's type, [] rather than nil
+// for none.
+func convert[R, T any](rows []R, conv func(R) T) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = conv(r)
+	}
+	return out
+}
+
 // collectByName reads every row into a T, matching columns to fields as
 // pgx.RowToStructByName does (the `db` tag, else the field name ignoring
 // case; embedded structs are flattened), but works the matching out once

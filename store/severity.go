@@ -22,5 +22,7 @@ var severityEntity = weightedEntity("Severity", "severities")
 // FilterSeverities answers a Kiwi query dict over severities, by id (Kiwi
 // gives no order).
 func (s *Store) FilterSeverities(ctx context.Context, query map[string]any) ([]WeightedStatus, error) {
-	return s.filterWeighted(ctx, severityEntity, "severities", query)
+	return filterRows(ctx, s, severityEntity, query, (*db.Queries).SeverityFilter, func(r db.Severity) WeightedStatus {
+		return WeightedStatus(r)
+	})
 }

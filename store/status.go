@@ -188,8 +188,8 @@ var caseStatusEntity = entity(&Entity{Model: "TestCaseStatus", From: "FROM test_
 // FilterTestCaseStatuses answers a Kiwi query dict over test case statuses,
 // by id.
 func (s *Store) FilterTestCaseStatuses(ctx context.Context, query map[string]any) ([]TestCaseStatus, error) {
-	return filter[TestCaseStatus](ctx, s, caseStatusEntity,
-		"SELECT cs.id, cs.name, cs.description, cs.is_confirmed FROM test_case_statuses cs", query, "ORDER BY cs.id")
+	return filterRows(ctx, s, caseStatusEntity, query, (*db.Queries).TestCaseStatusFilter,
+		func(r db.TestCaseStatus) TestCaseStatus { return TestCaseStatus(r) })
 }
 
 // CreateTestExecutionStatus adds a test execution status (v.ID is
@@ -256,14 +256,9 @@ func weightedEntity(model, table string) *Entity {
 
 var execStatusEntity = weightedEntity("TestExecutionStatus", "test_execution_statuses")
 
-// filterWeighted answers a Kiwi query dict over a weighted status table,
-// by id, in one query.
-func (s *Store) filterWeighted(ctx context.Context, e *Entity, table string, query map[string]any) ([]WeightedStatus, error) {
-	return filter[WeightedStatus](ctx, s, e, "SELECT s.id, s.name, s.weight, s.icon, s.color FROM "+table+" s", query, "ORDER BY s.id")
-}
-
 // FilterTestExecutionStatuses answers a Kiwi query dict over test
 // execution statuses, by id.
 func (s *Store) FilterTestExecutionStatuses(ctx context.Context, query map[string]any) ([]WeightedStatus, error) {
-	return s.filterWeighted(ctx, execStatusEntity, "test_execution_statuses", query)
+	return filterRows(ctx, s, execStatusEntity, query, (*db.Queries).TestExecutionStatusFilter,
+		func(r db.TestExecutionStatus) WeightedStatus { return WeightedStatus(r) })
 }

@@ -30,5 +30,5 @@ var templateEntity = entity(&Entity{Model: "Template", From: "FROM templates tp"
 
 // FilterTemplates answers a Kiwi query dict over templates, by id.
 func (s *Store) FilterTemplates(ctx context.Context, query map[string]any) ([]Template, error) {
-	return filter[Template](ctx, s, templateEntity, "SELECT tp.id, tp.name, tp.text FROM templates tp", query, "ORDER BY tp.id")
+	return filterRows(ctx, s, templateEntity, query, (*db.Queries).TemplateFilter, func(r db.Template) Template { return Template(r) })
 }

@@ -110,15 +110,11 @@ var casePropertyEntity = entity(&Entity{Model: "Property", From: "FROM test_case
 	"value": {Expr: "p.value", Kind: TextField},
 }, Relations: map[string]Relation{"case": {Expr: "p.case_id", To: "TestCase"}}})
 
-// casePropertyFrom is the row source of casePropertyEntity.
-const casePropertyFrom = " FROM test_case_properties p"
-
 // FilterCaseProperties answers TestCase.properties, by case, name and
 // value.
 func (s *Store) FilterCaseProperties(ctx context.Context, query map[string]any) ([]CaseProperty, error) {
-	return filter[CaseProperty](ctx, s, casePropertyEntity,
-		`SELECT p.id, p.case_id AS "case", p.name, p.value`+casePropertyFrom,
-		query, "ORDER BY p.case_id, p.name, p.value, p.id")
+	return filterRows(ctx, s, casePropertyEntity, query, (*db.Queries).TestCasePropertyFilter,
+		func(r db.TestCasePropertyFilterRow) CaseProperty { return CaseProperty(r) })
 }
 
 // RemoveCaseProperties deletes every case property the query matches. An
@@ -127,7 +123,7 @@ func (s *Store) RemoveCaseProperties(ctx context.Context, query map[string]any) 
 	if len(query) == 0 {
 		return Errorf(Invalid, "A non-empty query is required: {} would delete every property.")
 	}
-	return deleteMatching(ctx, s, casePropertyEntity, "test_case_properties", casePropertyFrom, query)
+	return casePropertyEntity.translate(filtered(s.pool, casePropertyEntity, query).TestCasePropertyDeleteMatching(ctx))
 }
 
 // CaseCC returns a case's notification CC addresses, [] when none.

@@ -87,6 +87,48 @@ func (q *Queries) BugTrackerDeleteMatching(ctx context.Context) (int64, error) {
 	return trackers, err
 }
 
+const bugTrackerFilter = `-- name: BugTrackerFilter :many
+SELECT b.id, b.name, b.tracker_type, b.base_url, b.api_url, b.api_username
+FROM bug_trackers b WHERE /* filter */ TRUE ORDER BY b.id
+`
+
+type BugTrackerFilterRow struct {
+	ID          int64
+	Name        string
+	TrackerType string
+	BaseUrl     *string
+	ApiUrl      *string
+	ApiUsername *string
+}
+
+// BugTrackerFilter answers BugTracker.filter, by id: never the password.
+func (q *Queries) BugTrackerFilter(ctx context.Context) ([]BugTrackerFilterRow, error) {
+	rows, err := q.db.Query(ctx, bugTrackerFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BugTrackerFilterRow
+	for rows.Next() {
+		var i BugTrackerFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.TrackerType,
+			&i.BaseUrl,
+			&i.ApiUrl,
+			&i.ApiUsername,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const bugTrackerUpdate = `-- name: BugTrackerUpdate :one
 UPDATE bug_trackers SET
     name         = coalesce($1, name),

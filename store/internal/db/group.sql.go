@@ -50,6 +50,31 @@ func (q *Queries) GroupDelete(ctx context.Context, id int64) (int64, error) {
 	return result.RowsAffected(), nil
 }
 
+const groupFilter = `-- name: GroupFilter :many
+SELECT g.id, g.name FROM groups g WHERE /* filter */ TRUE ORDER BY g.id
+`
+
+// GroupFilter answers Group.filter, by id.
+func (q *Queries) GroupFilter(ctx context.Context) ([]Group, error) {
+	rows, err := q.db.Query(ctx, groupFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Group
+	for rows.Next() {
+		var i Group
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const groupGet = `-- name: GroupGet :one
 SELECT id, name FROM groups WHERE id = $1
 `
