@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -284,12 +283,10 @@ var tenantEntity = entity(&Entity{Model: "Tenant", From: "FROM tenants t", Field
 // FilterTenants answers a Kiwi query dict over the tenants the principal
 // may see: a superuser all, others those it is authorised for.
 func (s *Store) FilterTenants(ctx context.Context, who Principal, query map[string]any) ([]Tenant, error) {
-	visible := "true"
-	if !who.IsSuperuser {
-		visible = "id IN (SELECT tenant_id FROM tenant_authorized_users WHERE user_id = " + strconv.FormatInt(who.UserID, 10) + ")"
-	}
-	sel := `SELECT t.id, t.schema_name, t.name, t.organization, t.owner_id, o.username AS owner_username,
-		t.publicly_readable, t.paid_until, t.created_on
-		FROM (SELECT * FROM tenants WHERE ` + visible + `) t JOIN users o ON o.id = t.owner_id`
-	return filter[Tenant](WithTenant(ctx, ""), s, tenantEntity, sel, query, "ORDER BY t.id")
+	visible := db.TenantFilterParams{Every: who.IsSuperuser, UserID: who.UserID}
+	return filterRows(WithTenant(ctx, ""), s, tenantEntity, query,
+		func(q *db.Queries, ctx context.Context) ([]db.TenantFilterRow, error) {
+			return q.TenantFilter(ctx, visible)
+		},
+		func(r db.TenantFilterRow) Tenant { return Tenant(r) })
 }

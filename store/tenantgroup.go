@@ -181,11 +181,8 @@ func (s *Store) FilterTenantGroups(ctx context.Context, query map[string]any) ([
 	if TenantOf(ctx) == "" {
 		return nil, errNotInTenant
 	}
-	return filter[TenantGroup](ctx, s, tenantGroupEntity, `SELECT g.id, g.name,
-		ARRAY(SELECT p.app_label || '.' || p.codename FROM tenant_group_permissions gp JOIN permissions p ON p.id = gp.permission_id
-			WHERE gp.group_id = g.id ORDER BY 1)::text[] AS permissions,
-		ARRAY(SELECT gu.user_id FROM tenant_group_users gu WHERE gu.group_id = g.id ORDER BY 1)::bigint[] AS users
-		FROM tenant_groups g`, query, "ORDER BY g.id")
+	return filterRows(ctx, s, tenantGroupEntity, query, (*db.Queries).TenantGroupFilter,
+		func(r db.TenantGroupFilterRow) TenantGroup { return TenantGroup(r) })
 }
 
 // CreateTenantGroup adds a group to the context's tenant.
