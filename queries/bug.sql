@@ -22,3 +22,41 @@ WITH bg AS (
 SELECT bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id, bg.assignee_id, bg.product_id, bg.version_id,
     bg.build_id, bg.severity_id, coalesce(ex.ids, '{}')::bigint[] AS executions, coalesce(tg.ids, '{}')::bigint[] AS tags
 FROM bg, ex, tg;
+
+-- name: BugFilter :many
+-- BugFilter answers Bug.filter, by id: S-Bug-f, the id as pk and the
+-- names of the bug's FKs.
+SELECT bg.id AS pk, bg.summary, bg.created_at, p.name AS product__name, v.value AS version__value,
+    b.name AS build__name, rp.username AS reporter__username, asg.username AS assignee__username,
+    sv.name AS severity__name, sv.color AS severity__color, sv.icon AS severity__icon
+FROM bugs bg
+JOIN products p ON p.id = bg.product_id
+JOIN versions v ON v.id = bg.version_id
+JOIN builds b ON b.id = bg.build_id
+JOIN users rp ON rp.id = bg.reporter_id
+LEFT JOIN users asg ON asg.id = bg.assignee_id
+LEFT JOIN severities sv ON sv.id = bg.severity_id
+WHERE /* filter */ TRUE
+ORDER BY bg.id;
+
+-- name: BugFilterCanonical :many
+-- BugFilterCanonical answers Bug.filter_canonical, by id: S-Bug-c.
+SELECT bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id, bg.assignee_id, bg.product_id, bg.version_id,
+    bg.build_id, bg.severity_id
+FROM bugs bg
+WHERE /* filter */ TRUE
+ORDER BY bg.id;
+
+-- name: BugGet :one
+-- BugGet returns one bug with the ids of its executions and tags: S-Bug.
+SELECT bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id, bg.assignee_id, bg.product_id, bg.version_id,
+    bg.build_id, bg.severity_id,
+    ARRAY(SELECT be.execution_id FROM bug_executions be WHERE be.bug_id = bg.id ORDER BY be.execution_id)::bigint[] AS executions,
+    ARRAY(SELECT bt.tag_id FROM bug_tags bt WHERE bt.bug_id = bg.id ORDER BY bt.tag_id)::bigint[] AS tags
+FROM bugs bg
+WHERE bg.id = @id;
+
+-- name: BugLockMatching :many
+-- BugLockMatching locks the bugs a filter matches until the transaction
+-- ends and returns their ids.
+SELECT bg.id FROM bugs bg WHERE /* filter */ TRUE ORDER BY bg.id FOR UPDATE;

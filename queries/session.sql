@@ -17,5 +17,9 @@ UPDATE sessions SET revoked_at = @now::timestamptz WHERE id = @id AND revoked_at
 UPDATE sessions SET revoked_at = @now::timestamptz WHERE user_id = @user_id AND revoked_at IS NULL;
 
 -- name: AuthNotify :exec
--- AuthNotify tells every process to drop cached sessions or credentials; it is delivered on commit.
+-- AuthNotify tells every process to drop cached sessions or credentials; it is delivered on commit. Payloads are "s:<session id>" (session ended), "t:<token id>" (API token revoked), "u:<user id>" (user changed) and "p" (grants, groups or tenants changed).
 SELECT pg_notify('tcms_auth', @payload::text);
+
+-- name: AuthListen :exec
+-- AuthListen subscribes the connection to AuthNotify's channel.
+LISTEN tcms_auth;

@@ -8,3 +8,30 @@ FROM test_execution_statuses s
 LEFT JOIN test_executions e ON e.status_id = s.id AND e.run_id = @run_id
 GROUP BY s.id, s.name, s.weight
 ORDER BY s.id;
+
+-- name: TestRunFilter :many
+-- TestRunFilter answers TestRun.filter, by id: S-TestRun-f, each run with
+-- the names of its plan, build, version and users.
+SELECT tr.id, tr.start_date, tr.stop_date, tr.planned_start, tr.planned_stop, tr.summary, tr.notes,
+    tr.plan_id, tr.build_id, tr.manager_id, tr.default_tester_id,
+    tp.name AS plan__name, b.name AS build__name, b.version_id AS build__version, v.value AS build__version__value,
+    v.product_id AS build__version__product, m.username AS manager__username, dt.username AS default_tester__username
+FROM test_runs tr
+JOIN test_plans tp ON tp.id = tr.plan_id
+JOIN builds b ON b.id = tr.build_id
+JOIN versions v ON v.id = b.version_id
+JOIN users m ON m.id = tr.manager_id
+LEFT JOIN users dt ON dt.id = tr.default_tester_id
+WHERE /* filter */ TRUE
+ORDER BY tr.id;
+
+-- name: TestRunLockMatching :many
+-- TestRunLockMatching locks the test runs a filter matches until the
+-- transaction ends and returns their ids.
+SELECT tr.id FROM test_runs tr WHERE /* filter */ TRUE ORDER BY tr.id FOR UPDATE;
+
+-- name: TestRunPropertyFilter :many
+-- TestRunPropertyFilter answers TestRun.properties, by run, name and value.
+SELECT p.id, p.run_id AS run, p.name, p.value FROM test_run_properties p
+WHERE /* filter */ TRUE
+ORDER BY p.run_id, p.name, p.value, p.id;

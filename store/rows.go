@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // convert turns generated rows into the store's type, [] rather than nil
@@ -17,6 +18,25 @@ func convert[R, T any](rows []R, conv func(R) T) []T {
 		out[i] = conv(r)
 	}
 	return out
+}
+
+// micros is an interval in microseconds, as PostgreSQL's extract(epoch)
+// counts it (a month 30 days, a year 365.25), or nil for NULL.
+func micros(iv pgtype.Interval) *int64 {
+	if !iv.Valid {
+		return nil
+	}
+	const day = 86400_000000
+	us := iv.Microseconds + int64(iv.Days)*day + int64(iv.Months/12)*36525*day/100 + int64(iv.Months%12)*30*day
+	return &us
+}
+
+// widen turns a nullable int4 into the int64 the replies carry.
+func widen(v *int32) *int64 {
+	if v == nil {
+		return nil
+	}
+	return new(int64(*v))
 }
 
 // collectByName reads every row into a T, matching columns to fields as

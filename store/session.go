@@ -159,11 +159,6 @@ func newSessionKey() string {
 	return string(key)
 }
 
-// authChannel carries cache invalidations between processes. Payloads are
-// "s:<session id>" (session ended), "t:<token id>" (API token revoked),
-// "u:<user id>" (user changed) and "p" (grants, groups or tenants changed).
-const authChannel = "tcms_auth"
-
 func sessionPayload(id string) string { return "s:" + id }
 
 // maxCached bounds each cache map; a full map first loses its expired
@@ -299,7 +294,7 @@ func (s *Store) listenConn(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, "LISTEN "+authChannel); err != nil {
+	if err := db.New(conn).AuthListen(ctx); err != nil {
 		conn.Close(context.Background())
 		return nil, err
 	}

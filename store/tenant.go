@@ -62,7 +62,7 @@ func scopeConnections(cfg *pgxpool.Config) {
 		if have, _ := data[pathKey].(string); have == want {
 			return true, nil
 		}
-		if _, err := c.Exec(ctx, "SELECT set_config('search_path', $1, false)", searchPath(want)); err != nil {
+		if err := db.New(c).SearchPathSet(ctx, db.SearchPathSetParams{Path: searchPath(want)}); err != nil {
 			return false, err // the connection's state is unknown: destroy it
 		}
 		data[pathKey] = want
@@ -73,7 +73,7 @@ func scopeConnections(cfg *pgxpool.Config) {
 // inSchema switches the transaction to a schema until it ends (set_config
 // local) and runs a script there, such as the tenant part of schema.sql.
 func inSchema(ctx context.Context, tx pgx.Tx, schema, script string) error {
-	if _, err := tx.Exec(ctx, "SELECT set_config('search_path', $1, true)", searchPath(schema)); err != nil {
+	if err := db.New(tx).SearchPathSet(ctx, db.SearchPathSetParams{Path: searchPath(schema), Local: true}); err != nil {
 		return err
 	}
 	if script == "" {
@@ -147,7 +147,7 @@ func (s *Store) CreateTenant(ctx context.Context, t NewTenant) (Tenant, error) {
 	}
 	_, tenantSQL := splitSchema(tcms.Schema)
 	err := s.change(WithTenant(ctx, ""), "Tenant", "Tenant.create", func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
+		if err := q.SchemaLock(ctx, migrateLock); err != nil {
 			return err
 		}
 		owner, err := resolveUsers(ctx, q, []any{t.Owner})
@@ -169,7 +169,7 @@ func (s *Store) CreateTenant(ctx context.Context, t NewTenant) (Tenant, error) {
 		if err := dropTombstone(ctx, tx, t.SchemaName); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{t.SchemaName}.Sanitize()); err != nil {
+		if err := createSchema(ctx, tx, t.SchemaName); err != nil {
 			return err
 		}
 		if err := inSchema(ctx, tx, t.SchemaName, tenantSQL); err != nil {

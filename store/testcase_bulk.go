@@ -42,7 +42,8 @@ func (s *Store) CreateTestCases(ctx context.Context, by Principal, list []CaseVa
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		out, err = Select[caseRow](ctx, tx, caseEntity, caseSelect, map[string]any{"id__in": ids}, "ORDER BY tc.id")
+		rows, err := filtered(tx, caseEntity, map[string]any{"id__in": ids}).TestCaseFilter(ctx)
+		out = convert(rows, caseRowOf)
 		return err
 	})
 	if err != nil {

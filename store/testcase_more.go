@@ -59,7 +59,7 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 	var counts map[string]int64
 	var total int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		ids, err := lockMatching(ctx, tx, caseEntity, "tc", caseFrom, query)
+		ids, err := filtered(tx, caseEntity, query).TestCaseLockMatching(ctx)
 		if err != nil {
 			return err
 		}
@@ -105,14 +105,13 @@ var casePlanEntity = entity(&Entity{Model: "TestCasePlan", From: "FROM test_case
 // matches to their sortkeys; when several links of a case match, the one
 // added last wins.
 func (s *Store) TestCaseSortkeys(ctx context.Context, query map[string]any) (map[string]*int64, error) {
-	type link struct {
-		CaseID  int64  `db:"case_id"`
-		Sortkey *int64 `db:"sortkey"`
+	rows, err := filtered(s.pool, casePlanEntity, query).TestCasePlanSortkeys(ctx)
+	if err != nil {
+		return nil, casePlanEntity.translate(err)
 	}
-	rows, err := filter[link](ctx, s, casePlanEntity, "SELECT tcp.case_id, tcp.sortkey::bigint AS sortkey FROM test_case_plans tcp", query, "ORDER BY tcp.id")
 	out := make(map[string]*int64, len(rows))
 	for _, r := range rows {
-		out[strconv.FormatInt(r.CaseID, 10)] = r.Sortkey
+		out[strconv.FormatInt(r.CaseID, 10)] = widen(r.Sortkey)
 	}
-	return out, err
+	return out, nil
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // ExecHistory is S-ExecHistory: who changed an execution, when, and the
@@ -103,12 +105,11 @@ var linkEntity = entity(&Entity{Model: "LinkReference", From: "FROM links p", Fi
 	"created_on": {Expr: "p.created_on", Kind: TimeField},
 }, Relations: map[string]Relation{"execution": {Expr: "p.execution_id", To: "TestExecution"}}})
 
-const linkFrom = " FROM links p"
-
 // FilterLinks answers TestExecution.get_links, by id.
 func (s *Store) FilterLinks(ctx context.Context, query map[string]any) ([]LinkRow, error) {
-	return filter[LinkRow](ctx, s, linkEntity, `SELECT p.id, p.execution_id AS execution, p.name, p.url, p.is_defect, p.created_on`+linkFrom,
-		query, "ORDER BY p.id")
+	return filterRows(ctx, s, linkEntity, query, (*db.Queries).LinkFilter, func(r db.LinkFilterRow) LinkRow {
+		return LinkRow{Link{ID: r.ID, Execution: r.Execution, Name: r.Name, URL: r.Url, IsDefect: r.IsDefect}, r.CreatedOn}
+	})
 }
 
 // RemoveLinks deletes the links a non-empty query matches; matching none
@@ -117,7 +118,7 @@ func (s *Store) RemoveLinks(ctx context.Context, query map[string]any) error {
 	if len(query) == 0 {
 		return Errorf(Invalid, "A non-empty query is required: {} would delete every link.")
 	}
-	return deleteMatching(ctx, s, linkEntity, "links", linkFrom, query)
+	return linkEntity.translate(filtered(s.pool, linkEntity, query).LinkDeleteMatching(ctx))
 }
 
 // ExecutionProperty is S-ExecProperty, a name/value pair of an execution.
@@ -135,8 +136,8 @@ var executionPropertyEntity = entity(&Entity{Model: "TestExecutionProperty", Fro
 
 // FilterExecutionProperties answers TestExecution.properties, by id.
 func (s *Store) FilterExecutionProperties(ctx context.Context, query map[string]any) ([]ExecutionProperty, error) {
-	return filter[ExecutionProperty](ctx, s, executionPropertyEntity, `SELECT p.id, p.name, p.value, p.execution_id AS execution
-		FROM test_execution_properties p`, query, "ORDER BY p.id")
+	return filterRows(ctx, s, executionPropertyEntity, query, (*db.Queries).TestExecutionPropertyFilter,
+		func(r db.TestExecutionPropertyFilterRow) ExecutionProperty { return ExecutionProperty(r) })
 }
 
 // AddExecutionProperty is get-or-create on (execution, name, value).

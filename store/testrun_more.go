@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // AddRunTag tags a run by the tagIDs rule (tagging twice changes nothing)
@@ -42,9 +44,8 @@ var runPropertyEntity = entity(&Entity{Model: "RunProperty", From: "FROM test_ru
 
 // FilterRunProperties answers TestRun.properties, by run, name and value.
 func (s *Store) FilterRunProperties(ctx context.Context, query map[string]any) ([]RunProperty, error) {
-	return filter[RunProperty](ctx, s, runPropertyEntity,
-		"SELECT p.id, p.run_id AS run, p.name, p.value FROM test_run_properties p",
-		query, "ORDER BY p.run_id, p.name, p.value, p.id")
+	return filterRows(ctx, s, runPropertyEntity, query, (*db.Queries).TestRunPropertyFilter,
+		func(r db.TestRunPropertyFilterRow) RunProperty { return RunProperty(r) })
 }
 
 // ChangeRunCC adds the user (id, username or email) to a run's CC list,
@@ -97,7 +98,7 @@ func (s *Store) RemoveTestRuns(ctx context.Context, by Principal, query map[stri
 	var counts map[string]int64
 	var total int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		runs, err := lockMatching(ctx, tx, runEntity, "tr", runFrom, query)
+		runs, err := filtered(tx, runEntity, query).TestRunLockMatching(ctx)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,180 @@ import (
 	"time"
 )
 
+const bugFilter = `-- name: BugFilter :many
+SELECT bg.id AS pk, bg.summary, bg.created_at, p.name AS product__name, v.value AS version__value,
+    b.name AS build__name, rp.username AS reporter__username, asg.username AS assignee__username,
+    sv.name AS severity__name, sv.color AS severity__color, sv.icon AS severity__icon
+FROM bugs bg
+JOIN products p ON p.id = bg.product_id
+JOIN versions v ON v.id = bg.version_id
+JOIN builds b ON b.id = bg.build_id
+JOIN users rp ON rp.id = bg.reporter_id
+LEFT JOIN users asg ON asg.id = bg.assignee_id
+LEFT JOIN severities sv ON sv.id = bg.severity_id
+WHERE /* filter */ TRUE
+ORDER BY bg.id
+`
+
+type BugFilterRow struct {
+	Pk               int64
+	Summary          string
+	CreatedAt        time.Time
+	ProductName      string
+	VersionValue     string
+	BuildName        string
+	ReporterUsername string
+	AssigneeUsername *string
+	SeverityName     *string
+	SeverityColor    *string
+	SeverityIcon     *string
+}
+
+// BugFilter answers Bug.filter, by id: S-Bug-f, the id as pk and the
+// names of the bug's FKs.
+func (q *Queries) BugFilter(ctx context.Context) ([]BugFilterRow, error) {
+	rows, err := q.db.Query(ctx, bugFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BugFilterRow
+	for rows.Next() {
+		var i BugFilterRow
+		if err := rows.Scan(
+			&i.Pk,
+			&i.Summary,
+			&i.CreatedAt,
+			&i.ProductName,
+			&i.VersionValue,
+			&i.BuildName,
+			&i.ReporterUsername,
+			&i.AssigneeUsername,
+			&i.SeverityName,
+			&i.SeverityColor,
+			&i.SeverityIcon,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const bugFilterCanonical = `-- name: BugFilterCanonical :many
+SELECT bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id, bg.assignee_id, bg.product_id, bg.version_id,
+    bg.build_id, bg.severity_id
+FROM bugs bg
+WHERE /* filter */ TRUE
+ORDER BY bg.id
+`
+
+// BugFilterCanonical answers Bug.filter_canonical, by id: S-Bug-c.
+func (q *Queries) BugFilterCanonical(ctx context.Context) ([]Bug, error) {
+	rows, err := q.db.Query(ctx, bugFilterCanonical)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Bug
+	for rows.Next() {
+		var i Bug
+		if err := rows.Scan(
+			&i.ID,
+			&i.Summary,
+			&i.CreatedAt,
+			&i.Status,
+			&i.ReporterID,
+			&i.AssigneeID,
+			&i.ProductID,
+			&i.VersionID,
+			&i.BuildID,
+			&i.SeverityID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const bugGet = `-- name: BugGet :one
+SELECT bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id, bg.assignee_id, bg.product_id, bg.version_id,
+    bg.build_id, bg.severity_id,
+    ARRAY(SELECT be.execution_id FROM bug_executions be WHERE be.bug_id = bg.id ORDER BY be.execution_id)::bigint[] AS executions,
+    ARRAY(SELECT bt.tag_id FROM bug_tags bt WHERE bt.bug_id = bg.id ORDER BY bt.tag_id)::bigint[] AS tags
+FROM bugs bg
+WHERE bg.id = $1
+`
+
+type BugGetRow struct {
+	ID         int64
+	Summary    string
+	CreatedAt  time.Time
+	Status     bool
+	ReporterID int64
+	AssigneeID *int64
+	ProductID  int64
+	VersionID  int64
+	BuildID    int64
+	SeverityID *int64
+	Executions []int64
+	Tags       []int64
+}
+
+// BugGet returns one bug with the ids of its executions and tags: S-Bug.
+func (q *Queries) BugGet(ctx context.Context, id int64) (BugGetRow, error) {
+	row := q.db.QueryRow(ctx, bugGet, id)
+	var i BugGetRow
+	err := row.Scan(
+		&i.ID,
+		&i.Summary,
+		&i.CreatedAt,
+		&i.Status,
+		&i.ReporterID,
+		&i.AssigneeID,
+		&i.ProductID,
+		&i.VersionID,
+		&i.BuildID,
+		&i.SeverityID,
+		&i.Executions,
+		&i.Tags,
+	)
+	return i, err
+}
+
+const bugLockMatching = `-- name: BugLockMatching :many
+SELECT bg.id FROM bugs bg WHERE /* filter */ TRUE ORDER BY bg.id FOR UPDATE
+`
+
+// BugLockMatching locks the bugs a filter matches until the transaction
+// ends and returns their ids.
+func (q *Queries) BugLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, bugLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const bugUpdate = `-- name: BugUpdate :one
 WITH bg AS (
     UPDATE bugs SET

@@ -129,6 +129,23 @@ func (q *Queries) BugTrackerFilter(ctx context.Context) ([]BugTrackerFilterRow, 
 	return items, nil
 }
 
+const bugTrackerLinkExecution = `-- name: BugTrackerLinkExecution :exec
+INSERT INTO bug_executions (bug_id, execution_id) SELECT b.id, $1 FROM bugs b WHERE b.id = $2
+ON CONFLICT DO NOTHING
+`
+
+type BugTrackerLinkExecutionParams struct {
+	ExecutionID int64
+	BugID       int64
+}
+
+// BugTrackerLinkExecution links an execution to a bug of the built-in
+// tracker, if the bug exists; linking twice changes nothing.
+func (q *Queries) BugTrackerLinkExecution(ctx context.Context, arg BugTrackerLinkExecutionParams) error {
+	_, err := q.db.Exec(ctx, bugTrackerLinkExecution, arg.ExecutionID, arg.BugID)
+	return err
+}
+
 const bugTrackerUpdate = `-- name: BugTrackerUpdate :one
 UPDATE bug_trackers SET
     name         = coalesce($1, name),
@@ -191,4 +208,37 @@ func (q *Queries) BugTrackerUpdate(ctx context.Context, arg BugTrackerUpdatePara
 		&i.ApiUsername,
 	)
 	return i, err
+}
+
+const bugTrackerWithBaseURL = `-- name: BugTrackerWithBaseURL :many
+SELECT b.id, b.tracker_type, b.base_url::text AS base_url FROM bug_trackers b
+WHERE coalesce(b.base_url, '') <> '' ORDER BY b.id
+`
+
+type BugTrackerWithBaseURLRow struct {
+	ID          int64
+	TrackerType string
+	BaseUrl     string
+}
+
+// BugTrackerWithBaseURL lists the trackers that have a base_url, by id,
+// for matching links against.
+func (q *Queries) BugTrackerWithBaseURL(ctx context.Context) ([]BugTrackerWithBaseURLRow, error) {
+	rows, err := q.db.Query(ctx, bugTrackerWithBaseURL)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BugTrackerWithBaseURLRow
+	for rows.Next() {
+		var i BugTrackerWithBaseURLRow
+		if err := rows.Scan(&i.ID, &i.TrackerType, &i.BaseUrl); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

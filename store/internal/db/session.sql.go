@@ -10,11 +10,21 @@ import (
 	"time"
 )
 
+const authListen = `-- name: AuthListen :exec
+LISTEN tcms_auth
+`
+
+// AuthListen subscribes the connection to AuthNotify's channel.
+func (q *Queries) AuthListen(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, authListen)
+	return err
+}
+
 const authNotify = `-- name: AuthNotify :exec
 SELECT pg_notify('tcms_auth', $1::text)
 `
 
-// AuthNotify tells every process to drop cached sessions or credentials; it is delivered on commit.
+// AuthNotify tells every process to drop cached sessions or credentials; it is delivered on commit. Payloads are "s:<session id>" (session ended), "t:<token id>" (API token revoked), "u:<user id>" (user changed) and "p" (grants, groups or tenants changed).
 func (q *Queries) AuthNotify(ctx context.Context, payload string) error {
 	_, err := q.db.Exec(ctx, authNotify, payload)
 	return err

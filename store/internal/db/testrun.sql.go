@@ -7,7 +7,150 @@ package db
 
 import (
 	"context"
+	"time"
 )
+
+const testRunFilter = `-- name: TestRunFilter :many
+SELECT tr.id, tr.start_date, tr.stop_date, tr.planned_start, tr.planned_stop, tr.summary, tr.notes,
+    tr.plan_id, tr.build_id, tr.manager_id, tr.default_tester_id,
+    tp.name AS plan__name, b.name AS build__name, b.version_id AS build__version, v.value AS build__version__value,
+    v.product_id AS build__version__product, m.username AS manager__username, dt.username AS default_tester__username
+FROM test_runs tr
+JOIN test_plans tp ON tp.id = tr.plan_id
+JOIN builds b ON b.id = tr.build_id
+JOIN versions v ON v.id = b.version_id
+JOIN users m ON m.id = tr.manager_id
+LEFT JOIN users dt ON dt.id = tr.default_tester_id
+WHERE /* filter */ TRUE
+ORDER BY tr.id
+`
+
+type TestRunFilterRow struct {
+	ID                    int64
+	StartDate             *time.Time
+	StopDate              *time.Time
+	PlannedStart          *time.Time
+	PlannedStop           *time.Time
+	Summary               string
+	Notes                 string
+	PlanID                int64
+	BuildID               int64
+	ManagerID             int64
+	DefaultTesterID       *int64
+	PlanName              string
+	BuildName             string
+	BuildVersion          int64
+	BuildVersionValue     string
+	BuildVersionProduct   int64
+	ManagerUsername       string
+	DefaultTesterUsername *string
+}
+
+// TestRunFilter answers TestRun.filter, by id: S-TestRun-f, each run with
+// the names of its plan, build, version and users.
+func (q *Queries) TestRunFilter(ctx context.Context) ([]TestRunFilterRow, error) {
+	rows, err := q.db.Query(ctx, testRunFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestRunFilterRow
+	for rows.Next() {
+		var i TestRunFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.StartDate,
+			&i.StopDate,
+			&i.PlannedStart,
+			&i.PlannedStop,
+			&i.Summary,
+			&i.Notes,
+			&i.PlanID,
+			&i.BuildID,
+			&i.ManagerID,
+			&i.DefaultTesterID,
+			&i.PlanName,
+			&i.BuildName,
+			&i.BuildVersion,
+			&i.BuildVersionValue,
+			&i.BuildVersionProduct,
+			&i.ManagerUsername,
+			&i.DefaultTesterUsername,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const testRunLockMatching = `-- name: TestRunLockMatching :many
+SELECT tr.id FROM test_runs tr WHERE /* filter */ TRUE ORDER BY tr.id FOR UPDATE
+`
+
+// TestRunLockMatching locks the test runs a filter matches until the
+// transaction ends and returns their ids.
+func (q *Queries) TestRunLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, testRunLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const testRunPropertyFilter = `-- name: TestRunPropertyFilter :many
+SELECT p.id, p.run_id AS run, p.name, p.value FROM test_run_properties p
+WHERE /* filter */ TRUE
+ORDER BY p.run_id, p.name, p.value, p.id
+`
+
+type TestRunPropertyFilterRow struct {
+	ID    int64
+	Run   int64
+	Name  string
+	Value string
+}
+
+// TestRunPropertyFilter answers TestRun.properties, by run, name and value.
+func (q *Queries) TestRunPropertyFilter(ctx context.Context) ([]TestRunPropertyFilterRow, error) {
+	rows, err := q.db.Query(ctx, testRunPropertyFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestRunPropertyFilterRow
+	for rows.Next() {
+		var i TestRunPropertyFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Run,
+			&i.Name,
+			&i.Value,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
 
 const testRunSummary = `-- name: TestRunSummary :many
 SELECT s.id, s.name, s.weight, count(e.id) AS executions,
