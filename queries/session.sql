@@ -9,8 +9,9 @@ FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN tenants t ON t.id = s
 WHERE s.id = @id AND s.revoked_at IS NULL AND s.expires_at > @now AND u.is_active;
 
 -- name: SessionRevoke :exec
--- SessionRevoke ends one session; ending an ended or unknown session is a no-op.
-UPDATE sessions SET revoked_at = @now::timestamptz WHERE id = @id AND revoked_at IS NULL;
+-- SessionRevoke ends one session (ending an ended or unknown session changes nothing) and, as AuthNotify, tells every process to drop it from its cache.
+WITH r AS (UPDATE sessions SET revoked_at = @now::timestamptz WHERE id = @id AND revoked_at IS NULL)
+SELECT pg_notify('tcms_auth', @payload::text);
 
 -- name: SessionRevokeByUser :exec
 -- SessionRevokeByUser ends every live session of a user.

@@ -36,18 +36,14 @@ type BuildPatch struct {
 
 // CreateBuild adds a build to a version; the pair (version, name) is unique.
 func (s *Store) CreateBuild(ctx context.Context, b NewBuild) (Build, error) {
-	row, err := one(ctx, s, "Build", func(q *db.Queries) (db.Build, error) {
-		return q.BuildCreate(ctx, db.BuildCreateParams(b))
-	})
-	return Build(row), err
+	row, err := s.q.BuildCreate(ctx, db.BuildCreateParams(b))
+	return Build(row), translate(err, "Build")
 }
 
 // UpdateBuild sets the fields of a build the patch gives.
 func (s *Store) UpdateBuild(ctx context.Context, id int64, p BuildPatch) (Build, error) {
-	row, err := one(ctx, s, "Build", func(q *db.Queries) (db.Build, error) {
-		return q.BuildUpdate(ctx, db.BuildUpdateParams{ID: id, Name: p.Name, VersionID: p.VersionID, IsActive: p.IsActive})
-	})
-	return Build(row), err
+	row, err := s.q.BuildUpdate(ctx, db.BuildUpdateParams{ID: id, Name: p.Name, VersionID: p.VersionID, IsActive: p.IsActive})
+	return Build(row), translate(err, "Build")
 }
 
 // buildEntity is what Build.filter may filter on: its columns, its

@@ -59,10 +59,8 @@ func (s *Store) CreateComponent(ctx context.Context, c NewComponent) (Component,
 	if err := s.ownerAllowed(ctx, c.InitialOwnerID); err != nil {
 		return Component{}, err
 	}
-	row, err := one(ctx, s, "Component", func(q *db.Queries) (db.Component, error) {
-		return q.ComponentCreate(ctx, db.ComponentCreateParams(c))
-	})
-	return Component(row), err
+	row, err := s.q.ComponentCreate(ctx, db.ComponentCreateParams(c))
+	return Component(row), translate(err, "Component")
 }
 
 // UpdateComponent sets the fields of a component the patch gives.
@@ -70,11 +68,9 @@ func (s *Store) UpdateComponent(ctx context.Context, id int64, p ComponentPatch)
 	if err := s.ownerAllowed(ctx, p.InitialOwnerID); err != nil {
 		return Component{}, err
 	}
-	row, err := one(ctx, s, "Component", func(q *db.Queries) (db.Component, error) {
-		return q.ComponentUpdate(ctx, db.ComponentUpdateParams{ID: id, Name: p.Name, ProductID: p.ProductID,
-			SetOwner: p.SetOwner, InitialOwnerID: p.InitialOwnerID, Description: p.Description})
-	})
-	return Component(row), err
+	row, err := s.q.ComponentUpdate(ctx, db.ComponentUpdateParams{ID: id, Name: p.Name, ProductID: p.ProductID,
+		SetOwner: p.SetOwner, InitialOwnerID: p.InitialOwnerID, Description: p.Description})
+	return Component(row), translate(err, "Component")
 }
 
 // ownerAllowed refuses, as an unknown choice, an initial owner who is not
@@ -94,10 +90,8 @@ func (s *Store) ownerAllowed(ctx context.Context, owner *int64) error {
 
 // CreateCategory adds a category; the pair (product, name) is unique.
 func (s *Store) CreateCategory(ctx context.Context, c Category) (Category, error) {
-	row, err := one(ctx, s, "Category", func(q *db.Queries) (db.Category, error) {
-		return q.CategoryCreate(ctx, db.CategoryCreateParams{Name: c.Name, ProductID: c.ProductID, Description: c.Description})
-	})
-	return Category(row), err
+	row, err := s.q.CategoryCreate(ctx, db.CategoryCreateParams{Name: c.Name, ProductID: c.ProductID, Description: c.Description})
+	return Category(row), translate(err, "Category")
 }
 
 // CategoryPatch holds what Category.update sets; nil keeps a field.
@@ -115,10 +109,8 @@ func (s *Store) UpdateCategory(ctx context.Context, id int64, p CategoryPatch) (
 
 // CreatePriority adds a priority; values are unique.
 func (s *Store) CreatePriority(ctx context.Context, value string, isActive bool) (Priority, error) {
-	row, err := one(ctx, s, "Priority", func(q *db.Queries) (db.Priority, error) {
-		return q.PriorityCreate(ctx, db.PriorityCreateParams{Value: value, IsActive: isActive})
-	})
-	return Priority(row), err
+	row, err := s.q.PriorityCreate(ctx, db.PriorityCreateParams{Value: value, IsActive: isActive})
+	return Priority(row), translate(err, "Priority")
 }
 
 // componentEntity is what Component.filter may filter on. cases names

@@ -34,31 +34,20 @@ type NewEnvironment struct {
 // CreateEnvironment adds an environment; a taken name is reported under
 // the name field, as Kiwi's form does.
 func (s *Store) CreateEnvironment(ctx context.Context, n NewEnvironment) (Environment, error) {
-	var row db.Environment
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.EnvironmentCreate(ctx, db.EnvironmentCreateParams{Name: n.Name, Description: n.Description})
-		return err
-	})
+	row, err := s.q.EnvironmentCreate(ctx, db.EnvironmentCreateParams{Name: n.Name, Description: n.Description})
 	return Environment(row), translate(err, "Environment")
 }
 
 // AddEnvironmentProperty is get-or-create on (environment, name, value): a
 // duplicate returns the existing row.
 func (s *Store) AddEnvironmentProperty(ctx context.Context, envID int64, name, value string) (EnvironmentProperty, error) {
-	var row db.EnvironmentPropertyAddRow
 	arg := db.EnvironmentPropertyAddParams{EnvironmentID: envID, Name: name, Value: value}
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.EnvironmentPropertyAdd(ctx, arg)
-		return err
-	})
+	row, err := s.q.EnvironmentPropertyAdd(ctx, arg)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// A concurrent insert of the same property committed after this
 		// statement's snapshot; a new statement sees it. Otherwise the
 		// environment does not exist.
-		err = s.withTx(ctx, func(q *db.Queries) (err error) {
-			row, err = q.EnvironmentPropertyAdd(ctx, arg)
-			return err
-		})
+		row, err = s.q.EnvironmentPropertyAdd(ctx, arg)
 	}
 	return EnvironmentProperty{ID: row.ID, Environment: row.EnvironmentID, Name: row.Name, Value: row.Value},
 		translate(err, "Environment")

@@ -263,11 +263,7 @@ func (s *Store) CanView(ctx context.Context, who Principal, label, objectType st
 	if err != nil || missing == "" {
 		return err == nil, err
 	}
-	var held bool
-	err = s.withTx(ctx, func(q *db.Queries) (err error) {
-		held, err = q.ObjectGrantHeld(ctx, db.ObjectGrantHeldParams{UserID: who.UserID, Label: label, ObjectType: objectType, ObjectID: objectID})
-		return err
-	})
+	held, err := s.q.ObjectGrantHeld(ctx, db.ObjectGrantHeldParams{UserID: who.UserID, Label: label, ObjectType: objectType, ObjectID: objectID})
 	if err != nil {
 		return false, translate(err, "ObjectPermission")
 	}

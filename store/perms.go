@@ -115,15 +115,14 @@ func (s *Store) permissions(ctx context.Context, userID int64) (cachedPerms, err
 	}
 	e = cachedPerms{authorized: key.tenant == "", expires: now.Add(permsTTL)}
 	var labels []string
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		if key.tenant == "" {
-			labels, err = q.UserEffectivePermissions(ctx, userID)
-			return err
-		}
-		row, err := q.TenantUserAccess(ctx, userID)
+	var err error
+	if key.tenant == "" {
+		labels, err = s.q.UserEffectivePermissions(ctx, userID)
+	} else {
+		var row db.TenantUserAccessRow
+		row, err = s.q.TenantUserAccess(ctx, userID)
 		labels, e.authorized = row.Labels, row.Authorized
-		return err
-	})
+	}
 	if err != nil {
 		return cachedPerms{}, translate(err, "Permission")
 	}

@@ -15,11 +15,7 @@ type PlanType struct {
 
 // CreatePlanType adds a plan type; a taken name is a Conflict.
 func (s *Store) CreatePlanType(ctx context.Context, name, description string) (PlanType, error) {
-	var row db.PlanType
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.PlanTypeCreate(ctx, db.PlanTypeCreateParams{Name: name, Description: &description})
-		return err
-	})
+	row, err := s.q.PlanTypeCreate(ctx, db.PlanTypeCreateParams{Name: name, Description: &description})
 	// Django names the model by its verbose name in unique errors.
 	return PlanType(row), translate(err, "Plan type")
 }

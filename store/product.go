@@ -40,40 +40,23 @@ type VersionRow struct {
 	ProductName string `json:"product__name" db:"product__name"`
 }
 
-// one runs a single sqlc query in its own transaction and translates its
-// error for model.
-func one[T any](ctx context.Context, s *Store, model string, fn func(q *db.Queries) (T, error)) (T, error) {
-	var out T
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		out, err = fn(q)
-		return err
-	})
-	return out, translate(err, model)
-}
-
 // CreateClassification adds a classification; a taken name is a Conflict.
 func (s *Store) CreateClassification(ctx context.Context, name string) (Classification, error) {
-	c, err := one(ctx, s, "Classification", func(q *db.Queries) (db.Classification, error) {
-		return q.ClassificationCreate(ctx, name)
-	})
-	return Classification(c), err
+	c, err := s.q.ClassificationCreate(ctx, name)
+	return Classification(c), translate(err, "Classification")
 }
 
 // CreateProduct adds a product with its --default-- category and its
 // unspecified version and build, in one statement.
 func (s *Store) CreateProduct(ctx context.Context, p NewProduct) (Product, error) {
-	row, err := one(ctx, s, "Product", func(q *db.Queries) (db.ProductCreateRow, error) {
-		return q.ProductCreate(ctx, db.ProductCreateParams(p))
-	})
-	return Product(row), err
+	row, err := s.q.ProductCreate(ctx, db.ProductCreateParams(p))
+	return Product(row), translate(err, "Product")
 }
 
 // CreateVersion adds a version of a product with its unspecified build.
 func (s *Store) CreateVersion(ctx context.Context, productID int64, value string) (Version, error) {
-	row, err := one(ctx, s, "Version", func(q *db.Queries) (db.VersionCreateRow, error) {
-		return q.VersionCreate(ctx, db.VersionCreateParams{Value: value, ProductID: productID})
-	})
-	return Version(row), err
+	row, err := s.q.VersionCreate(ctx, db.VersionCreateParams{Value: value, ProductID: productID})
+	return Version(row), translate(err, "Version")
 }
 
 // UpdateClassification renames a classification, in one statement.

@@ -20,6 +20,27 @@ func convert[R, T any](rows []R, conv func(R) T) []T {
 	return out
 }
 
+// onlyRow returns the row a lookup by id found, or Kiwi's "does not
+// exist" error when it found none.
+func onlyRow[T any](rows []T, err error, model string) (T, error) {
+	if err == nil && len(rows) == 0 {
+		err = orNotFound(nil, model)
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return rows[0], nil
+}
+
+// nonNil turns a nil slice into an empty one, so replies say [] not null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 // micros is an interval in microseconds, as PostgreSQL's extract(epoch)
 // counts it (a month 30 days, a year 365.25), or nil for NULL.
 func micros(iv pgtype.Interval) *int64 {

@@ -9,11 +9,7 @@ import (
 // CreateSeverity adds a bug severity (v.ID is ignored); a taken name is a
 // Conflict.
 func (s *Store) CreateSeverity(ctx context.Context, v WeightedStatus) (WeightedStatus, error) {
-	var row db.Severity
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.SeverityCreate(ctx, db.SeverityCreateParams{Name: v.Name, Weight: v.Weight, Icon: v.Icon, Color: v.Color})
-		return err
-	})
+	row, err := s.q.SeverityCreate(ctx, db.SeverityCreateParams{Name: v.Name, Weight: v.Weight, Icon: v.Icon, Color: v.Color})
 	return WeightedStatus(row), translate(err, "Severity")
 }
 

@@ -32,7 +32,7 @@ var sqlTranslator = []string{"store/filter.go", "store/filterrelation.go", "stor
 var sqlExceptions = map[string]string{
 	"store/schemaddl.go": "CREATE/DROP SCHEMA and the tombstone name a tenant's schema: PostgreSQL takes no parameter " +
 		"in place of an identifier",
-	"store/storetest/": "test support, not the server: creates, clones and drops the test databases, whose names are identifiers",
+	"store/storetest/":          "test support, not the server: creates, clones and drops the test databases, whose names are identifiers",
 	"cmd/tcms-bench/pgbench.go": "pgbench's own script, run by pgbench on its own tables as the reference figure of make bench",
 }
 

@@ -122,11 +122,7 @@ func lockExecStatuses(ctx context.Context, q *db.Queries) (map[int64]string, err
 
 // CreateTestCaseStatus adds a test case status; names may repeat.
 func (s *Store) CreateTestCaseStatus(ctx context.Context, name, description string, confirmed bool) (TestCaseStatus, error) {
-	var row db.TestCaseStatus
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TestCaseStatusCreate(ctx, db.TestCaseStatusCreateParams{Name: name, Description: &description, IsConfirmed: confirmed})
-		return err
-	})
+	row, err := s.q.TestCaseStatusCreate(ctx, db.TestCaseStatusCreateParams{Name: name, Description: &description, IsConfirmed: confirmed})
 	return TestCaseStatus(row), translate(err, "TestCaseStatus")
 }
 
@@ -195,11 +191,7 @@ func (s *Store) FilterTestCaseStatuses(ctx context.Context, query map[string]any
 // CreateTestExecutionStatus adds a test execution status (v.ID is
 // ignored); a taken name is a Conflict.
 func (s *Store) CreateTestExecutionStatus(ctx context.Context, v WeightedStatus) (WeightedStatus, error) {
-	var row db.TestExecutionStatus
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TestExecutionStatusCreate(ctx, db.TestExecutionStatusCreateParams{Name: v.Name, Weight: v.Weight, Icon: v.Icon, Color: v.Color})
-		return err
-	})
+	row, err := s.q.TestExecutionStatusCreate(ctx, db.TestExecutionStatusCreateParams{Name: v.Name, Weight: v.Weight, Icon: v.Icon, Color: v.Color})
 	return WeightedStatus(row), translate(err, "Test execution status")
 }
 

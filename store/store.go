@@ -261,19 +261,13 @@ const domainKey = "domain"
 
 // SetDomain stores the public domain (host[:port]) used in absolute URLs.
 func (s *Store) SetDomain(ctx context.Context, domain string) error {
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		return q.SettingPut(ctx, db.SettingPutParams{Key: domainKey, Value: []byte(domain)})
-	})
+	err := s.q.SettingPut(ctx, db.SettingPutParams{Key: domainKey, Value: []byte(domain)})
 	return translate(err, "Setting")
 }
 
 // Domain returns the public domain, or "" when none was set.
 func (s *Store) Domain(ctx context.Context) (string, error) {
-	var v []byte
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		v, err = q.SettingGet(ctx, domainKey)
-		return err
-	})
+	v, err := s.q.SettingGet(ctx, domainKey)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}

@@ -36,11 +36,7 @@ const tagNameMax = 255
 
 // CreateTag adds a tag; names may repeat, as in Kiwi.
 func (s *Store) CreateTag(ctx context.Context, name string) (Tag, error) {
-	var row db.Tag
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TagCreate(ctx, name)
-		return err
-	})
+	row, err := s.q.TagCreate(ctx, name)
 	return Tag(row), translate(err, "Tag")
 }
 

@@ -15,11 +15,7 @@ type Template struct {
 
 // CreateTemplate adds a template.
 func (s *Store) CreateTemplate(ctx context.Context, name, text string) (Template, error) {
-	var row db.Template
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TemplateCreate(ctx, db.TemplateCreateParams{Name: name, Text: text})
-		return err
-	})
+	row, err := s.q.TemplateCreate(ctx, db.TemplateCreateParams{Name: name, Text: text})
 	return Template(row), translate(err, "Template")
 }
 

@@ -233,11 +233,7 @@ func (s *Store) TenantFor(ctx context.Context, schema, host string) (*Tenant, er
 	if ok && now.Before(e.expires) {
 		return e.tenant, nil
 	}
-	var row db.Tenant
-	err := s.withTx(WithTenant(ctx, ""), func(q *db.Queries) (err error) {
-		row, err = q.TenantLookup(ctx, db.TenantLookupParams{SchemaName: schema, Domain: host})
-		return err
-	})
+	row, err := s.q.TenantLookup(WithTenant(ctx, ""), db.TenantLookupParams{SchemaName: schema, Domain: host})
 	if err != nil {
 		return nil, translate(err, "Tenant")
 	}

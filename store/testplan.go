@@ -173,11 +173,7 @@ type PlanTreeNode struct {
 // TestPlanTree lists the whole family of a plan from its root, depth
 // first with children in id order; URLs are https://<domain>/plan/<id>.
 func (s *Store) TestPlanTree(ctx context.Context, id int64, domain string) ([]PlanTreeNode, error) {
-	var rows []db.TestPlanTreeRow
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		rows, err = q.TestPlanTree(ctx, id)
-		return err
-	})
+	rows, err := s.q.TestPlanTree(ctx, id)
 	if err == nil && len(rows) == 0 {
 		err = Errorf(NotFound, "TestPlan matching query does not exist.")
 	}

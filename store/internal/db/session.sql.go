@@ -88,17 +88,19 @@ func (q *Queries) SessionPrincipal(ctx context.Context, arg SessionPrincipalPara
 }
 
 const sessionRevoke = `-- name: SessionRevoke :exec
-UPDATE sessions SET revoked_at = $1::timestamptz WHERE id = $2 AND revoked_at IS NULL
+WITH r AS (UPDATE sessions SET revoked_at = $2::timestamptz WHERE id = $3 AND revoked_at IS NULL)
+SELECT pg_notify('tcms_auth', $1::text)
 `
 
 type SessionRevokeParams struct {
-	Now time.Time
-	ID  string
+	Payload string
+	Now     time.Time
+	ID      string
 }
 
-// SessionRevoke ends one session; ending an ended or unknown session is a no-op.
+// SessionRevoke ends one session (ending an ended or unknown session changes nothing) and, as AuthNotify, tells every process to drop it from its cache.
 func (q *Queries) SessionRevoke(ctx context.Context, arg SessionRevokeParams) error {
-	_, err := q.db.Exec(ctx, sessionRevoke, arg.Now, arg.ID)
+	_, err := q.db.Exec(ctx, sessionRevoke, arg.Payload, arg.Now, arg.ID)
 	return err
 }
 
