@@ -60,3 +60,10 @@ WHERE bg.id = @id;
 -- BugLockMatching locks the bugs a filter matches until the transaction
 -- ends and returns their ids.
 SELECT bg.id FROM bugs bg WHERE /* filter */ TRUE ORDER BY bg.id FOR UPDATE;
+
+-- name: BugDelete :exec
+-- BugDelete deletes bugs with their comments and attachments; their links
+-- to executions and tags go by cascade.
+WITH cm AS (DELETE FROM comments WHERE owner = 'bugs_bug' AND object_id = ANY(@ids::bigint[])),
+at AS (DELETE FROM attachments WHERE owner = 'bugs_bug' AND object_id = ANY(@ids::bigint[]))
+DELETE FROM bugs WHERE id = ANY(@ids::bigint[]);

@@ -56,3 +56,24 @@ SELECT tc.id FROM test_cases tc WHERE /* filter */ TRUE ORDER BY tc.id FOR UPDAT
 -- TestCasePlanSortkeys lists the case and sortkey of the plan-case links
 -- a filter matches, oldest link first.
 SELECT tcp.case_id, tcp.sortkey FROM test_case_plans tcp WHERE /* filter */ TRUE ORDER BY tcp.id;
+
+-- name: TestCaseDelete :one
+-- TestCaseDelete deletes test cases (their executions went first), with
+-- their comments and attachments, writing a '-' history row for each, and
+-- counts them and their plan, tag, component and property links (the
+-- cascades, which the statement's snapshot still sees).
+WITH cm AS (DELETE FROM comments WHERE owner = 'testcases_testcase' AND object_id = ANY(@ids::bigint[]) RETURNING 1),
+at AS (DELETE FROM attachments WHERE owner = 'testcases_testcase' AND object_id = ANY(@ids::bigint[]) RETURNING 1),
+c AS (DELETE FROM test_cases WHERE id = ANY(@ids::bigint[]) RETURNING *),
+h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testcases_testcase', c.id, '-', @history_user_id::bigint, (to_jsonb(c) - 'cc_list') || jsonb_build_object(
+        'setup_duration', extract(epoch FROM c.setup_duration)::float8,
+        'testing_duration', extract(epoch FROM c.testing_duration)::float8)
+    FROM c
+)
+SELECT (SELECT count(*) FROM test_case_plans x WHERE x.case_id = ANY(@ids::bigint[])) AS plans,
+    (SELECT count(*) FROM test_case_tags x WHERE x.case_id = ANY(@ids::bigint[])) AS tags,
+    (SELECT count(*) FROM test_case_components x WHERE x.case_id = ANY(@ids::bigint[])) AS components,
+    (SELECT count(*) FROM test_case_properties x WHERE x.case_id = ANY(@ids::bigint[])) AS properties,
+    (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments, (SELECT count(*) FROM c) AS cases;

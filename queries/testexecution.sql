@@ -21,3 +21,35 @@ ORDER BY e.id;
 SELECT p.id, p.name, p.value, p.execution_id AS execution FROM test_execution_properties p
 WHERE /* filter */ TRUE
 ORDER BY p.id;
+
+-- name: TestExecutionLockMatching :many
+-- TestExecutionLockMatching locks the executions a filter matches until
+-- the transaction ends and returns their ids.
+SELECT e.id FROM test_executions e JOIN test_cases c ON c.id = e.case_id
+WHERE /* filter */ TRUE ORDER BY e.id FOR UPDATE OF e;
+
+-- name: TestExecutionDelete :one
+-- TestExecutionDelete deletes the executions given by id, or of the given
+-- cases or runs, writing a '-' history row for each and deleting their
+-- comments and attachments, in one statement. It counts the executions
+-- and what goes with them: by cascade their properties, tags, links and
+-- bug links (the statement's snapshot still sees those rows), and the
+-- comments and attachments.
+WITH x AS (
+    DELETE FROM test_executions
+    WHERE id = ANY(@ids::bigint[]) OR case_id = ANY(@case_ids::bigint[]) OR run_id = ANY(@run_ids::bigint[])
+    RETURNING *
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testruns_testexecution', x.id, '-', @history_user_id::bigint, to_jsonb(x) - 'slot' FROM x
+), cm AS (
+    DELETE FROM comments WHERE owner = 'testruns_testexecution' AND object_id IN (SELECT x.id FROM x) RETURNING 1
+), at AS (
+    DELETE FROM attachments WHERE owner = 'testruns_testexecution' AND object_id IN (SELECT x.id FROM x) RETURNING 1
+)
+SELECT (SELECT count(*) FROM x) AS executions,
+    (SELECT count(*) FROM test_execution_properties p WHERE p.execution_id IN (SELECT x.id FROM x)) AS properties,
+    (SELECT count(*) FROM test_execution_tags t WHERE t.execution_id IN (SELECT x.id FROM x)) AS tags,
+    (SELECT count(*) FROM links l WHERE l.execution_id IN (SELECT x.id FROM x)) AS links,
+    (SELECT count(*) FROM bug_executions b WHERE b.execution_id IN (SELECT x.id FROM x)) AS bugs,
+    (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments;

@@ -35,3 +35,21 @@ SELECT tr.id FROM test_runs tr WHERE /* filter */ TRUE ORDER BY tr.id FOR UPDATE
 SELECT p.id, p.run_id AS run, p.name, p.value FROM test_run_properties p
 WHERE /* filter */ TRUE
 ORDER BY p.run_id, p.name, p.value, p.id;
+
+-- name: TestRunDelete :one
+-- TestRunDelete deletes test runs (their executions went first), with
+-- their comments and attachments, writing a '-' history row for each, and
+-- counts them and their tags, CC and properties (the cascades, which the
+-- statement's snapshot still sees).
+WITH cm AS (DELETE FROM comments WHERE owner = 'testruns_testrun' AND object_id = ANY(@ids::bigint[]) RETURNING 1),
+at AS (DELETE FROM attachments WHERE owner = 'testruns_testrun' AND object_id = ANY(@ids::bigint[]) RETURNING 1),
+r AS (DELETE FROM test_runs WHERE id = ANY(@ids::bigint[]) RETURNING *),
+h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testruns_testrun', r.id, '-', @history_user_id::bigint, to_jsonb(r) - 'last_sortkey' FROM r
+)
+SELECT (SELECT count(*) FROM r) AS runs,
+    (SELECT count(*) FROM test_run_tags x WHERE x.run_id = ANY(@ids::bigint[])) AS tags,
+    (SELECT count(*) FROM test_run_cc x WHERE x.run_id = ANY(@ids::bigint[])) AS cc,
+    (SELECT count(*) FROM test_run_properties x WHERE x.run_id = ANY(@ids::bigint[])) AS properties,
+    (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments;

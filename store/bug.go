@@ -213,10 +213,7 @@ func (s *Store) RemoveBugs(ctx context.Context, query map[string]any) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $2 AND object_id = ANY($1)),
-			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1))
-			DELETE FROM bugs WHERE id = ANY($1)`, ids, BugOwner)
-		return err
+		return s.q.WithTx(tx).BugDelete(ctx, ids)
 	})
 	return bugEntity.translate(err)
 }

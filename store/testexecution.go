@@ -64,8 +64,6 @@ LEFT JOIN users tb ON tb.id = %[1]s.tested_by_id`, e)
 const executionNames = `au.username AS assignee__username, tb.username AS tested_by__username,
 	c.summary AS case__summary, b.name AS build__name, st.name AS status__name`
 
-// executionFrom is the row source of TestExecution.remove.
-var executionFrom = ` FROM test_executions e` + executionJoins("e")
 
 // executionEntity is what TestExecution.filter may filter on: the
 // execution's columns and durations, its run, case, status, build and

@@ -46,17 +46,17 @@ func (s *Store) ExecutionHistory(ctx context.Context, id int64) ([]ExecHistory, 
 }
 
 // RemoveExecutions deletes the executions a non-empty query matches
-// (deleteExecutions), in one statement.
+// (deleteExecutions), locked first.
 func (s *Store) RemoveExecutions(ctx context.Context, by Principal, query map[string]any) error {
 	if len(query) == 0 {
 		return Errorf(Invalid, "TestExecution.remove needs a non-empty query; an empty one would delete every test execution.")
 	}
-	cond, args, err := executionEntity.Where(query, 2)
-	if err != nil {
-		return err
-	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		return deleteExecutions(ctx, tx, by, map[string]int64{}, "id IN (SELECT e.id"+executionFrom+" WHERE "+cond+")", args...)
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		ids, err := filtered(tx, executionEntity, query).TestExecutionLockMatching(ctx)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		return deleteExecutions(ctx, s.q.WithTx(tx), map[string]int64{}, db.TestExecutionDeleteParams{Ids: ids, HistoryUserID: by.UserID})
 	})
 	return executionEntity.translate(err)
 }

@@ -102,28 +102,19 @@ func (s *Store) RemoveTestRuns(ctx context.Context, by Principal, query map[stri
 		if err != nil {
 			return err
 		}
+		q := s.q.WithTx(tx)
 		counts = map[string]int64{}
-		if err := deleteExecutions(ctx, tx, by, counts, "run_id = ANY($2)", runs); err != nil {
+		if err := deleteExecutions(ctx, q, counts, db.TestExecutionDeleteParams{RunIds: runs, HistoryUserID: by.UserID}); err != nil {
 			return err
 		}
-		var gone, runTags, cc, props, comments, files int64
-		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $3 AND object_id = ANY($1) RETURNING 1),
-			at AS (DELETE FROM attachments WHERE owner = $3 AND object_id = ANY($1) RETURNING 1),
-			r AS (DELETE FROM test_runs WHERE id = ANY($1) RETURNING *),
-			`+historyStep(TestRunOwner, "r", "-", runRecord("r"), 2, "NULL")+`
-			SELECT (SELECT count(*) FROM r),
-				(SELECT count(*) FROM test_run_tags WHERE run_id = ANY($1)),
-				(SELECT count(*) FROM test_run_cc WHERE run_id = ANY($1)),
-				(SELECT count(*) FROM test_run_properties WHERE run_id = ANY($1)),
-				(SELECT count(*) FROM cm), (SELECT count(*) FROM at)`,
-			runs, by.UserID, TestRunOwner).Scan(&gone, &runTags, &cc, &props, &comments, &files)
+		n, err := q.TestRunDelete(ctx, db.TestRunDeleteParams{Ids: runs, HistoryUserID: by.UserID})
 		if err != nil {
 			return err
 		}
-		counts["django_comments.Comment"] += comments
-		counts["attachments.Attachment"] += files
-		maps.Copy(counts, map[string]int64{"testruns.TestRun": gone, "testruns.TestRunTag": runTags,
-			"testruns.TestRunCC": cc, "testruns.Property": props})
+		counts["django_comments.Comment"] += n.Comments
+		counts["attachments.Attachment"] += n.Attachments
+		maps.Copy(counts, map[string]int64{"testruns.TestRun": n.Runs, "testruns.TestRunTag": n.Tags,
+			"testruns.TestRunCC": n.Cc, "testruns.Property": n.Properties})
 		total, counts = deleted("testruns.TestRun", counts)
 		return nil
 	})

@@ -10,6 +10,19 @@ import (
 	"time"
 )
 
+const bugDelete = `-- name: BugDelete :exec
+WITH cm AS (DELETE FROM comments WHERE owner = 'bugs_bug' AND object_id = ANY($1::bigint[])),
+at AS (DELETE FROM attachments WHERE owner = 'bugs_bug' AND object_id = ANY($1::bigint[]))
+DELETE FROM bugs WHERE id = ANY($1::bigint[])
+`
+
+// BugDelete deletes bugs with their comments and attachments; their links
+// to executions and tags go by cascade.
+func (q *Queries) BugDelete(ctx context.Context, ids []int64) error {
+	_, err := q.db.Exec(ctx, bugDelete, ids)
+	return err
+}
+
 const bugFilter = `-- name: BugFilter :many
 SELECT bg.id AS pk, bg.summary, bg.created_at, p.name AS product__name, v.value AS version__value,
     b.name AS build__name, rp.username AS reporter__username, asg.username AS assignee__username,

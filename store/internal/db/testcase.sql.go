@@ -61,6 +61,58 @@ func (q *Queries) TestCaseBulkCreate(ctx context.Context, arg TestCaseBulkCreate
 	return items, nil
 }
 
+const testCaseDelete = `-- name: TestCaseDelete :one
+WITH cm AS (DELETE FROM comments WHERE owner = 'testcases_testcase' AND object_id = ANY($1::bigint[]) RETURNING 1),
+at AS (DELETE FROM attachments WHERE owner = 'testcases_testcase' AND object_id = ANY($1::bigint[]) RETURNING 1),
+c AS (DELETE FROM test_cases WHERE id = ANY($1::bigint[]) RETURNING id, create_date, is_automated, script, arguments, extra_link, summary, requirement, notes, text, setup_duration, testing_duration, case_status_id, category_id, priority_id, author_id, default_tester_id, reviewer_id, cc_list),
+h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testcases_testcase', c.id, '-', $2::bigint, (to_jsonb(c) - 'cc_list') || jsonb_build_object(
+        'setup_duration', extract(epoch FROM c.setup_duration)::float8,
+        'testing_duration', extract(epoch FROM c.testing_duration)::float8)
+    FROM c
+)
+SELECT (SELECT count(*) FROM test_case_plans x WHERE x.case_id = ANY($1::bigint[])) AS plans,
+    (SELECT count(*) FROM test_case_tags x WHERE x.case_id = ANY($1::bigint[])) AS tags,
+    (SELECT count(*) FROM test_case_components x WHERE x.case_id = ANY($1::bigint[])) AS components,
+    (SELECT count(*) FROM test_case_properties x WHERE x.case_id = ANY($1::bigint[])) AS properties,
+    (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments, (SELECT count(*) FROM c) AS cases
+`
+
+type TestCaseDeleteParams struct {
+	Ids           []int64
+	HistoryUserID int64
+}
+
+type TestCaseDeleteRow struct {
+	Plans       int64
+	Tags        int64
+	Components  int64
+	Properties  int64
+	Comments    int64
+	Attachments int64
+	Cases       int64
+}
+
+// TestCaseDelete deletes test cases (their executions went first), with
+// their comments and attachments, writing a '-' history row for each, and
+// counts them and their plan, tag, component and property links (the
+// cascades, which the statement's snapshot still sees).
+func (q *Queries) TestCaseDelete(ctx context.Context, arg TestCaseDeleteParams) (TestCaseDeleteRow, error) {
+	row := q.db.QueryRow(ctx, testCaseDelete, arg.Ids, arg.HistoryUserID)
+	var i TestCaseDeleteRow
+	err := row.Scan(
+		&i.Plans,
+		&i.Tags,
+		&i.Components,
+		&i.Properties,
+		&i.Comments,
+		&i.Attachments,
+		&i.Cases,
+	)
+	return i, err
+}
+
 const testCaseFilter = `-- name: TestCaseFilter :many
 SELECT tc.id, tc.create_date, tc.is_automated, tc.script, tc.arguments, tc.extra_link,
     tc.summary, tc.requirement, tc.notes, tc.text,

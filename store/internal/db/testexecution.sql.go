@@ -12,6 +12,70 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const testExecutionDelete = `-- name: TestExecutionDelete :one
+WITH x AS (
+    DELETE FROM test_executions
+    WHERE id = ANY($1::bigint[]) OR case_id = ANY($2::bigint[]) OR run_id = ANY($3::bigint[])
+    RETURNING id, run_id, case_id, slot, assignee_id, tested_by_id, case_text_version, start_date, stop_date, sortkey, status_id, build_id
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testruns_testexecution', x.id, '-', $4::bigint, to_jsonb(x) - 'slot' FROM x
+), cm AS (
+    DELETE FROM comments WHERE owner = 'testruns_testexecution' AND object_id IN (SELECT x.id FROM x) RETURNING 1
+), at AS (
+    DELETE FROM attachments WHERE owner = 'testruns_testexecution' AND object_id IN (SELECT x.id FROM x) RETURNING 1
+)
+SELECT (SELECT count(*) FROM x) AS executions,
+    (SELECT count(*) FROM test_execution_properties p WHERE p.execution_id IN (SELECT x.id FROM x)) AS properties,
+    (SELECT count(*) FROM test_execution_tags t WHERE t.execution_id IN (SELECT x.id FROM x)) AS tags,
+    (SELECT count(*) FROM links l WHERE l.execution_id IN (SELECT x.id FROM x)) AS links,
+    (SELECT count(*) FROM bug_executions b WHERE b.execution_id IN (SELECT x.id FROM x)) AS bugs,
+    (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments
+`
+
+type TestExecutionDeleteParams struct {
+	Ids           []int64
+	CaseIds       []int64
+	RunIds        []int64
+	HistoryUserID int64
+}
+
+type TestExecutionDeleteRow struct {
+	Executions  int64
+	Properties  int64
+	Tags        int64
+	Links       int64
+	Bugs        int64
+	Comments    int64
+	Attachments int64
+}
+
+// TestExecutionDelete deletes the executions given by id, or of the given
+// cases or runs, writing a '-' history row for each and deleting their
+// comments and attachments, in one statement. It counts the executions
+// and what goes with them: by cascade their properties, tags, links and
+// bug links (the statement's snapshot still sees those rows), and the
+// comments and attachments.
+func (q *Queries) TestExecutionDelete(ctx context.Context, arg TestExecutionDeleteParams) (TestExecutionDeleteRow, error) {
+	row := q.db.QueryRow(ctx, testExecutionDelete,
+		arg.Ids,
+		arg.CaseIds,
+		arg.RunIds,
+		arg.HistoryUserID,
+	)
+	var i TestExecutionDeleteRow
+	err := row.Scan(
+		&i.Executions,
+		&i.Properties,
+		&i.Tags,
+		&i.Links,
+		&i.Bugs,
+		&i.Comments,
+		&i.Attachments,
+	)
+	return i, err
+}
+
 const testExecutionFilter = `-- name: TestExecutionFilter :many
 SELECT e.id, e.assignee_id, e.tested_by_id, e.case_text_version, e.start_date, e.stop_date, e.sortkey,
     e.run_id, e.case_id, e.build_id, e.status_id, st.icon AS status__icon, st.color AS status__color,
@@ -88,6 +152,33 @@ func (q *Queries) TestExecutionFilter(ctx context.Context) ([]TestExecutionFilte
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const testExecutionLockMatching = `-- name: TestExecutionLockMatching :many
+SELECT e.id FROM test_executions e JOIN test_cases c ON c.id = e.case_id
+WHERE /* filter */ TRUE ORDER BY e.id FOR UPDATE OF e
+`
+
+// TestExecutionLockMatching locks the executions a filter matches until
+// the transaction ends and returns their ids.
+func (q *Queries) TestExecutionLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, testExecutionLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -10,6 +10,53 @@ import (
 	"time"
 )
 
+const testRunDelete = `-- name: TestRunDelete :one
+WITH cm AS (DELETE FROM comments WHERE owner = 'testruns_testrun' AND object_id = ANY($1::bigint[]) RETURNING 1),
+at AS (DELETE FROM attachments WHERE owner = 'testruns_testrun' AND object_id = ANY($1::bigint[]) RETURNING 1),
+r AS (DELETE FROM test_runs WHERE id = ANY($1::bigint[]) RETURNING id, summary, notes, plan_id, build_id, manager_id, default_tester_id, start_date, stop_date, planned_start, planned_stop, last_sortkey),
+h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testruns_testrun', r.id, '-', $2::bigint, to_jsonb(r) - 'last_sortkey' FROM r
+)
+SELECT (SELECT count(*) FROM r) AS runs,
+    (SELECT count(*) FROM test_run_tags x WHERE x.run_id = ANY($1::bigint[])) AS tags,
+    (SELECT count(*) FROM test_run_cc x WHERE x.run_id = ANY($1::bigint[])) AS cc,
+    (SELECT count(*) FROM test_run_properties x WHERE x.run_id = ANY($1::bigint[])) AS properties,
+    (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments
+`
+
+type TestRunDeleteParams struct {
+	Ids           []int64
+	HistoryUserID int64
+}
+
+type TestRunDeleteRow struct {
+	Runs        int64
+	Tags        int64
+	Cc          int64
+	Properties  int64
+	Comments    int64
+	Attachments int64
+}
+
+// TestRunDelete deletes test runs (their executions went first), with
+// their comments and attachments, writing a '-' history row for each, and
+// counts them and their tags, CC and properties (the cascades, which the
+// statement's snapshot still sees).
+func (q *Queries) TestRunDelete(ctx context.Context, arg TestRunDeleteParams) (TestRunDeleteRow, error) {
+	row := q.db.QueryRow(ctx, testRunDelete, arg.Ids, arg.HistoryUserID)
+	var i TestRunDeleteRow
+	err := row.Scan(
+		&i.Runs,
+		&i.Tags,
+		&i.Cc,
+		&i.Properties,
+		&i.Comments,
+		&i.Attachments,
+	)
+	return i, err
+}
+
 const testRunFilter = `-- name: TestRunFilter :many
 SELECT tr.id, tr.start_date, tr.stop_date, tr.planned_start, tr.planned_stop, tr.summary, tr.notes,
     tr.plan_id, tr.build_id, tr.manager_id, tr.default_tester_id,
