@@ -45,3 +45,7 @@ WHERE coalesce(b.base_url, '') <> '' ORDER BY b.id;
 -- tracker, if the bug exists; linking twice changes nothing.
 INSERT INTO bug_executions (bug_id, execution_id) SELECT b.id, @execution_id FROM bugs b WHERE b.id = @bug_id
 ON CONFLICT DO NOTHING;
+
+-- name: BugTrackerType :one
+-- BugTrackerType returns a tracker's type.
+SELECT tracker_type FROM bug_trackers WHERE id = @id;

@@ -1,6 +1,10 @@
 -- The tag and property operations test runs, test executions and bugs
 -- share (store/recordlink.go): one query per kind of record.
 
+-- name: TestCaseKeyShare :one
+-- TestCaseKeyShare keeps a test case from being deleted until the transaction ends; no row means there is no such case.
+SELECT id FROM test_cases WHERE id = @id FOR KEY SHARE;
+
 -- name: TestRunKeyShare :one
 -- TestRunKeyShare keeps a run from being deleted until the transaction ends; no row means there is no such run.
 SELECT id FROM test_runs WHERE id = @id FOR KEY SHARE;
@@ -85,3 +89,18 @@ UNION ALL
 SELECT p.id, p.execution_id, p.name, p.value FROM test_execution_properties p
 WHERE p.execution_id = @execution_id AND p.name = @name AND p.value = @value
 LIMIT 1;
+
+-- name: TestRunCCAdd :exec
+-- TestRunCCAdd puts a user on a run's CC list; adding twice changes nothing.
+INSERT INTO test_run_cc (run_id, user_id) VALUES (@run_id, @user_id) ON CONFLICT DO NOTHING;
+
+-- name: TestRunCCRemove :exec
+-- TestRunCCRemove takes a user off a run's CC list.
+DELETE FROM test_run_cc WHERE run_id = @run_id AND user_id = @user_id;
+
+-- name: TestRunCC :many
+-- TestRunCC lists the email addresses of a run's CC list by username: no
+-- row means there is no such run, one null row that its list is empty.
+SELECT u.email FROM test_runs r
+LEFT JOIN test_run_cc rc ON rc.run_id = r.id LEFT JOIN users u ON u.id = rc.user_id
+WHERE r.id = @run_id ORDER BY u.username;

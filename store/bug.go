@@ -195,8 +195,7 @@ func (s *Store) AddBugExecution(ctx context.Context, bugID, executionID int64) e
 		if err := executionLinks.lock(ctx, tx, executionID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, "INSERT INTO bug_executions (bug_id, execution_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", bugID, executionID)
-		return err
+		return s.q.WithTx(tx).BugAddExecution(ctx, db.BugAddExecutionParams{BugID: bugID, ExecutionID: executionID})
 	})
 	return translate(err, "Bug")
 }

@@ -26,16 +26,17 @@ type record struct {
 	model       string // Kiwi's model name, for "does not exist" messages
 	table       string
 	contentType int64 // what comments report as content_type: stable, ours
+	keyShare    func(q *db.Queries, ctx context.Context, id int64) (int64, error)
 }
 
 // records maps owners to their records. The content_type ids are fixed
 // here, not in the database, so they never change: 1 testcases_testcase,
 // 2 testruns_testexecution, 3 bugs_bug, 4 testruns_testrun.
 var records = map[string]record{
-	TestCaseOwner:      {model: "TestCase", table: "test_cases", contentType: 1},
-	TestExecutionOwner: {model: "TestExecution", table: "test_executions", contentType: 2},
-	BugOwner:           {model: "Bug", table: "bugs", contentType: 3},
-	TestRunOwner:       {model: "TestRun", table: "test_runs", contentType: 4},
+	TestCaseOwner:      {model: "TestCase", table: "test_cases", contentType: 1, keyShare: (*db.Queries).TestCaseKeyShare},
+	TestExecutionOwner: {model: "TestExecution", table: "test_executions", contentType: 2, keyShare: (*db.Queries).TestExecutionKeyShare},
+	BugOwner:           {model: "Bug", table: "bugs", contentType: 3, keyShare: (*db.Queries).BugKeyShare},
+	TestRunOwner:       {model: "TestRun", table: "test_runs", contentType: 4, keyShare: (*db.Queries).TestRunKeyShare},
 }
 
 // commentSite is the one site every comment is on (Django's SITE_ID).
@@ -88,23 +89,19 @@ type NewComment struct {
 // lockRecord makes sure the owner's record exists and keeps it until the
 // transaction ends. A missing record is NotFound ("<Model> matching query
 // does not exist.").
-func lockRecord(ctx context.Context, tx pgx.Tx, owner string, id int64) (record, error) {
+func lockRecord(ctx context.Context, q *db.Queries, owner string, id int64) (record, error) {
 	rec, ok := records[owner]
 	if !ok {
 		return rec, errors.New("store: unknown record owner " + owner)
 	}
-	// The table name comes from records, never from the caller.
-	var one int
-	err := tx.QueryRow(ctx, "SELECT 1 FROM "+rec.table+" WHERE id = $1 FOR KEY SHARE", id).Scan(&one)
+	_, err := rec.keyShare(q, ctx, id)
 	return rec, translate(err, rec.model)
 }
 
 // RecordExists reports NotFound when the owner's record does not exist.
 func (s *Store) RecordExists(ctx context.Context, owner string, id int64) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := lockRecord(ctx, tx, owner, id)
-		return err
-	})
+	_, err := lockRecord(ctx, s.q, owner, id)
+	return err
 }
 
 // AddComment comments on the owner's record as by, or as the user and at
@@ -141,22 +138,19 @@ func (s *Store) AddComment(ctx context.Context, by Principal, owner string, obje
 }
 
 // Comments lists the comments of the owner's record that are not
-// removed, by id.
+// removed, by id; a read, so without a transaction.
 func (s *Store) Comments(ctx context.Context, owner string, objectID int64) ([]CommentRow, error) {
-	out := []CommentRow{}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rec, err := lockRecord(ctx, tx, owner, objectID)
-		if err != nil {
-			return err
-		}
-		rows, err := s.q.WithTx(tx).CommentList(ctx, db.CommentListParams{Owner: owner, ObjectID: objectID})
-		for _, r := range rows {
-			out = append(out, CommentRow{ID: r.ID, ContentTypeID: rec.contentType, ObjectPK: strconv.FormatInt(r.ObjectID, 10),
-				SiteID: commentSite, UserID: r.UserID, UserName: r.UserName, UserEmail: r.UserEmail, Comment: r.Comment,
-				SubmitDate: r.SubmitDate, IsPublic: r.IsPublic, IsRemoved: r.IsRemoved})
-		}
-		return err
-	})
+	rec, err := lockRecord(ctx, s.q, owner, objectID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.q.CommentList(ctx, db.CommentListParams{Owner: owner, ObjectID: objectID})
+	out := make([]CommentRow, len(rows))
+	for i, r := range rows {
+		out[i] = CommentRow{ID: r.ID, ContentTypeID: rec.contentType, ObjectPK: strconv.FormatInt(r.ObjectID, 10),
+			SiteID: commentSite, UserID: r.UserID, UserName: r.UserName, UserEmail: r.UserEmail, Comment: r.Comment,
+			SubmitDate: r.SubmitDate, IsPublic: r.IsPublic, IsRemoved: r.IsRemoved}
+	}
 	return out, translate(err, "Comment")
 }
 
@@ -164,11 +158,11 @@ func (s *Store) Comments(ctx context.Context, owner string, objectID int64) ([]C
 // them when id is nil. An id that is not one of the record's comments
 // deletes nothing, as in Kiwi.
 func (s *Store) RemoveComments(ctx context.Context, owner string, objectID int64, id *int64) error {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := lockRecord(ctx, tx, owner, objectID); err != nil {
+	err := s.withTx(ctx, func(q *db.Queries) error {
+		if _, err := lockRecord(ctx, q, owner, objectID); err != nil {
 			return err
 		}
-		return s.q.WithTx(tx).CommentRemove(ctx, db.CommentRemoveParams{Owner: owner, ObjectID: objectID, ID: id})
+		return q.CommentRemove(ctx, db.CommentRemoveParams{Owner: owner, ObjectID: objectID, ID: id})
 	})
 	return translate(err, "Comment")
 }

@@ -21,27 +21,18 @@ type ExecHistory struct {
 // ExecutionHistory lists an execution's history rows, newest first; a
 // missing execution is NotFound.
 func (s *Store) ExecutionHistory(ctx context.Context, id int64) ([]ExecHistory, error) {
-	var out []ExecHistory
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := executionLinks.lock(ctx, tx, id); err != nil {
-			return err
+	rows, err := s.q.TestExecutionHistory(ctx, id)
+	if err == nil && len(rows) == 0 {
+		// No rows: is there such an execution?
+		_, err = s.q.TestExecutionKeyShare(ctx, id)
+	}
+	out := make([]ExecHistory, len(rows))
+	for i, r := range rows {
+		out[i] = ExecHistory{HistoryUserUsername: r.HistoryUserUsername, HistoryDate: r.HistoryDate}
+		if reason, ok := r.HistoryChangeReason.(string); ok {
+			out[i].HistoryChangeReason = &reason
 		}
-		// Updates store no change reason (they are the CI hot path): it is
-		// the difference between a record and the one before it.
-		rows, err := tx.Query(ctx, `SELECT hu.username AS history_user__username,
-			CASE WHEN h.history_type = '~' AND h.history_change_reason IS NULL
-				THEN `+changeReason("h.prev", "h.record")+` ELSE h.history_change_reason END AS history_change_reason,
-			h.history_date
-			FROM (SELECT x.*, lag(x.record) OVER (ORDER BY x.history_id) AS prev FROM history x
-				WHERE x.owner = $1 AND x.object_id = $2) h
-			LEFT JOIN users hu ON hu.id = h.history_user_id
-			ORDER BY h.history_date DESC, h.history_id DESC`, TestExecutionOwner, id)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[ExecHistory])
-		return err
-	})
+	}
 	return out, translate(err, "TestExecution")
 }
 
@@ -82,15 +73,11 @@ type LinkRow struct {
 // execution.
 func (s *Store) AddLink(ctx context.Context, l Link) (Link, error) {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `INSERT INTO links (execution_id, name, url, is_defect)
-			SELECT id, $2, $3, $4 FROM test_executions WHERE id = $1
-			RETURNING id, execution_id AS execution, name, url, is_defect`, l.Execution, l.Name, l.URL, l.IsDefect)
-		if err == nil {
-			l, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Link])
-		}
+		r, err := s.q.WithTx(tx).LinkAdd(ctx, db.LinkAddParams{ExecutionID: l.Execution, Name: l.Name, Url: l.URL, IsDefect: l.IsDefect})
 		if err != nil {
 			return err
 		}
+		l = Link{ID: r.ID, Execution: r.ExecutionID, Name: r.Name, URL: r.Url, IsDefect: r.IsDefect}
 		return linkToTracker(ctx, tx, l)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {

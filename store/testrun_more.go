@@ -60,31 +60,28 @@ func (s *Store) ChangeRunCC(ctx context.Context, runID int64, user UserRef, add 
 		if err != nil || uid == nil {
 			return orNotFound(err, "User")
 		}
-		sql := "INSERT INTO test_run_cc (run_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
-		if !add {
-			sql = "DELETE FROM test_run_cc WHERE run_id = $1 AND user_id = $2"
+		q := s.q.WithTx(tx)
+		if add {
+			return q.TestRunCCAdd(ctx, db.TestRunCCAddParams{RunID: runID, UserID: *uid})
 		}
-		_, err = tx.Exec(ctx, sql, runID, *uid)
-		return err
+		return q.TestRunCCRemove(ctx, db.TestRunCCRemoveParams{RunID: runID, UserID: *uid})
 	})
 	return translate(err, "TestRun")
 }
 
 // RunCC lists the email addresses of a run's CC list, by username.
 func (s *Store) RunCC(ctx context.Context, runID int64) ([]string, error) {
-	var out []string
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := runLinks.lock(ctx, tx, runID); err != nil {
-			return err
+	rows, err := s.q.TestRunCC(ctx, runID)
+	if err == nil && len(rows) == 0 {
+		err = pgx.ErrNoRows
+	}
+	out := []string{}
+	for _, email := range rows {
+		if email != nil {
+			out = append(out, *email)
 		}
-		rows, err := tx.Query(ctx, "SELECT u.email FROM test_run_cc rc JOIN users u ON u.id = rc.user_id WHERE rc.run_id = $1 ORDER BY u.username", runID)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowTo[string])
-		return err
-	})
-	return nonNil(out), translate(err, "TestRun")
+	}
+	return out, translate(err, "TestRun")
 }
 
 // RemoveTestRuns deletes the runs a non-empty query matches with their

@@ -10,6 +10,22 @@ import (
 	"time"
 )
 
+const bugAddExecution = `-- name: BugAddExecution :exec
+INSERT INTO bug_executions (bug_id, execution_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
+`
+
+type BugAddExecutionParams struct {
+	BugID       int64
+	ExecutionID int64
+}
+
+// BugAddExecution links an execution to a bug; linking twice changes
+// nothing.
+func (q *Queries) BugAddExecution(ctx context.Context, arg BugAddExecutionParams) error {
+	_, err := q.db.Exec(ctx, bugAddExecution, arg.BugID, arg.ExecutionID)
+	return err
+}
+
 const bugDelete = `-- name: BugDelete :exec
 WITH cm AS (DELETE FROM comments WHERE owner = 'bugs_bug' AND object_id = ANY($1::bigint[])),
 at AS (DELETE FROM attachments WHERE owner = 'bugs_bug' AND object_id = ANY($1::bigint[]))
@@ -197,6 +213,112 @@ func (q *Queries) BugLockMatching(ctx context.Context) ([]int64, error) {
 	return items, nil
 }
 
+const bugReport = `-- name: BugReport :one
+WITH bg AS (
+    INSERT INTO bugs (summary, reporter_id, assignee_id, product_id, version_id, build_id)
+    VALUES (left('Failed test: ' || $1::text, 255), $2, $3, $4,
+        $5, $6)
+    RETURNING id, $7::text || '/bugs/' || id || '/' AS url
+), be AS (
+    INSERT INTO bug_executions (bug_id, execution_id) SELECT bg.id, $8 FROM bg
+), l AS (
+    INSERT INTO links (execution_id, url, is_defect) SELECT $8, bg.url, true FROM bg
+), cm AS (
+    INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment)
+    SELECT 'bugs_bug', bg.id, u.id, left(u.username, 50), u.email, $9 FROM bg, users u WHERE u.id = $2
+)
+SELECT bg.url::text FROM bg
+`
+
+type BugReportParams struct {
+	CaseSummary string
+	ReporterID  int64
+	AssigneeID  *int64
+	ProductID   int64
+	VersionID   int64
+	BuildID     int64
+	Site        string
+	ExecutionID int64
+	Comment     string
+}
+
+// BugReport creates the bug reported from an execution ("Failed test:
+// <case summary>"), links the execution to it as a bug execution and as a
+// defect link to its URL (site + /bugs/<id>/), and adds its first comment,
+// by the reporter; it returns the URL.
+func (q *Queries) BugReport(ctx context.Context, arg BugReportParams) (string, error) {
+	row := q.db.QueryRow(ctx, bugReport,
+		arg.CaseSummary,
+		arg.ReporterID,
+		arg.AssigneeID,
+		arg.ProductID,
+		arg.VersionID,
+		arg.BuildID,
+		arg.Site,
+		arg.ExecutionID,
+		arg.Comment,
+	)
+	var bg_url string
+	err := row.Scan(&bg_url)
+	return bg_url, err
+}
+
+const bugReportSource = `-- name: BugReportSource :one
+SELECT e.id, e.run_id, r.summary AS run_summary, c.id AS case_id, c.summary AS case_summary, c.text AS case_text,
+    c.default_tester_id, tp.product_id, pr.name AS product_name, tp.product_version_id AS version_id,
+    v.value AS version_value, e.build_id, b.name AS build_name, st.name AS status_name
+FROM test_executions e
+JOIN test_runs r ON r.id = e.run_id
+JOIN test_plans tp ON tp.id = r.plan_id
+JOIN products pr ON pr.id = tp.product_id
+JOIN versions v ON v.id = tp.product_version_id
+JOIN test_cases c ON c.id = e.case_id
+JOIN builds b ON b.id = e.build_id
+JOIN test_execution_statuses st ON st.id = e.status_id
+WHERE e.id = $1 FOR KEY SHARE OF e
+`
+
+type BugReportSourceRow struct {
+	ID              int64
+	RunID           int64
+	RunSummary      string
+	CaseID          int64
+	CaseSummary     string
+	CaseText        string
+	DefaultTesterID *int64
+	ProductID       int64
+	ProductName     string
+	VersionID       int64
+	VersionValue    string
+	BuildID         int64
+	BuildName       string
+	StatusName      string
+}
+
+// BugReportSource returns what a bug reported from an execution is made
+// of, and keeps the execution until the transaction ends.
+func (q *Queries) BugReportSource(ctx context.Context, executionID int64) (BugReportSourceRow, error) {
+	row := q.db.QueryRow(ctx, bugReportSource, executionID)
+	var i BugReportSourceRow
+	err := row.Scan(
+		&i.ID,
+		&i.RunID,
+		&i.RunSummary,
+		&i.CaseID,
+		&i.CaseSummary,
+		&i.CaseText,
+		&i.DefaultTesterID,
+		&i.ProductID,
+		&i.ProductName,
+		&i.VersionID,
+		&i.VersionValue,
+		&i.BuildID,
+		&i.BuildName,
+		&i.StatusName,
+	)
+	return i, err
+}
+
 const bugUpdate = `-- name: BugUpdate :one
 WITH bg AS (
     UPDATE bugs SET
@@ -278,6 +400,33 @@ func (q *Queries) BugUpdate(ctx context.Context, arg BugUpdateParams) (BugUpdate
 		&i.SeverityID,
 		&i.Executions,
 		&i.Tags,
+	)
+	return i, err
+}
+
+const bugWithFirstComment = `-- name: BugWithFirstComment :one
+SELECT bg.id, bg.summary, bg.status, coalesce((SELECT cm.comment FROM comments cm
+    WHERE cm.owner = 'bugs_bug' AND cm.object_id = bg.id AND NOT cm.is_removed ORDER BY cm.id LIMIT 1), '')::text AS first_comment
+FROM bugs bg WHERE bg.id = $1
+`
+
+type BugWithFirstCommentRow struct {
+	ID           int64
+	Summary      string
+	Status       bool
+	FirstComment string
+}
+
+// BugWithFirstComment returns a bug with the text of its oldest comment
+// not removed (empty when there is none), as Bug.details describes it.
+func (q *Queries) BugWithFirstComment(ctx context.Context, id int64) (BugWithFirstCommentRow, error) {
+	row := q.db.QueryRow(ctx, bugWithFirstComment, id)
+	var i BugWithFirstCommentRow
+	err := row.Scan(
+		&i.ID,
+		&i.Summary,
+		&i.Status,
+		&i.FirstComment,
 	)
 	return i, err
 }

@@ -146,6 +146,18 @@ func (q *Queries) BugTrackerLinkExecution(ctx context.Context, arg BugTrackerLin
 	return err
 }
 
+const bugTrackerType = `-- name: BugTrackerType :one
+SELECT tracker_type FROM bug_trackers WHERE id = $1
+`
+
+// BugTrackerType returns a tracker's type.
+func (q *Queries) BugTrackerType(ctx context.Context, id int64) (string, error) {
+	row := q.db.QueryRow(ctx, bugTrackerType, id)
+	var tracker_type string
+	err := row.Scan(&tracker_type)
+	return tracker_type, err
+}
+
 const bugTrackerUpdate = `-- name: BugTrackerUpdate :one
 UPDATE bug_trackers SET
     name         = coalesce($1, name),

@@ -10,6 +10,47 @@ import (
 	"time"
 )
 
+const linkAdd = `-- name: LinkAdd :one
+INSERT INTO links (execution_id, name, url, is_defect)
+SELECT e.id, $1, $2, $3 FROM test_executions e WHERE e.id = $4
+RETURNING id, execution_id, name, url, is_defect
+`
+
+type LinkAddParams struct {
+	Name        string
+	Url         string
+	IsDefect    bool
+	ExecutionID int64
+}
+
+type LinkAddRow struct {
+	ID          int64
+	ExecutionID int64
+	Name        string
+	Url         string
+	IsDefect    bool
+}
+
+// LinkAdd links a URL to an execution; no row means there is no such
+// execution.
+func (q *Queries) LinkAdd(ctx context.Context, arg LinkAddParams) (LinkAddRow, error) {
+	row := q.db.QueryRow(ctx, linkAdd,
+		arg.Name,
+		arg.Url,
+		arg.IsDefect,
+		arg.ExecutionID,
+	)
+	var i LinkAddRow
+	err := row.Scan(
+		&i.ID,
+		&i.ExecutionID,
+		&i.Name,
+		&i.Url,
+		&i.IsDefect,
+	)
+	return i, err
+}
+
 const linkDeleteMatching = `-- name: LinkDeleteMatching :exec
 DELETE FROM links p WHERE /* filter */ TRUE
 `

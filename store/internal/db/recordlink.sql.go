@@ -98,6 +98,21 @@ func (q *Queries) BugTags(ctx context.Context, bugID int64) ([]Tag, error) {
 	return items, nil
 }
 
+const testCaseKeyShare = `-- name: TestCaseKeyShare :one
+
+SELECT id FROM test_cases WHERE id = $1 FOR KEY SHARE
+`
+
+// The tag and property operations test runs, test executions and bugs
+// share (store/recordlink.go): one query per kind of record.
+// TestCaseKeyShare keeps a test case from being deleted until the transaction ends; no row means there is no such case.
+func (q *Queries) TestCaseKeyShare(ctx context.Context, id int64) (int64, error) {
+	row := q.db.QueryRow(ctx, testCaseKeyShare, id)
+	var id_2 int64
+	err := row.Scan(&id_2)
+	return id_2, err
+}
+
 const testExecutionAddTag = `-- name: TestExecutionAddTag :many
 WITH ins AS (INSERT INTO test_execution_tags (execution_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING)
 SELECT t.id, t.name FROM tags t
@@ -258,13 +273,68 @@ func (q *Queries) TestRunAddTag(ctx context.Context, arg TestRunAddTagParams) ([
 	return items, nil
 }
 
-const testRunKeyShare = `-- name: TestRunKeyShare :one
+const testRunCC = `-- name: TestRunCC :many
+SELECT u.email FROM test_runs r
+LEFT JOIN test_run_cc rc ON rc.run_id = r.id LEFT JOIN users u ON u.id = rc.user_id
+WHERE r.id = $1 ORDER BY u.username
+`
 
+// TestRunCC lists the email addresses of a run's CC list by username: no
+// row means there is no such run, one null row that its list is empty.
+func (q *Queries) TestRunCC(ctx context.Context, runID int64) ([]*string, error) {
+	rows, err := q.db.Query(ctx, testRunCC, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []*string
+	for rows.Next() {
+		var email *string
+		if err := rows.Scan(&email); err != nil {
+			return nil, err
+		}
+		items = append(items, email)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const testRunCCAdd = `-- name: TestRunCCAdd :exec
+INSERT INTO test_run_cc (run_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
+`
+
+type TestRunCCAddParams struct {
+	RunID  int64
+	UserID int64
+}
+
+// TestRunCCAdd puts a user on a run's CC list; adding twice changes nothing.
+func (q *Queries) TestRunCCAdd(ctx context.Context, arg TestRunCCAddParams) error {
+	_, err := q.db.Exec(ctx, testRunCCAdd, arg.RunID, arg.UserID)
+	return err
+}
+
+const testRunCCRemove = `-- name: TestRunCCRemove :exec
+DELETE FROM test_run_cc WHERE run_id = $1 AND user_id = $2
+`
+
+type TestRunCCRemoveParams struct {
+	RunID  int64
+	UserID int64
+}
+
+// TestRunCCRemove takes a user off a run's CC list.
+func (q *Queries) TestRunCCRemove(ctx context.Context, arg TestRunCCRemoveParams) error {
+	_, err := q.db.Exec(ctx, testRunCCRemove, arg.RunID, arg.UserID)
+	return err
+}
+
+const testRunKeyShare = `-- name: TestRunKeyShare :one
 SELECT id FROM test_runs WHERE id = $1 FOR KEY SHARE
 `
 
-// The tag and property operations test runs, test executions and bugs
-// share (store/recordlink.go): one query per kind of record.
 // TestRunKeyShare keeps a run from being deleted until the transaction ends; no row means there is no such run.
 func (q *Queries) TestRunKeyShare(ctx context.Context, id int64) (int64, error) {
 	row := q.db.QueryRow(ctx, testRunKeyShare, id)
