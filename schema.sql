@@ -251,6 +251,20 @@ LANGUAGE sql STABLE AS $$
     ORDER BY u.username = ANY (names) DESC, u.id
     LIMIT 1
 $$;
+-- Every (user, label) of the public address, for Permission.export:
+-- superusers hold every label, others their direct and shared groups'
+-- labels (source 'superuser', 'direct' or 'group:<name>'; tenant '').
+CREATE OR REPLACE VIEW user_labels AS
+SELECT u.id AS user_id, u.username, u.email, u.is_active, u.is_superuser, l.permission, l.source, ''::text AS tenant
+FROM users u CROSS JOIN LATERAL (
+    SELECT (p.app_label || '.' || p.codename)::text AS permission, 'superuser'::text AS source FROM permissions p WHERE u.is_superuser
+    UNION ALL
+    SELECT p.app_label || '.' || p.codename, 'direct' FROM user_permissions up JOIN permissions p ON p.id = up.permission_id
+    WHERE up.user_id = u.id AND NOT u.is_superuser
+    UNION ALL
+    SELECT p.app_label || '.' || p.codename, 'group:' || g.name FROM user_groups ug JOIN groups g ON g.id = ug.group_id
+    JOIN group_permissions gp ON gp.group_id = g.id JOIN permissions p ON p.id = gp.permission_id
+    WHERE ug.user_id = u.id AND NOT u.is_superuser) l;
 
 -- TENANT PART
 
@@ -726,3 +740,17 @@ CREATE TABLE IF NOT EXISTS tenant_group_default_grants (
     label    text NOT NULL,
     PRIMARY KEY (group_id, label)
 );
+
+-- Every (user, label) of the tenant of the search_path, for
+-- Permission.export there: its authorised users, superusers with every
+-- label, the others with the labels of its groups (tenant: the schema).
+CREATE OR REPLACE VIEW tenant_user_labels AS
+SELECT u.id AS user_id, u.username, u.email, u.is_active, u.is_superuser, l.permission, l.source, t.schema_name::text AS tenant
+FROM tenants t JOIN tenant_authorized_users a ON a.tenant_id = t.id JOIN users u ON u.id = a.user_id
+CROSS JOIN LATERAL (
+    SELECT (p.app_label || '.' || p.codename)::text AS permission, 'superuser'::text AS source FROM permissions p WHERE u.is_superuser
+    UNION ALL
+    SELECT p.app_label || '.' || p.codename, 'group:' || g.name FROM tenant_group_users gu JOIN tenant_groups g ON g.id = gu.group_id
+    JOIN tenant_group_permissions gp ON gp.group_id = g.id JOIN permissions p ON p.id = gp.permission_id
+    WHERE gu.user_id = u.id AND NOT u.is_superuser) l
+WHERE t.schema_name = current_schema();

@@ -28,3 +28,24 @@ RETURNING id, name, tracker_type, base_url, api_url, api_username;
 -- (nothing refers to a tracker) and counts them.
 WITH d AS (DELETE FROM bug_trackers b WHERE /* filter */ TRUE RETURNING 1)
 SELECT count(*) AS trackers FROM d;
+
+-- name: BugTrackerFilter :many
+-- BugTrackerFilter answers BugTracker.filter, by id: never the password.
+SELECT b.id, b.name, b.tracker_type, b.base_url, b.api_url, b.api_username
+FROM bug_trackers b WHERE /* filter */ TRUE ORDER BY b.id;
+
+-- name: BugTrackerWithBaseURL :many
+-- BugTrackerWithBaseURL lists the trackers that have a base_url, by id,
+-- for matching links against.
+SELECT b.id, b.tracker_type, b.base_url::text AS base_url FROM bug_trackers b
+WHERE coalesce(b.base_url, '') <> '' ORDER BY b.id;
+
+-- name: BugTrackerLinkExecution :exec
+-- BugTrackerLinkExecution links an execution to a bug of the built-in
+-- tracker, if the bug exists; linking twice changes nothing.
+INSERT INTO bug_executions (bug_id, execution_id) SELECT b.id, @execution_id FROM bugs b WHERE b.id = @bug_id
+ON CONFLICT DO NOTHING;
+
+-- name: BugTrackerType :one
+-- BugTrackerType returns a tracker's type.
+SELECT tracker_type FROM bug_trackers WHERE id = @id;

@@ -29,3 +29,10 @@ FROM builds b WHERE b.id = ANY(@ids::bigint[]) ORDER BY b.id;
 -- BuildDelete deletes builds and counts them.
 WITH d AS (DELETE FROM builds WHERE id = ANY(@ids::bigint[]) RETURNING 1)
 SELECT count(*) AS builds FROM d;
+
+-- name: BuildFilter :many
+-- BuildFilter answers Build.filter, by version then id: S-Build-f.
+SELECT sqlc.embed(b), v.value AS version__value
+FROM builds b JOIN versions v ON v.id = b.version_id
+WHERE /* filter */ TRUE
+ORDER BY b.version_id, b.id;

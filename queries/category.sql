@@ -26,3 +26,8 @@ FROM categories ca WHERE ca.id = ANY(@ids::bigint[]) ORDER BY ca.id;
 -- CategoryDelete deletes categories and counts them.
 WITH d AS (DELETE FROM categories WHERE id = ANY(@ids::bigint[]) RETURNING 1)
 SELECT count(*) AS categories FROM d;
+
+-- name: CategoryFilter :many
+-- CategoryFilter answers Category.filter, by id.
+SELECT ca.id, ca.name, ca.product_id, ca.description FROM categories ca
+WHERE /* filter */ TRUE ORDER BY ca.id;

@@ -21,3 +21,7 @@ FROM classifications cl WHERE cl.id = ANY(@ids::bigint[]) ORDER BY cl.id;
 -- ClassificationDelete deletes classifications and counts them.
 WITH d AS (DELETE FROM classifications WHERE id = ANY(@ids::bigint[]) RETURNING 1)
 SELECT count(*) AS classifications FROM d;
+
+-- name: ClassificationFilter :many
+-- ClassificationFilter answers Classification.filter, by id.
+SELECT cl.id, cl.name FROM classifications cl WHERE /* filter */ TRUE ORDER BY cl.id;

@@ -32,3 +32,11 @@ FROM components c WHERE c.id = ANY(@ids::bigint[]) ORDER BY c.id;
 -- ComponentDelete deletes components and counts them.
 WITH d AS (DELETE FROM components WHERE id = ANY(@ids::bigint[]) RETURNING 1)
 SELECT count(*) AS components FROM d;
+
+-- name: ComponentFilter :many
+-- ComponentFilter answers Component.filter, by id: one row per linked
+-- test case (cc), cases null when none.
+SELECT sqlc.embed(c), cc.case_id AS cases
+FROM components c LEFT JOIN test_case_components cc ON cc.component_id = c.id
+WHERE /* filter */ TRUE
+ORDER BY c.id, cc.case_id;

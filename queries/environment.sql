@@ -20,3 +20,19 @@ UNION ALL
 SELECT p.id, p.name, p.value, p.environment_id FROM environment_properties p
 WHERE p.environment_id = @environment_id AND p.name = @name AND p.value = @value
 LIMIT 1;
+
+-- name: EnvironmentFilter :many
+-- EnvironmentFilter answers Environment.filter, by name and description.
+SELECT e.id, e.name, e.description FROM environments e WHERE /* filter */ TRUE
+ORDER BY e.name, e.description, e.id;
+
+-- name: EnvironmentPropertyFilter :many
+-- EnvironmentPropertyFilter answers Environment.properties, by
+-- environment, name and value.
+SELECT p.id, p.environment_id AS environment, p.name, p.value
+FROM environment_properties p WHERE /* filter */ TRUE
+ORDER BY p.environment_id, p.name, p.value, p.id;
+
+-- name: EnvironmentPropertyDeleteMatching :exec
+-- EnvironmentPropertyDeleteMatching deletes the properties a filter matches.
+DELETE FROM environment_properties p WHERE /* filter */ TRUE;

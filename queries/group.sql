@@ -14,16 +14,20 @@ UPDATE groups SET name = @name WHERE id = @id RETURNING id, name;
 -- GroupDelete removes a group with its grants and memberships.
 DELETE FROM groups WHERE id = @id;
 
--- name: GroupPermissionLabels :many
--- GroupPermissionLabels lists a group's labels.
-SELECT (p.app_label || '.' || p.codename)::text AS label
-FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id
-WHERE gp.group_id = @group_id ORDER BY 1;
+-- name: GroupPermissionLabels :one
+-- GroupPermissionLabels lists a group's labels; no row means there is no
+-- such group.
+SELECT ARRAY(SELECT (p.app_label || '.' || p.codename)::text
+    FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id
+    WHERE gp.group_id = g.id ORDER BY 1)::text[] AS labels
+FROM groups g WHERE g.id = @group_id;
 
 -- name: GroupUsers :many
--- GroupUsers lists a group's members by username.
-SELECT u.id, u.username FROM user_groups ug JOIN users u ON u.id = ug.user_id
-WHERE ug.group_id = @group_id ORDER BY u.username;
+-- GroupUsers lists a group's members by username: no row means there is
+-- no such group, one row of nulls that it has no members.
+SELECT u.id, u.username FROM groups g
+LEFT JOIN user_groups ug ON ug.group_id = g.id LEFT JOIN users u ON u.id = ug.user_id
+WHERE g.id = @group_id ORDER BY u.username;
 
 -- name: GroupGrant :exec
 -- GroupGrant gives a group permissions; held ones stay as they are.
@@ -61,3 +65,7 @@ DELETE FROM user_permissions WHERE user_id = @user_id AND permission_id = ANY (@
 -- name: GroupResolve :many
 -- GroupResolve finds groups by id or by exact name.
 SELECT id, name FROM groups WHERE id = ANY (@ids::bigint[]) OR name = ANY (@names::text[]);
+
+-- name: GroupFilter :many
+-- GroupFilter answers Group.filter, by id.
+SELECT g.id, g.name FROM groups g WHERE /* filter */ TRUE ORDER BY g.id;

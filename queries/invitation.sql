@@ -33,3 +33,14 @@ WHERE i.token_hash = @token_hash;
 -- InvitationAccept records that a user accepted a pending invitation; it changes nothing (0 rows) when the invitation is no longer pending.
 UPDATE invitations SET accepted_at = @now::timestamptz, user_id = @user_id
 WHERE id = @id AND token_hash = @token_hash AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > @now::timestamptz;
+
+-- name: InvitationFilter :many
+-- InvitationFilter answers Invitation.filter over the invitations of the
+-- tenant of the current search_path, with their status, by id.
+SELECT i.id, i.email,
+    (CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked' WHEN i.accepted_at IS NOT NULL THEN 'accepted'
+        WHEN i.expires_at <= now() THEN 'expired' ELSE 'pending' END)::text AS status,
+    i.invited_by_id, u.username AS invited_by_username, i.created_at, i.expires_at, i.accepted_at
+FROM invitations i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN users u ON u.id = i.invited_by_id
+WHERE t.schema_name = current_schema() AND /* filter */ TRUE
+ORDER BY i.id;

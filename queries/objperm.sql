@@ -29,21 +29,14 @@ WHERE user_id IS NOT DISTINCT FROM sqlc.narg(user_id)::bigint
     AND permission_id = @permission_id AND object_type = @object_type AND object_id = @object_id;
 
 -- name: ObjectGrantFilter :many
--- ObjectGrantFilter lists the grants matching every given (non-NULL) field, by id.
+-- ObjectGrantFilter lists the grants a filter matches, by id.
 SELECT op.id, op.user_id, u.username, op.group_id, g.name AS group_name,
     (p.app_label || '.' || p.codename)::text AS permission, op.object_type, op.object_id
 FROM object_permissions op
 JOIN permissions p ON p.id = op.permission_id
 LEFT JOIN users u ON u.id = op.user_id
 LEFT JOIN groups g ON g.id = op.group_id
-WHERE (sqlc.narg(id)::bigint IS NULL OR op.id = sqlc.narg(id))
-    AND (sqlc.narg(user_id)::bigint IS NULL OR op.user_id = sqlc.narg(user_id))
-    AND (sqlc.narg(username)::text IS NULL OR u.username = sqlc.narg(username))
-    AND (sqlc.narg(group_id)::bigint IS NULL OR op.group_id = sqlc.narg(group_id))
-    AND (sqlc.narg(group_name)::text IS NULL OR g.name = sqlc.narg(group_name))
-    AND (sqlc.narg(permission)::text IS NULL OR p.app_label || '.' || p.codename = sqlc.narg(permission))
-    AND (sqlc.narg(object_type)::text IS NULL OR op.object_type = sqlc.narg(object_type))
-    AND (sqlc.narg(object_id)::bigint IS NULL OR op.object_id = sqlc.narg(object_id))
+WHERE /* filter */ TRUE
 ORDER BY op.id;
 
 -- name: ObjectGrantHeld :one

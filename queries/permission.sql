@@ -89,3 +89,9 @@ WHERE p.id IN (
         UNION ALL
         SELECT o.permission_id FROM object_permissions o WHERE o.group_id = ANY (@group_ids::bigint[])
     ) AND (p.app_label || '.' || p.codename) <> ALL (@held::text[]);
+
+-- name: PermissionFilter :many
+-- PermissionFilter answers Permission.filter, by label.
+SELECT p.id, p.name, p.app_label, p.codename, (p.app_label || '.' || p.codename)::text AS label
+FROM permissions p WHERE /* filter */ TRUE
+ORDER BY p.app_label, p.codename;

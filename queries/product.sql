@@ -67,3 +67,8 @@ WITH counts AS (
 SELECT (SELECT count(*) FROM d) AS products, counts.categories, counts.versions, counts.builds, counts.components,
     counts.case_components
 FROM counts;
+
+-- name: ProductFilter :many
+-- ProductFilter answers Product.filter, by id.
+SELECT p.id, p.name, p.classification_id, p.description FROM products p
+WHERE /* filter */ TRUE ORDER BY p.id;

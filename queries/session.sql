@@ -9,13 +9,18 @@ FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN tenants t ON t.id = s
 WHERE s.id = @id AND s.revoked_at IS NULL AND s.expires_at > @now AND u.is_active;
 
 -- name: SessionRevoke :exec
--- SessionRevoke ends one session; ending an ended or unknown session is a no-op.
-UPDATE sessions SET revoked_at = @now::timestamptz WHERE id = @id AND revoked_at IS NULL;
+-- SessionRevoke ends one session (ending an ended or unknown session changes nothing) and, as AuthNotify, tells every process to drop it from its cache.
+WITH r AS (UPDATE sessions SET revoked_at = @now::timestamptz WHERE id = @id AND revoked_at IS NULL)
+SELECT pg_notify('tcms_auth', @payload::text);
 
 -- name: SessionRevokeByUser :exec
 -- SessionRevokeByUser ends every live session of a user.
 UPDATE sessions SET revoked_at = @now::timestamptz WHERE user_id = @user_id AND revoked_at IS NULL;
 
 -- name: AuthNotify :exec
--- AuthNotify tells every process to drop cached sessions or credentials; it is delivered on commit.
+-- AuthNotify tells every process to drop cached sessions or credentials; it is delivered on commit. Payloads are "s:<session id>" (session ended), "t:<token id>" (API token revoked), "u:<user id>" (user changed) and "p" (grants, groups or tenants changed).
 SELECT pg_notify('tcms_auth', @payload::text);
+
+-- name: AuthListen :exec
+-- AuthListen subscribes the connection to AuthNotify's channel.
+LISTEN tcms_auth;

@@ -38,3 +38,13 @@ WHERE id = @id RETURNING id, name, weight, icon, color;
 -- name: TestExecutionStatusDelete :exec
 -- TestExecutionStatusDelete removes a test execution status.
 DELETE FROM test_execution_statuses WHERE id = @id;
+
+-- name: TestCaseStatusFilter :many
+-- TestCaseStatusFilter answers TestCaseStatus.filter, by id.
+SELECT cs.id, cs.name, cs.description, cs.is_confirmed FROM test_case_statuses cs
+WHERE /* filter */ TRUE ORDER BY cs.id;
+
+-- name: TestExecutionStatusFilter :many
+-- TestExecutionStatusFilter answers TestExecutionStatus.filter, by id.
+SELECT s.id, s.name, s.weight, s.icon, s.color FROM test_execution_statuses s
+WHERE /* filter */ TRUE ORDER BY s.id;

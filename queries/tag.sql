@@ -46,3 +46,18 @@ FROM tags t WHERE t.id = ANY(@ids::bigint[]) ORDER BY t.id;
 -- TagDelete deletes tags and counts them.
 WITH d AS (DELETE FROM tags WHERE id = ANY(@ids::bigint[]) RETURNING 1)
 SELECT count(*) AS tags FROM d;
+
+-- name: TagFilter :many
+-- TagFilter answers Tag.filter, by id then by the records: one row per
+-- combination of the tag's cases, plans, runs, executions and bugs (ids
+-- or null), as Kiwi.
+SELECT t.id, t.name, ct.case_id AS "case", pt.plan_id AS plan, rt.run_id AS run,
+    et.execution_id AS execution, bt.bug_id AS bugs
+FROM tags t
+LEFT JOIN test_case_tags ct ON ct.tag_id = t.id
+LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id
+LEFT JOIN test_run_tags rt ON rt.tag_id = t.id
+LEFT JOIN test_execution_tags et ON et.tag_id = t.id
+LEFT JOIN bug_tags bt ON bt.tag_id = t.id
+WHERE /* filter */ TRUE
+ORDER BY t.id, ct.case_id, pt.plan_id, rt.run_id, et.execution_id, bt.bug_id;

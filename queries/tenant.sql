@@ -161,3 +161,24 @@ WHERE id = @id;
 -- name: TenantRemoveDomain :execrows
 -- TenantRemoveDomain takes an extra host name from a tenant.
 DELETE FROM tenant_domains WHERE tenant_id = @tenant_id AND domain = @domain;
+
+-- name: TenantFilter :many
+-- TenantFilter answers Tenant.filter, by id, over every tenant (every) or
+-- the ones a user is authorised for.
+SELECT t.id, t.schema_name, t.name, t.organization, t.owner_id, o.username AS owner_username,
+    t.publicly_readable, t.paid_until, t.created_on
+FROM tenants t JOIN users o ON o.id = t.owner_id
+WHERE (@every::boolean OR t.id IN (SELECT a.tenant_id FROM tenant_authorized_users a WHERE a.user_id = @user_id))
+    AND /* filter */ TRUE
+ORDER BY t.id;
+
+-- name: TenantGroupFilter :many
+-- TenantGroupFilter answers TenantGroup.filter over the groups of the
+-- tenant of the current search_path, with their labels and member ids, by
+-- id.
+SELECT g.id, g.name,
+    ARRAY(SELECT p.app_label || '.' || p.codename FROM tenant_group_permissions gp JOIN permissions p ON p.id = gp.permission_id
+        WHERE gp.group_id = g.id ORDER BY 1)::text[] AS permissions,
+    ARRAY(SELECT gu.user_id FROM tenant_group_users gu WHERE gu.group_id = g.id ORDER BY 1)::bigint[] AS users
+FROM tenant_groups g WHERE /* filter */ TRUE
+ORDER BY g.id;

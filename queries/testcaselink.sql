@@ -58,3 +58,15 @@ SELECT cc_list FROM test_cases WHERE id = @case_id FOR NO KEY UPDATE;
 -- name: TestCaseCCSet :exec
 -- TestCaseCCSet replaces a case's notification CC list.
 UPDATE test_cases SET cc_list = @cc_list WHERE id = @case_id;
+
+-- name: TestCasePropertyFilter :many
+-- TestCasePropertyFilter answers TestCase.properties, by case, name and
+-- value.
+SELECT p.id, p.case_id AS "case", p.name, p.value
+FROM test_case_properties p WHERE /* filter */ TRUE
+ORDER BY p.case_id, p.name, p.value, p.id;
+
+-- name: TestCasePropertyDeleteMatching :exec
+-- TestCasePropertyDeleteMatching deletes the case properties a filter
+-- matches.
+DELETE FROM test_case_properties p WHERE /* filter */ TRUE;

@@ -146,3 +146,17 @@ INSERT INTO test_case_plans (plan_id, case_id, sortkey)
 SELECT @plan_id, new.id, (SELECT coalesce(max(l.sortkey) + 10, 0) FROM test_case_plans l WHERE l.plan_id = @plan_id) + 10 * (new.n - 1)
 FROM new
 ON CONFLICT ON CONSTRAINT test_case_plans_plan_id_case_id_key DO NOTHING;
+
+-- name: TestPlanFilter :many
+-- TestPlanFilter answers TestPlan.filter, by product then id:
+-- S-TestPlan-f.
+SELECT sqlc.embed(tp), v.value AS product_version__value, p.name AS product__name,
+    u.username AS author__username, pt.name AS type__name,
+    (SELECT count(*) FROM test_plans c WHERE c.parent_id = tp.id) AS children__count
+FROM test_plans tp
+JOIN versions v ON v.id = tp.product_version_id
+JOIN products p ON p.id = tp.product_id
+JOIN users u ON u.id = tp.author_id
+JOIN plan_types pt ON pt.id = tp.type_id
+WHERE /* filter */ TRUE
+ORDER BY tp.product_id, tp.id;

@@ -44,3 +44,11 @@ FROM trust_policies tp JOIN users u ON u.id = tp.user_id LEFT JOIN tenants t ON 
 WHERE tp.issuer = @issuer AND u.is_active AND (tp.tenant_id IS NULL OR t.schema_name = current_schema())
 ORDER BY tp.id
 LIMIT 1000;
+
+-- name: TrustPolicyFilter :many
+-- TrustPolicyFilter answers TrustPolicy.filter over the policies in scope, by id.
+SELECT tp.id, tp.issuer, tp.audience, tp.conditions, tp.user_id, u.username, t.schema_name AS tenant,
+    tp.max_session, tp.created_at, tp.created_by_id
+FROM trust_policies tp JOIN users u ON u.id = tp.user_id LEFT JOIN tenants t ON t.id = tp.tenant_id
+WHERE (current_schema() = 'public' OR t.schema_name = current_schema()) AND /* filter */ TRUE
+ORDER BY tp.id;

@@ -164,3 +164,14 @@ DELETE FROM users WHERE id = @id;
 WITH k AS (SELECT unnest(@keys::text[]) AS key, unnest(@weights::float8[]) AS weight)
 UPDATE login_failures f SET level = greatest(0, f.level - k.weight)
 FROM k WHERE f.key = k.key;
+
+-- name: UserFilter :many
+-- UserFilter answers User.filter, by id, over the users records of the
+-- tenant of the current search_path may name: everyone in public, the
+-- authorised users in a tenant.
+SELECT u.id, u.username, u.email, u.first_name, u.last_name, u.is_active, u.is_staff, u.is_superuser
+FROM users u
+WHERE (current_schema() = 'public' OR EXISTS (
+    SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
+    WHERE t.schema_name = current_schema() AND a.user_id = u.id)) AND /* filter */ TRUE
+ORDER BY u.id;

@@ -41,3 +41,10 @@ WITH counts AS (
     SELECT (SELECT count(*) FROM builds WHERE version_id = ANY(@ids::bigint[])) AS builds
 ), d AS (DELETE FROM versions WHERE id = ANY(@ids::bigint[]) RETURNING 1)
 SELECT (SELECT count(*) FROM d) AS versions, counts.builds FROM counts;
+
+-- name: VersionFilter :many
+-- VersionFilter answers Version.filter, by product then id: S-Version-f.
+SELECT v.id, v.value, v.product_id, p.name AS product__name
+FROM versions v JOIN products p ON p.id = v.product_id
+WHERE /* filter */ TRUE
+ORDER BY v.product_id, v.id;

@@ -109,14 +109,13 @@ var relatedUserEntity = entity(&Entity{Model: "RelatedUser", From: "FROM users r
 	"last_name": {Expr: "ru.last_name", Kind: TextField}, "is_active": {Expr: "ru.is_active", Kind: BoolField},
 }})
 
-// userSelect is the users a query dict may match: inside a tenant only
-// its authorised users.
-const userSelect = "SELECT u.id, u.username, u.email, u.first_name, u.last_name, u.is_active, u.is_staff, u.is_superuser FROM (SELECT * FROM users u WHERE " + tenantUser + ") u"
-
 // FilterUsers answers a Kiwi query dict over users, by id; inside a tenant
 // over its authorised users only.
 func (s *Store) FilterUsers(ctx context.Context, query map[string]any) ([]User, error) {
-	return filter[User](ctx, s, userEntity, userSelect, query, "ORDER BY u.id")
+	return filterRows(ctx, s, userEntity, query, (*db.Queries).UserFilter, func(r db.UserFilterRow) User {
+		return User{ID: r.ID, Username: r.Username, Email: r.Email, FirstName: r.FirstName, LastName: r.LastName,
+			IsActive: r.IsActive, IsStaff: r.IsStaff, IsSuperuser: r.IsSuperuser}
+	})
 }
 
 // DeactivateMatching deactivates every user the query matches, for by:
@@ -126,7 +125,7 @@ func (s *Store) FilterUsers(ctx context.Context, query map[string]any) ([]User, 
 func (s *Store) DeactivateMatching(ctx context.Context, by Principal, query map[string]any) ([]User, error) {
 	var rows []db.User
 	err := s.change(ctx, "User", "User.deactivate", func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
-		matched, err := Select[User](ctx, tx, userEntity, userSelect, query, "")
+		matched, err := filtered(tx, userEntity, query).UserFilter(ctx)
 		if err != nil {
 			return err
 		}

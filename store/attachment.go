@@ -59,12 +59,8 @@ func (s *Store) AddAttachment(ctx context.Context, by Principal, owner string, o
 	if err != nil {
 		return Attachment{}, err
 	}
-	var row db.AttachmentAddRow
-	err = s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.AttachmentAdd(ctx, db.AttachmentAddParams{Owner: owner, ObjectID: objectID, Filename: name,
-			AltFilename: withSuffix(name), Content: content, CreatorID: by.UserID})
-		return err
-	})
+	row, err := s.q.AttachmentAdd(ctx, db.AttachmentAddParams{Owner: owner, ObjectID: objectID, Filename: name,
+		AltFilename: withSuffix(name), Content: content, CreatorID: by.UserID})
 	if err != nil {
 		return Attachment{}, translate(err, "Attachment")
 	}
@@ -75,11 +71,7 @@ func (s *Store) AddAttachment(ctx context.Context, by Principal, owner string, o
 // ListAttachments lists a record's attachments, newest first; URLs start
 // with base ("https://host").
 func (s *Store) ListAttachments(ctx context.Context, owner string, objectID int64, base string) ([]Attachment, error) {
-	var rows []db.AttachmentListRow
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		rows, err = q.AttachmentList(ctx, db.AttachmentListParams{Owner: owner, ObjectID: objectID})
-		return err
-	})
+	rows, err := s.q.AttachmentList(ctx, db.AttachmentListParams{Owner: owner, ObjectID: objectID})
 	if err != nil {
 		return nil, translate(err, "Attachment")
 	}
@@ -118,11 +110,7 @@ func (s *Store) RemoveAttachment(ctx context.Context, by Principal, id int64) er
 
 // AttachmentContent returns a file by the parts of its URL.
 func (s *Store) AttachmentContent(ctx context.Context, owner string, objectID int64, filename string) ([]byte, error) {
-	var content []byte
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		content, err = q.AttachmentContent(ctx, db.AttachmentContentParams{Owner: owner, ObjectID: objectID, Filename: filename})
-		return err
-	})
+	content, err := s.q.AttachmentContent(ctx, db.AttachmentContentParams{Owner: owner, ObjectID: objectID, Filename: filename})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, Errorf(NotFound, "No Attachment matches the given query.")
 	}

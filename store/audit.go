@@ -119,16 +119,27 @@ const AuditPage = 1000
 // the rows of the context's tenant ("" for the public address). It reads
 // without a transaction.
 func (s *Store) FilterAudit(ctx context.Context, who Principal, query map[string]any) ([]AuditRow, error) {
-	sel := "SELECT a.id, a.at, a.tenant, a.actor_id, a.actor, a.address, a.action, a.target, a.details FROM audit_log a"
-	if !who.IsSuperuser {
-		// A schema name is [a-z0-9_] (CheckSchemaName), so it can be quoted as is.
-		sel = "SELECT * FROM (" + sel + " WHERE a.tenant = '" + TenantOf(ctx) + "') a"
+	q := filtered(s.pool, auditEntity, query)
+	var rows []db.AuditLog
+	var err error
+	if who.IsSuperuser {
+		rows, err = q.AuditFilter(ctx, AuditPage)
+	} else {
+		rows, err = q.AuditFilterTenant(ctx, db.AuditFilterTenantParams{Tenant: TenantOf(ctx), Page: AuditPage})
 	}
-	rows, err := Select[AuditRow](ctx, s.pool, auditEntity, sel, query, fmt.Sprintf("ORDER BY a.id LIMIT %d", AuditPage))
-	for _, r := range rows {
-		wholeNumbers(r.Details)
+	if err != nil {
+		return nil, auditEntity.translate(err)
 	}
-	return rows, translate(err, "Audit")
+	out := make([]AuditRow, len(rows))
+	for i, r := range rows {
+		out[i] = AuditRow{ID: r.ID, At: r.At, Tenant: r.Tenant, ActorID: r.ActorID, Actor: r.Actor, Address: r.Address,
+			Action: r.Action, Target: r.Target}
+		if err := json.Unmarshal(r.Details, &out[i].Details); err != nil {
+			return nil, err
+		}
+		wholeNumbers(out[i].Details)
+	}
+	return out, nil
 }
 
 // wholeNumbers turns the whole numbers JSON decoding made float64 back

@@ -51,29 +51,9 @@ type BugRow struct {
 	SeverityIcon     *string   `json:"severity__icon" db:"severity__icon"`
 }
 
-// bugColumns selects BugFields from the bugs row bg; bugListColumns adds
-// the executions and tags of Bug.
-const (
-	bugColumns = `bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id AS reporter, bg.assignee_id AS assignee,
+// bugColumns selects BugFields from the bugs row bg.
+const bugColumns = `bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id AS reporter, bg.assignee_id AS assignee,
 	bg.product_id AS product, bg.version_id AS version, bg.build_id AS build, bg.severity_id AS severity`
-	bugListColumns = `,
-	ARRAY(SELECT be.execution_id FROM bug_executions be WHERE be.bug_id = bg.id ORDER BY be.execution_id) AS executions,
-	ARRAY(SELECT bt.tag_id FROM bug_tags bt WHERE bt.bug_id = bg.id ORDER BY bt.tag_id) AS tags`
-)
-
-// bugFrom is the row source of bugEntity, Bug.filter and
-// Bug.filter_canonical.
-const bugFrom = ` FROM bugs bg
-JOIN products p ON p.id = bg.product_id
-JOIN versions v ON v.id = bg.version_id
-JOIN builds b ON b.id = bg.build_id
-JOIN users rp ON rp.id = bg.reporter_id
-LEFT JOIN users asg ON asg.id = bg.assignee_id
-LEFT JOIN severities sv ON sv.id = bg.severity_id`
-
-const bugRowSelect = `SELECT bg.id AS pk, bg.summary, bg.created_at, p.name AS product__name, v.value AS version__value,
-	b.name AS build__name, rp.username AS reporter__username, asg.username AS assignee__username,
-	sv.name AS severity__name, sv.color AS severity__color, sv.icon AS severity__icon` + bugFrom
 
 // bugEntity is what Bug.filter, filter_canonical and remove may filter
 // on: the bug's columns, its FKs with their names, and its executions and
@@ -94,18 +74,28 @@ var bugEntity = entity(&Entity{Model: "Bug", From: "FROM bugs bg", Fields: map[s
 
 // FilterBugs answers Bug.filter, by id.
 func (s *Store) FilterBugs(ctx context.Context, query map[string]any) ([]BugRow, error) {
-	return filter[BugRow](ctx, s, bugEntity, bugRowSelect, query, "ORDER BY bg.id")
+	return filterRows(ctx, s, bugEntity, query, (*db.Queries).BugFilter, func(r db.BugFilterRow) BugRow {
+		return BugRow{r.Pk, r.Summary, r.CreatedAt, r.ProductName, r.VersionValue, r.BuildName, r.ReporterUsername,
+			r.AssigneeUsername, r.SeverityName, r.SeverityColor, r.SeverityIcon}
+	})
 }
 
 // FilterBugsCanonical answers Bug.filter_canonical, by id.
 func (s *Store) FilterBugsCanonical(ctx context.Context, query map[string]any) ([]BugFields, error) {
-	return filter[BugFields](ctx, s, bugEntity, "SELECT "+bugColumns+bugFrom, query, "ORDER BY bg.id")
+	return filterRows(ctx, s, bugEntity, query, (*db.Queries).BugFilterCanonical, func(r db.Bug) BugFields {
+		return BugFields{r.ID, r.Summary, r.CreatedAt, r.Status, r.ReporterID, r.AssigneeID, r.ProductID, r.VersionID, r.BuildID,
+			r.SeverityID}
+	})
 }
 
 // BugByID returns one bug as S-Bug, with its executions and tags.
 func (s *Store) BugByID(ctx context.Context, id int64) (Bug, error) {
-	rows, err := filter[Bug](ctx, s, bugEntity, "SELECT "+bugColumns+bugListColumns+bugFrom, map[string]any{"pk": id}, "")
-	return onlyRow(rows, err, "Bug")
+	r, err := s.q.BugGet(ctx, id)
+	if err != nil {
+		return Bug{}, translate(err, "Bug")
+	}
+	return Bug{BugFields{r.ID, r.Summary, r.CreatedAt, r.Status, r.ReporterID, r.AssigneeID, r.ProductID, r.VersionID, r.BuildID,
+		r.SeverityID}, r.Executions, r.Tags}, nil
 }
 
 // NewBug holds the fields of Bug.create, validated by the caller. A nil
@@ -186,9 +176,6 @@ func (s *Store) UpdateBug(ctx context.Context, id int64, p BugPatch) (Bug, error
 		Build: row.BuildID, Severity: row.SeverityID}, Executions: row.Executions, Tags: row.Tags}, translate(err, "Bug")
 }
 
-// bugLinks are the tag operations of bugs; bugs have no properties.
-var bugLinks = linked{model: "Bug", table: "bugs", tagTable: "bug_tags", column: "bug_id"}
-
 // AddBugTag tags a bug by the tagIDs rule; tagging twice changes nothing.
 func (s *Store) AddBugTag(ctx context.Context, by Principal, bugID int64, name string) error {
 	_, err := s.addTag(ctx, by, bugLinks, bugID, name)
@@ -212,8 +199,7 @@ func (s *Store) AddBugExecution(ctx context.Context, bugID, executionID int64) e
 		if err := executionLinks.lock(ctx, tx, executionID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, "INSERT INTO bug_executions (bug_id, execution_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", bugID, executionID)
-		return err
+		return s.q.WithTx(tx).BugAddExecution(ctx, db.BugAddExecutionParams{BugID: bugID, ExecutionID: executionID})
 	})
 	return translate(err, "Bug")
 }
@@ -226,14 +212,11 @@ func (s *Store) RemoveBugs(ctx context.Context, query map[string]any) error {
 		return Errorf(Invalid, "Bug.remove needs a non-empty query; an empty one would delete every bug.")
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		ids, err := lockMatching(ctx, tx, bugEntity, "bg", bugFrom, query)
+		ids, err := filtered(tx, bugEntity, query).BugLockMatching(ctx)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $2 AND object_id = ANY($1)),
-			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1))
-			DELETE FROM bugs WHERE id = ANY($1)`, ids, BugOwner)
-		return err
+		return s.q.WithTx(tx).BugDelete(ctx, ids)
 	})
 	return bugEntity.translate(err)
 }

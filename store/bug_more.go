@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // TrackerBug is a bug of the built-in tracker as Bug.details describes
@@ -28,14 +30,11 @@ func (s *Store) BugAt(ctx context.Context, link string) (*TrackerBug, error) {
 		if err != nil || !ok {
 			return err
 		}
-		var b TrackerBug
-		err = tx.QueryRow(ctx, `SELECT id, summary, status, coalesce((SELECT cm.comment FROM comments cm
-			WHERE cm.owner = $2 AND cm.object_id = bugs.id AND NOT cm.is_removed ORDER BY cm.id LIMIT 1), '')
-			FROM bugs WHERE id = $1`, id, BugOwner).Scan(&b.ID, &b.Summary, &b.Open, &b.FirstComment)
+		b, err := s.q.WithTx(tx).BugWithFirstComment(ctx, id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
-		out = &b
+		out = &TrackerBug{ID: b.ID, Summary: b.Summary, Open: b.Status, FirstComment: b.FirstComment}
 		return err
 	})
 	return out, translate(err, "Bug")
@@ -51,31 +50,13 @@ type BugReport struct {
 // reportDisabled is Kiwi's answer for a tracker it cannot report to.
 const reportDisabled = "Enable reporting to this Issue Tracker by configuring its base_url!"
 
-// failedExecution is what a bug reported from an execution is made of.
-type failedExecution struct {
-	ID            int64  `db:"id"`
-	Run           int64  `db:"run"`
-	RunSummary    string `db:"run_summary"`
-	Case          int64  `db:"case"`
-	CaseSummary   string `db:"case_summary"`
-	CaseText      string `db:"case_text"`
-	DefaultTester *int64 `db:"default_tester"`
-	Product       int64  `db:"product"`
-	ProductName   string `db:"product_name"`
-	Version       int64  `db:"version"`
-	VersionValue  string `db:"version_value"`
-	Build         int64  `db:"build"`
-	BuildName     string `db:"build_name"`
-	Status        string `db:"status"`
-}
-
-// comment is the text of the first comment of a bug reported from e, in
-// Markdown.
-func (e failedExecution) comment() string {
+// reportComment is the text of the first comment of a bug reported from
+// the execution e, in Markdown.
+func reportComment(e db.BugReportSourceRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Reported from test execution %d of test run %d (%s).\n\n", e.ID, e.Run, e.RunSummary)
+	fmt.Fprintf(&b, "Reported from test execution %d of test run %d (%s).\n\n", e.ID, e.RunID, e.RunSummary)
 	fmt.Fprintf(&b, "* Product: %s\n* Version: %s\n* Build: %s\n", e.ProductName, e.VersionValue, e.BuildName)
-	fmt.Fprintf(&b, "* Test case: TC-%d, %s\n* Execution status: %s\n", e.Case, e.CaseSummary, e.Status)
+	fmt.Fprintf(&b, "* Test case: TC-%d, %s\n* Execution status: %s\n", e.CaseID, e.CaseSummary, e.StatusName)
 	if strings.TrimSpace(e.CaseText) != "" {
 		fmt.Fprintf(&b, "\nThe test case's text:\n\n%s\n", e.CaseText)
 	}
@@ -93,28 +74,12 @@ func (e failedExecution) comment() string {
 func (s *Store) ReportBug(ctx context.Context, by Principal, executionID, trackerID int64, site string) (BugReport, error) {
 	var out BugReport
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT e.id, e.run_id AS run, r.summary AS run_summary, c.id AS "case",
-			c.summary AS case_summary, c.text AS case_text, c.default_tester_id AS default_tester,
-			tp.product_id AS product, pr.name AS product_name, tp.product_version_id AS version, v.value AS version_value,
-			e.build_id AS build, b.name AS build_name, st.name AS status
-			FROM test_executions e
-			JOIN test_runs r ON r.id = e.run_id
-			JOIN test_plans tp ON tp.id = r.plan_id
-			JOIN products pr ON pr.id = tp.product_id
-			JOIN versions v ON v.id = tp.product_version_id
-			JOIN test_cases c ON c.id = e.case_id
-			JOIN builds b ON b.id = e.build_id
-			JOIN test_execution_statuses st ON st.id = e.status_id
-			WHERE e.id = $1 FOR KEY SHARE OF e`, executionID)
-		if err != nil {
-			return err
-		}
-		e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[failedExecution])
+		q := s.q.WithTx(tx)
+		e, err := q.BugReportSource(ctx, executionID)
 		if err != nil {
 			return translate(err, "TestExecution")
 		}
-		var trackerType string
-		err = tx.QueryRow(ctx, "SELECT tracker_type FROM bug_trackers WHERE id = $1", trackerID).Scan(&trackerType)
+		trackerType, err := q.BugTrackerType(ctx, trackerID)
 		if err != nil {
 			return translate(err, "BugSystem")
 		}
@@ -123,14 +88,10 @@ func (s *Store) ReportBug(ctx context.Context, by Principal, executionID, tracke
 			return nil
 		}
 		out.RC = 0
-		return tx.QueryRow(ctx, `WITH bg AS (INSERT INTO bugs (summary, reporter_id, assignee_id, product_id, version_id, build_id)
-				VALUES (left('Failed test: ' || $2::text, 255), $3, $4, $5, $6, $7) RETURNING id, $8::text || '/bugs/' || id || '/' AS url),
-			be AS (INSERT INTO bug_executions (bug_id, execution_id) SELECT id, $1 FROM bg),
-			l AS (INSERT INTO links (execution_id, url, is_defect) SELECT $1, url, true FROM bg),
-			cm AS (INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment)
-				SELECT $9, bg.id, u.id, left(u.username, 50), u.email, $10 FROM bg, users u WHERE u.id = $3)
-			SELECT url FROM bg`, e.ID, e.CaseSummary, by.UserID, e.DefaultTester, e.Product, e.Version, e.Build,
-			site, BugOwner, e.comment()).Scan(&out.Response)
+		out.Response, err = q.BugReport(ctx, db.BugReportParams{CaseSummary: e.CaseSummary, ReporterID: by.UserID,
+			AssigneeID: e.DefaultTesterID, ProductID: e.ProductID, VersionID: e.VersionID, BuildID: e.BuildID, Site: site,
+			ExecutionID: e.ID, Comment: reportComment(e)})
+		return err
 	})
 	return out, translate(err, "Bug")
 }

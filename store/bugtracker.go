@@ -39,13 +39,9 @@ func (s *Store) CreateBugTracker(ctx context.Context, n NewBugTracker) (BugTrack
 			return BugTracker{}, err
 		}
 	}
-	var row db.BugTrackerCreateRow
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.BugTrackerCreate(ctx, db.BugTrackerCreateParams{
-			Name: n.Name, TrackerType: n.TrackerType, BaseUrl: n.BaseURL, ApiUrl: n.APIURL,
-			ApiUsername: n.APIUsername, ApiPassword: sealed,
-		})
-		return err
+	row, err := s.q.BugTrackerCreate(ctx, db.BugTrackerCreateParams{
+		Name: n.Name, TrackerType: n.TrackerType, BaseUrl: n.BaseURL, ApiUrl: n.APIURL,
+		ApiUsername: n.APIUsername, ApiPassword: sealed,
 	})
 	t := BugTracker{ID: row.ID, Name: row.Name, TrackerType: row.TrackerType, BaseURL: row.BaseUrl, APIURL: row.ApiUrl, APIUsername: row.ApiUsername}
 	return t, translate(err, "Bug tracker")
@@ -84,11 +80,7 @@ func (s *Store) UpdateBugTracker(ctx context.Context, id int64, p BugTrackerPatc
 // password ("" when not set), for the code that talks to trackers. A key
 // that cannot decrypt the password gives ErrWrongEncryptionKey.
 func (s *Store) BugTrackerCredentials(ctx context.Context, id int64) (username, password string, err error) {
-	var row db.BugTrackerCredentialsRow
-	err = s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.BugTrackerCredentials(ctx, id)
-		return err
-	})
+	row, err := s.q.BugTrackerCredentials(ctx, id)
 	if err != nil {
 		return "", "", translate(err, "BugSystem")
 	}
@@ -112,7 +104,7 @@ var bugTrackerEntity = entity(&Entity{Model: "BugSystem", From: "FROM bug_tracke
 
 // FilterBugTrackers answers BugTracker.filter, by id.
 func (s *Store) FilterBugTrackers(ctx context.Context, query map[string]any) ([]BugTracker, error) {
-	return filter[BugTracker](ctx, s, bugTrackerEntity,
-		"SELECT b.id, b.name, b.tracker_type, b.base_url, b.api_url, b.api_username FROM bug_trackers b",
-		query, "ORDER BY b.id")
+	return filterRows(ctx, s, bugTrackerEntity, query, (*db.Queries).BugTrackerFilter, func(r db.BugTrackerFilterRow) BugTracker {
+		return BugTracker{r.ID, r.Name, r.TrackerType, r.BaseUrl, r.ApiUrl, r.ApiUsername}
+	})
 }

@@ -36,18 +36,14 @@ type BuildPatch struct {
 
 // CreateBuild adds a build to a version; the pair (version, name) is unique.
 func (s *Store) CreateBuild(ctx context.Context, b NewBuild) (Build, error) {
-	row, err := one(ctx, s, "Build", func(q *db.Queries) (db.Build, error) {
-		return q.BuildCreate(ctx, db.BuildCreateParams(b))
-	})
-	return Build(row), err
+	row, err := s.q.BuildCreate(ctx, db.BuildCreateParams(b))
+	return Build(row), translate(err, "Build")
 }
 
 // UpdateBuild sets the fields of a build the patch gives.
 func (s *Store) UpdateBuild(ctx context.Context, id int64, p BuildPatch) (Build, error) {
-	row, err := one(ctx, s, "Build", func(q *db.Queries) (db.Build, error) {
-		return q.BuildUpdate(ctx, db.BuildUpdateParams{ID: id, Name: p.Name, VersionID: p.VersionID, IsActive: p.IsActive})
-	})
-	return Build(row), err
+	row, err := s.q.BuildUpdate(ctx, db.BuildUpdateParams{ID: id, Name: p.Name, VersionID: p.VersionID, IsActive: p.IsActive})
+	return Build(row), translate(err, "Build")
 }
 
 // buildEntity is what Build.filter may filter on: its columns, its
@@ -63,10 +59,9 @@ var buildEntity = entity(&Entity{Model: "Build", From: "FROM builds b", Fields: 
 	"bug":           {Expr: "bg.id", Exists: "SELECT 1 FROM bugs bg WHERE bg.build_id = b.id", To: "Bug"},
 }})
 
-const buildSelect = "SELECT b.id, b.name, b.version_id, b.is_active, v.value AS version__value " +
-	"FROM builds b JOIN versions v ON v.id = b.version_id"
-
 // FilterBuilds answers Build.filter, by version then id, in one query.
 func (s *Store) FilterBuilds(ctx context.Context, query map[string]any) ([]BuildRow, error) {
-	return filter[BuildRow](ctx, s, buildEntity, buildSelect, query, "ORDER BY b.version_id, b.id")
+	return filterRows(ctx, s, buildEntity, query, (*db.Queries).BuildFilter, func(r db.BuildFilterRow) BuildRow {
+		return BuildRow{Build(r.Build), r.VersionValue}
+	})
 }

@@ -59,10 +59,8 @@ func (s *Store) CreateComponent(ctx context.Context, c NewComponent) (Component,
 	if err := s.ownerAllowed(ctx, c.InitialOwnerID); err != nil {
 		return Component{}, err
 	}
-	row, err := one(ctx, s, "Component", func(q *db.Queries) (db.Component, error) {
-		return q.ComponentCreate(ctx, db.ComponentCreateParams(c))
-	})
-	return Component(row), err
+	row, err := s.q.ComponentCreate(ctx, db.ComponentCreateParams(c))
+	return Component(row), translate(err, "Component")
 }
 
 // UpdateComponent sets the fields of a component the patch gives.
@@ -70,11 +68,9 @@ func (s *Store) UpdateComponent(ctx context.Context, id int64, p ComponentPatch)
 	if err := s.ownerAllowed(ctx, p.InitialOwnerID); err != nil {
 		return Component{}, err
 	}
-	row, err := one(ctx, s, "Component", func(q *db.Queries) (db.Component, error) {
-		return q.ComponentUpdate(ctx, db.ComponentUpdateParams{ID: id, Name: p.Name, ProductID: p.ProductID,
-			SetOwner: p.SetOwner, InitialOwnerID: p.InitialOwnerID, Description: p.Description})
-	})
-	return Component(row), err
+	row, err := s.q.ComponentUpdate(ctx, db.ComponentUpdateParams{ID: id, Name: p.Name, ProductID: p.ProductID,
+		SetOwner: p.SetOwner, InitialOwnerID: p.InitialOwnerID, Description: p.Description})
+	return Component(row), translate(err, "Component")
 }
 
 // ownerAllowed refuses, as an unknown choice, an initial owner who is not
@@ -94,10 +90,8 @@ func (s *Store) ownerAllowed(ctx context.Context, owner *int64) error {
 
 // CreateCategory adds a category; the pair (product, name) is unique.
 func (s *Store) CreateCategory(ctx context.Context, c Category) (Category, error) {
-	row, err := one(ctx, s, "Category", func(q *db.Queries) (db.Category, error) {
-		return q.CategoryCreate(ctx, db.CategoryCreateParams{Name: c.Name, ProductID: c.ProductID, Description: c.Description})
-	})
-	return Category(row), err
+	row, err := s.q.CategoryCreate(ctx, db.CategoryCreateParams{Name: c.Name, ProductID: c.ProductID, Description: c.Description})
+	return Category(row), translate(err, "Category")
 }
 
 // CategoryPatch holds what Category.update sets; nil keeps a field.
@@ -115,14 +109,12 @@ func (s *Store) UpdateCategory(ctx context.Context, id int64, p CategoryPatch) (
 
 // CreatePriority adds a priority; values are unique.
 func (s *Store) CreatePriority(ctx context.Context, value string, isActive bool) (Priority, error) {
-	row, err := one(ctx, s, "Priority", func(q *db.Queries) (db.Priority, error) {
-		return q.PriorityCreate(ctx, db.PriorityCreateParams{Value: value, IsActive: isActive})
-	})
-	return Priority(row), err
+	row, err := s.q.PriorityCreate(ctx, db.PriorityCreateParams{Value: value, IsActive: isActive})
+	return Priority(row), translate(err, "Priority")
 }
 
 // componentEntity is what Component.filter may filter on. cases names
-// the link row of componentSelect's join, not an EXISTS subquery: as in
+// the link row of ComponentFilter's join, not an EXISTS subquery: as in
 // Django, where values() reuses the join of the filter, {"cases": 5}
 // keeps the row whose case is 5.
 var componentEntity = entity(&Entity{Model: "Component", From: "FROM components c", Fields: map[string]Field{
@@ -131,17 +123,14 @@ var componentEntity = entity(&Entity{Model: "Component", From: "FROM components 
 }, Relations: map[string]Relation{
 	"product":       {Expr: "c.product_id", To: "Product"},
 	"initial_owner": {Expr: "c.initial_owner_id", To: "RelatedUser"},
-	"cases":         {Expr: "cc.case_id", Join: componentCases, To: "TestCase"},
+	"cases":         {Expr: "cc.case_id", Join: "LEFT JOIN test_case_components cc ON cc.component_id = c.id", To: "TestCase"},
 }})
-
-const componentCases = "LEFT JOIN test_case_components cc ON cc.component_id = c.id"
-
-// componentSelect has one row per linked test case, cases null when none.
-const componentSelect = "SELECT c.id, c.name, c.product_id, c.initial_owner_id, c.description, cc.case_id AS cases FROM components c " + componentCases
 
 // FilterComponents answers Component.filter, by id, in one query.
 func (s *Store) FilterComponents(ctx context.Context, query map[string]any) ([]ComponentRow, error) {
-	return filter[ComponentRow](ctx, s, componentEntity, componentSelect, query, "ORDER BY c.id, cc.case_id")
+	return filterRows(ctx, s, componentEntity, query, (*db.Queries).ComponentFilter, func(r db.ComponentFilterRow) ComponentRow {
+		return ComponentRow{Component(r.Component), r.Cases}
+	})
 }
 
 // categoryEntity is what Category.filter may filter on: its columns, its
@@ -154,11 +143,9 @@ var categoryEntity = entity(&Entity{Model: "Category", From: "FROM categories ca
 	"category_case": {Expr: "tc.id", Exists: "SELECT 1 FROM test_cases tc WHERE tc.category_id = ca.id", To: "TestCase"},
 }})
 
-const categorySelect = "SELECT ca.id, ca.name, ca.product_id, ca.description FROM categories ca"
-
 // FilterCategories answers Category.filter, by id, in one query.
 func (s *Store) FilterCategories(ctx context.Context, query map[string]any) ([]Category, error) {
-	return filter[Category](ctx, s, categoryEntity, categorySelect, query, "ORDER BY ca.id")
+	return filterRows(ctx, s, categoryEntity, query, (*db.Queries).CategoryFilter, func(r db.Category) Category { return Category(r) })
 }
 
 // priorityEntity is what Priority.filter may filter on: its columns and
@@ -172,5 +159,5 @@ var priorityEntity = entity(&Entity{Model: "Priority", From: "FROM priorities pr
 
 // FilterPriorities answers Priority.filter, by id.
 func (s *Store) FilterPriorities(ctx context.Context, query map[string]any) ([]Priority, error) {
-	return filter[Priority](ctx, s, priorityEntity, "SELECT pr.id, pr.value, pr.is_active FROM priorities pr", query, "ORDER BY pr.id")
+	return filterRows(ctx, s, priorityEntity, query, (*db.Queries).PriorityFilter, func(r db.Priority) Priority { return Priority(r) })
 }

@@ -34,31 +34,20 @@ type NewEnvironment struct {
 // CreateEnvironment adds an environment; a taken name is reported under
 // the name field, as Kiwi's form does.
 func (s *Store) CreateEnvironment(ctx context.Context, n NewEnvironment) (Environment, error) {
-	var row db.Environment
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.EnvironmentCreate(ctx, db.EnvironmentCreateParams{Name: n.Name, Description: n.Description})
-		return err
-	})
+	row, err := s.q.EnvironmentCreate(ctx, db.EnvironmentCreateParams{Name: n.Name, Description: n.Description})
 	return Environment(row), translate(err, "Environment")
 }
 
 // AddEnvironmentProperty is get-or-create on (environment, name, value): a
 // duplicate returns the existing row.
 func (s *Store) AddEnvironmentProperty(ctx context.Context, envID int64, name, value string) (EnvironmentProperty, error) {
-	var row db.EnvironmentPropertyAddRow
 	arg := db.EnvironmentPropertyAddParams{EnvironmentID: envID, Name: name, Value: value}
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.EnvironmentPropertyAdd(ctx, arg)
-		return err
-	})
+	row, err := s.q.EnvironmentPropertyAdd(ctx, arg)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// A concurrent insert of the same property committed after this
 		// statement's snapshot; a new statement sees it. Otherwise the
 		// environment does not exist.
-		err = s.withTx(ctx, func(q *db.Queries) (err error) {
-			row, err = q.EnvironmentPropertyAdd(ctx, arg)
-			return err
-		})
+		row, err = s.q.EnvironmentPropertyAdd(ctx, arg)
 	}
 	return EnvironmentProperty{ID: row.ID, Environment: row.EnvironmentID, Name: row.Name, Value: row.Value},
 		translate(err, "Environment")
@@ -74,8 +63,8 @@ var environmentEntity = entity(&Entity{Model: "Environment", From: "FROM environ
 
 // FilterEnvironments answers Environment.filter, by name and description.
 func (s *Store) FilterEnvironments(ctx context.Context, query map[string]any) ([]Environment, error) {
-	return filter[Environment](ctx, s, environmentEntity, "SELECT e.id, e.name, e.description FROM environments e",
-		query, "ORDER BY e.name, e.description, e.id")
+	return filterRows(ctx, s, environmentEntity, query, (*db.Queries).EnvironmentFilter,
+		func(r db.Environment) Environment { return Environment(r) })
 }
 
 var environmentPropertyEntity = entity(&Entity{Model: "EnvironmentProperty", From: "FROM environment_properties p", Fields: map[string]Field{
@@ -83,19 +72,15 @@ var environmentPropertyEntity = entity(&Entity{Model: "EnvironmentProperty", Fro
 	"value": {Expr: "p.value", Kind: TextField},
 }, Relations: map[string]Relation{"environment": {Expr: "p.environment_id", To: "Environment"}}})
 
-// environmentPropertyFrom is the row source of environmentPropertyEntity.
-const environmentPropertyFrom = " FROM environment_properties p"
-
 // FilterEnvironmentProperties answers Environment.properties, by
 // environment, name and value.
 func (s *Store) FilterEnvironmentProperties(ctx context.Context, query map[string]any) ([]EnvironmentProperty, error) {
-	return filter[EnvironmentProperty](ctx, s, environmentPropertyEntity,
-		"SELECT p.id, p.environment_id AS environment, p.name, p.value"+environmentPropertyFrom,
-		query, "ORDER BY p.environment_id, p.name, p.value, p.id")
+	return filterRows(ctx, s, environmentPropertyEntity, query, (*db.Queries).EnvironmentPropertyFilter,
+		func(r db.EnvironmentPropertyFilterRow) EnvironmentProperty { return EnvironmentProperty(r) })
 }
 
 // RemoveEnvironmentProperties deletes every property the query matches;
 // {} deletes them all, as in Kiwi.
 func (s *Store) RemoveEnvironmentProperties(ctx context.Context, query map[string]any) error {
-	return deleteMatching(ctx, s, environmentPropertyEntity, "environment_properties", environmentPropertyFrom, query)
+	return environmentPropertyEntity.translate(filtered(s.pool, environmentPropertyEntity, query).EnvironmentPropertyDeleteMatching(ctx))
 }

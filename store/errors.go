@@ -185,3 +185,11 @@ var uniqueFields = map[string]uniqueField{
 	"tenant_domains_pkey":     {"", "Domain"},
 	"tenant_groups_name_key":  {"", "Name"},
 }
+
+// orNotFound returns err, or Kiwi's "does not exist" error when it is nil.
+func orNotFound(err error, model string) error {
+	if err != nil {
+		return err
+	}
+	return Errorf(NotFound, "%s matching query does not exist.", model)
+}

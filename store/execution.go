@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // Execution is S-TestExecution: a test execution with its FKs as ids and
@@ -53,30 +53,15 @@ func runRecord(r string) string {
 	return fmt.Sprintf("(to_jsonb(%s) - 'last_sortkey')", r)
 }
 
-// deleteExecutions deletes the executions cond selects (a condition over
-// test_executions, its placeholders from $2), writing a '-' history row for
-// each and deleting their comments and attachments, in one statement. It
-// adds to counts (S-Delete models) the executions and what goes with them:
-// by cascade their properties, tags, links and bug links, and the comments
-// and attachments. The statement's snapshot still sees the rows the
-// cascades take, so it counts them.
-func deleteExecutions(ctx context.Context, tx pgx.Tx, by Principal, counts map[string]int64, cond string, args ...any) error {
-	var execs, props, tags, links, bugs, comments, files int64
-	err := tx.QueryRow(ctx, `WITH x AS (DELETE FROM test_executions WHERE `+cond+` RETURNING *),
-		`+historyStep(TestExecutionOwner, "x", "-", executionRecord("x"), 1, "NULL")+`,
-		cm AS (DELETE FROM comments WHERE owner = '`+TestExecutionOwner+`' AND object_id IN (SELECT id FROM x) RETURNING 1),
-		at AS (DELETE FROM attachments WHERE owner = '`+TestExecutionOwner+`' AND object_id IN (SELECT id FROM x) RETURNING 1)
-		SELECT (SELECT count(*) FROM x),
-			(SELECT count(*) FROM test_execution_properties WHERE execution_id IN (SELECT id FROM x)),
-			(SELECT count(*) FROM test_execution_tags WHERE execution_id IN (SELECT id FROM x)),
-			(SELECT count(*) FROM links WHERE execution_id IN (SELECT id FROM x)),
-			(SELECT count(*) FROM bug_executions WHERE execution_id IN (SELECT id FROM x)),
-			(SELECT count(*) FROM cm), (SELECT count(*) FROM at)`, append([]any{by.UserID}, args...)...).
-		Scan(&execs, &props, &tags, &links, &bugs, &comments, &files)
-	for model, n := range map[string]int64{"testruns.TestExecution": execs, "testruns.TestExecutionProperty": props,
-		"testruns.TestExecutionTag": tags, "linkreference.LinkReference": links, "bugs.Bug_executions": bugs,
-		"django_comments.Comment": comments, "attachments.Attachment": files} {
-		counts[model] += n
+// deleteExecutions deletes the executions d names (by id, case or run)
+// with what goes with them, in one statement (TestExecutionDelete), and
+// adds to counts (S-Delete models) what went.
+func deleteExecutions(ctx context.Context, q *db.Queries, counts map[string]int64, d db.TestExecutionDeleteParams) error {
+	n, err := q.TestExecutionDelete(ctx, d)
+	for model, c := range map[string]int64{"testruns.TestExecution": n.Executions, "testruns.TestExecutionProperty": n.Properties,
+		"testruns.TestExecutionTag": n.Tags, "linkreference.LinkReference": n.Links, "bugs.Bug_executions": n.Bugs,
+		"django_comments.Comment": n.Comments, "attachments.Attachment": n.Attachments} {
+		counts[model] += c
 	}
 	return err
 }

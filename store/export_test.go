@@ -73,3 +73,26 @@ func PoolSettings(databaseURL string, opts Options) (int32, string, error) {
 	}
 	return cfg.MaxConns, cfg.ConnConfig.RuntimeParams["statement_timeout"], nil
 }
+
+// Select runs selectSQL + " WHERE " + cond + " " + tail, with the
+// condition of query numbered from $1, and collects the rows into T by
+// column name (`db:"col"` tags, see collectByName), for tests of the
+// translator on tables of their own. tail orders the rows, e.g. "ORDER BY
+// u.id". It never returns a nil slice.
+func Select[T any](ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, e *Entity, selectSQL string, query map[string]any, tail string) ([]T, error) {
+	cond, args, err := e.Where(query, 1)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, selectSQL+" WHERE "+cond+" "+tail, args...)
+	if err != nil {
+		return nil, e.translate(err)
+	}
+	out, err := collectByName[T](rows)
+	if err != nil {
+		return nil, e.translate(err)
+	}
+	return out, nil
+}

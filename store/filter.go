@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,7 +12,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -149,28 +147,6 @@ func (e *Entity) Where(query map[string]any, first int) (cond string, args []any
 		conds = append(conds, c.sql)
 	}
 	return strings.Join(conds, " AND "), w.args, nil
-}
-
-// Select runs selectSQL + " WHERE " + cond + " " + tail, with the condition
-// of query numbered from $1, and collects the rows into T by column name
-// (`db:"col"` tags, see collectByName). tail orders the rows, e.g.
-// "ORDER BY u.id". It never returns a nil slice.
-func Select[T any](ctx context.Context, q interface {
-	Query(context.Context, string, ...any) (pgx.Rows, error)
-}, e *Entity, selectSQL string, query map[string]any, tail string) ([]T, error) {
-	cond, args, err := e.Where(query, 1)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := q.Query(ctx, selectSQL+" WHERE "+cond+" "+tail, args...)
-	if err != nil {
-		return nil, e.translate(err)
-	}
-	out, err := collectByName[T](rows)
-	if err != nil {
-		return nil, e.translate(err)
-	}
-	return out, nil
 }
 
 // translate adds the one error a valid filter can still meet at run time,

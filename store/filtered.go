@@ -73,6 +73,18 @@ func (f filterDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	return f.db.QueryRow(ctx, sql, args...)
 }
 
+// filterRows runs a generated query holding a filter on the pool, outside
+// any transaction, with the condition of query over e in its hole, and
+// converts its rows with conv. It never returns a nil slice.
+func filterRows[R, T any](ctx context.Context, s *Store, e *Entity, query map[string]any,
+	run func(*db.Queries, context.Context) ([]R, error), conv func(R) T) ([]T, error) {
+	rows, err := run(filtered(s.pool, e, query), ctx)
+	if err != nil {
+		return nil, e.translate(err)
+	}
+	return convert(rows, conv), nil
+}
+
 // errRow is a row that only reports an error.
 type errRow struct{ err error }
 

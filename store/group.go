@@ -81,32 +81,23 @@ func (s *Store) DeleteGroup(ctx context.Context, id int64) error {
 
 // GroupPermissions lists a group's labels.
 func (s *Store) GroupPermissions(ctx context.Context, id int64) ([]string, error) {
-	var out []string
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		if _, err := q.GroupGet(ctx, id); err != nil {
-			return err
-		}
-		var err error
-		out, err = q.GroupPermissionLabels(ctx, id)
-		return err
-	})
+	out, err := s.q.GroupPermissionLabels(ctx, id)
 	return nonNil(out), translate(err, "Group")
 }
 
 // GroupUsers lists a group's members by username.
 func (s *Store) GroupUsers(ctx context.Context, id int64) ([]GroupUser, error) {
-	var out []GroupUser
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		if _, err := q.GroupGet(ctx, id); err != nil {
-			return err
+	rows, err := s.q.GroupUsers(ctx, id)
+	if err == nil && len(rows) == 0 {
+		err = pgx.ErrNoRows
+	}
+	out := []GroupUser{}
+	for _, r := range rows {
+		if r.ID != nil {
+			out = append(out, GroupUser{ID: *r.ID, Username: *r.Username})
 		}
-		rows, err := q.GroupUsers(ctx, id)
-		for _, r := range rows {
-			out = append(out, GroupUser(r))
-		}
-		return err
-	})
-	return nonNil(out), translate(err, "Group")
+	}
+	return out, translate(err, "Group")
 }
 
 // SetGroupPermissions grants (grant true) or revokes labels of a group.
@@ -319,35 +310,6 @@ func refMatches(ref any, id int64, name string) bool {
 	return fmt.Sprint(ref) == strconv.FormatInt(id, 10) || ref == name
 }
 
-// orNotFound returns err, or Kiwi's "does not exist" error when it is nil.
-func orNotFound(err error, model string) error {
-	if err != nil {
-		return err
-	}
-	return Errorf(NotFound, "%s matching query does not exist.", model)
-}
-
-// onlyRow returns the row a lookup by id found, or Kiwi's "does not
-// exist" error when it found none.
-func onlyRow[T any](rows []T, err error, model string) (T, error) {
-	if err == nil && len(rows) == 0 {
-		err = orNotFound(nil, model)
-	}
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return rows[0], nil
-}
-
-// nonNil turns a nil slice into an empty one, so replies say [] not null.
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 // GroupNames resolves groups given by id or name to their names; an
 // unknown one is Invalid.
 func (s *Store) GroupNames(ctx context.Context, refs []any) ([]string, error) {
@@ -355,11 +317,7 @@ func (s *Store) GroupNames(ctx context.Context, refs []any) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []db.Group
-	err = s.withTx(ctx, func(q *db.Queries) (err error) {
-		rows, err = q.GroupResolve(ctx, db.GroupResolveParams{Ids: ids, Names: names})
-		return err
-	})
+	rows, err := s.q.GroupResolve(ctx, db.GroupResolveParams{Ids: ids, Names: names})
 	if err != nil {
 		return nil, translate(err, "Group")
 	}
@@ -383,5 +341,5 @@ var groupEntity = entity(&Entity{Model: "Group", From: "FROM groups g", Fields: 
 
 // FilterGroups answers a Kiwi query dict over groups, by id.
 func (s *Store) FilterGroups(ctx context.Context, query map[string]any) ([]Group, error) {
-	return filter[Group](ctx, s, groupEntity, "SELECT g.id, g.name FROM groups g", query, "ORDER BY g.id")
+	return filterRows(ctx, s, groupEntity, query, (*db.Queries).GroupFilter, func(r db.Group) Group { return Group(r) })
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // History rows are written by the statement that changes the record: a
@@ -57,34 +57,17 @@ func recordExpr(name string, kind FieldKind) string {
 // first, each as its record copy plus the history columns, decoded into T
 // by JSON keys.
 func historyRows[T any](ctx context.Context, s *Store, e *Entity, owner string, objectID int64, query map[string]any) ([]T, error) {
-	cond, args, err := e.Where(query, 3)
+	raw, err := filtered(s.pool, e, query).HistoryFilter(ctx, db.HistoryFilterParams{Owner: owner, ObjectID: objectID})
 	if err != nil {
-		return nil, err
+		return nil, e.translate(err)
 	}
-	var out []T
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT h.record || jsonb_build_object('history_id', h.history_id,
-			'history_date', h.history_date, 'history_type', h.history_type,
-			'history_change_reason', h.history_change_reason, 'history_user_id', h.history_user_id)
-		FROM history h
-		WHERE h.owner = $1 AND h.object_id = $2 AND `+cond+`
-		ORDER BY h.history_date DESC, h.history_id DESC`, append([]any{owner, objectID}, args...)...)
-		if err != nil {
-			return e.translate(err)
+	out := make([]T, len(raw))
+	for i, b := range raw {
+		if err := json.Unmarshal(b, &out[i]); err != nil {
+			return nil, fmt.Errorf("history row: %w", err)
 		}
-		raw, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-		if err != nil {
-			return e.translate(err)
-		}
-		out = make([]T, len(raw))
-		for i, b := range raw {
-			if err := json.Unmarshal(b, &out[i]); err != nil {
-				return fmt.Errorf("history row: %w", err)
-			}
-		}
-		return nil
-	})
-	return out, translate(err, e.Model)
+	}
+	return out, nil
 }
 
 // HistoryMeta are the columns of a history row that every S-Hist* shape

@@ -146,20 +146,15 @@ func lockPending(ctx context.Context, q *db.Queries, id int64) (db.InvitationLoc
 	return inv, err
 }
 
-var invitationEntity = entity(&Entity{Model: "Invitation", From: "FROM (" + invitationSelect + ") i", Fields: map[string]Field{
+// invitationEntity is what Invitation.filter may filter on; status is
+// worked out as InvitationFilter does.
+var invitationEntity = entity(&Entity{Model: "Invitation", From: "FROM invitations i", Fields: map[string]Field{
 	"id": {Expr: "i.id", Kind: IntField}, "email": {Expr: "i.email", Kind: TextField},
-	"status": {Expr: "i.status", Kind: TextField}, "created_at": {Expr: "i.created_at", Kind: TimeField},
+	"status": {Expr: "CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked' WHEN i.accepted_at IS NOT NULL THEN 'accepted' " +
+		"WHEN i.expires_at <= now() THEN 'expired' ELSE 'pending' END", Kind: TextField},
+	"created_at": {Expr: "i.created_at", Kind: TimeField},
 	"expires_at": {Expr: "i.expires_at", Kind: TimeField}, "accepted_at": {Expr: "i.accepted_at", Kind: TimeField},
 }, Relations: map[string]Relation{"invited_by": {Expr: "i.invited_by_id", To: "RelatedUser"}}})
-
-// invitationSelect is the invitations of the tenant of the current
-// search_path with their status.
-const invitationSelect = `SELECT i.id, i.email, i.status, i.invited_by_id, i.invited_by_username, i.created_at, i.expires_at, i.accepted_at
-FROM (SELECT i.id, i.email, i.invited_by_id, u.username AS invited_by_username, i.created_at, i.expires_at, i.accepted_at,
-	CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked' WHEN i.accepted_at IS NOT NULL THEN 'accepted'
-		WHEN i.expires_at <= now() THEN 'expired' ELSE 'pending' END AS status
-	FROM invitations i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN users u ON u.id = i.invited_by_id
-	WHERE t.schema_name = current_schema()) i`
 
 // FilterInvitations answers a Kiwi query dict over the invitations of the
 // context's tenant, by id, without a transaction.
@@ -167,8 +162,11 @@ func (s *Store) FilterInvitations(ctx context.Context, query map[string]any) ([]
 	if TenantOf(ctx) == "" {
 		return nil, errNotInTenant
 	}
-	rows, err := Select[Invitation](ctx, s.pool, invitationEntity, invitationSelect, query, "ORDER BY i.id")
-	return rows, translate(err, "Invitation")
+	return filterRows(ctx, s, invitationEntity, query, (*db.Queries).InvitationFilter,
+		func(r db.InvitationFilterRow) Invitation {
+			return Invitation{ID: r.ID, Email: r.Email, Status: r.Status, InvitedBy: r.InvitedByID, InvitedByUsername: r.InvitedByUsername,
+				CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, AcceptedAt: r.AcceptedAt}
+		})
 }
 
 // errBadInvitation answers every invitation token that names no

@@ -150,7 +150,7 @@ func (s *Store) GrantObject(ctx context.Context, by Principal, g ObjectGrantSpec
 	}
 	var out ObjectGrant
 	var added int64
-	err = s.change(ctx, "ObjectPermission", "ObjectPermission.grant", func(_ pgx.Tx, q *db.Queries, log *changeLog) error {
+	err = s.change(ctx, "ObjectPermission", "ObjectPermission.grant", func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
 		r, err := g.resolve(ctx, q)
 		if err != nil {
 			return err
@@ -163,8 +163,14 @@ func (s *Store) GrantObject(ctx context.Context, by Principal, g ObjectGrantSpec
 		if err != nil {
 			return err
 		}
-		rows, err := q.ObjectGrantFilter(ctx, db.ObjectGrantFilterParams{UserID: r.UserID, GroupID: r.GroupID,
-			Permission: &g.Permission, ObjectType: &g.ObjectType, ObjectID: &g.ObjectID})
+		match := map[string]any{"user": nil, "group": nil, "permission": g.Permission, "object_type": g.ObjectType, "object_id": g.ObjectID}
+		if r.UserID != nil {
+			match["user"] = *r.UserID
+		}
+		if r.GroupID != nil {
+			match["group"] = *r.GroupID
+		}
+		rows, err := filtered(tx, objectGrantEntity, match).ObjectGrantFilter(ctx)
 		if err != nil {
 			return err
 		}
@@ -240,16 +246,9 @@ var objectGrantEntity = entity(&Entity{Model: "ObjectPermission", From: "FROM ob
 	"user": {Expr: "op.user_id", To: "RelatedUser"}, "group": {Expr: "op.group_id", To: "Group"},
 }})
 
-const objectGrantSelect = `SELECT op.id, op.user_id, u.username, op.group_id, g.name AS group_name,
-	p.app_label || '.' || p.codename AS permission, op.object_type, op.object_id
-FROM object_permissions op
-JOIN permissions p ON p.id = op.permission_id
-LEFT JOIN users u ON u.id = op.user_id
-LEFT JOIN groups g ON g.id = op.group_id`
-
 // ObjectGrants lists the grants matching a query dict, by id.
 func (s *Store) ObjectGrants(ctx context.Context, query map[string]any) ([]ObjectGrant, error) {
-	return filter[ObjectGrant](ctx, s, objectGrantEntity, objectGrantSelect, query, "ORDER BY op.id")
+	return filterRows(ctx, s, objectGrantEntity, query, (*db.Queries).ObjectGrantFilter, objectGrantFromRow)
 }
 
 // CanView tells whether who may see one record through a single-record
@@ -264,11 +263,7 @@ func (s *Store) CanView(ctx context.Context, who Principal, label, objectType st
 	if err != nil || missing == "" {
 		return err == nil, err
 	}
-	var held bool
-	err = s.withTx(ctx, func(q *db.Queries) (err error) {
-		held, err = q.ObjectGrantHeld(ctx, db.ObjectGrantHeldParams{UserID: who.UserID, Label: label, ObjectType: objectType, ObjectID: objectID})
-		return err
-	})
+	held, err := s.q.ObjectGrantHeld(ctx, db.ObjectGrantHeldParams{UserID: who.UserID, Label: label, ObjectType: objectType, ObjectID: objectID})
 	if err != nil {
 		return false, translate(err, "ObjectPermission")
 	}

@@ -115,15 +115,14 @@ func (s *Store) permissions(ctx context.Context, userID int64) (cachedPerms, err
 	}
 	e = cachedPerms{authorized: key.tenant == "", expires: now.Add(permsTTL)}
 	var labels []string
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		if key.tenant == "" {
-			labels, err = q.UserEffectivePermissions(ctx, userID)
-			return err
-		}
-		row, err := q.TenantUserAccess(ctx, userID)
+	var err error
+	if key.tenant == "" {
+		labels, err = s.q.UserEffectivePermissions(ctx, userID)
+	} else {
+		var row db.TenantUserAccessRow
+		row, err = s.q.TenantUserAccess(ctx, userID)
 		labels, e.authorized = row.Labels, row.Authorized
-		return err
-	})
+	}
 	if err != nil {
 		return cachedPerms{}, translate(err, "Permission")
 	}
@@ -252,7 +251,6 @@ var permissionEntity = entity(&Entity{Model: "Permission", From: "FROM permissio
 // FilterPermissions answers a Kiwi query dict over the permission
 // catalogue, by label.
 func (s *Store) FilterPermissions(ctx context.Context, query map[string]any) ([]PermissionRow, error) {
-	return filter[PermissionRow](ctx, s, permissionEntity,
-		"SELECT p.id, p.name, p.app_label, p.codename, p.app_label || '.' || p.codename AS label FROM permissions p",
-		query, "ORDER BY p.app_label, p.codename")
+	return filterRows(ctx, s, permissionEntity, query, (*db.Queries).PermissionFilter,
+		func(r db.PermissionFilterRow) PermissionRow { return PermissionRow(r) })
 }

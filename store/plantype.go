@@ -15,11 +15,7 @@ type PlanType struct {
 
 // CreatePlanType adds a plan type; a taken name is a Conflict.
 func (s *Store) CreatePlanType(ctx context.Context, name, description string) (PlanType, error) {
-	var row db.PlanType
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.PlanTypeCreate(ctx, db.PlanTypeCreateParams{Name: name, Description: &description})
-		return err
-	})
+	row, err := s.q.PlanTypeCreate(ctx, db.PlanTypeCreateParams{Name: name, Description: &description})
 	// Django names the model by its verbose name in unique errors.
 	return PlanType(row), translate(err, "Plan type")
 }
@@ -31,5 +27,5 @@ var planTypeEntity = entity(&Entity{Model: "PlanType", From: "FROM plan_types pt
 
 // FilterPlanTypes answers a Kiwi query dict over plan types, by id.
 func (s *Store) FilterPlanTypes(ctx context.Context, query map[string]any) ([]PlanType, error) {
-	return filter[PlanType](ctx, s, planTypeEntity, "SELECT pt.id, pt.name, pt.description FROM plan_types pt", query, "ORDER BY pt.id")
+	return filterRows(ctx, s, planTypeEntity, query, (*db.Queries).PlanTypeFilter, func(r db.PlanType) PlanType { return PlanType(r) })
 }

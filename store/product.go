@@ -40,40 +40,23 @@ type VersionRow struct {
 	ProductName string `json:"product__name" db:"product__name"`
 }
 
-// one runs a single sqlc query in its own transaction and translates its
-// error for model.
-func one[T any](ctx context.Context, s *Store, model string, fn func(q *db.Queries) (T, error)) (T, error) {
-	var out T
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		out, err = fn(q)
-		return err
-	})
-	return out, translate(err, model)
-}
-
 // CreateClassification adds a classification; a taken name is a Conflict.
 func (s *Store) CreateClassification(ctx context.Context, name string) (Classification, error) {
-	c, err := one(ctx, s, "Classification", func(q *db.Queries) (db.Classification, error) {
-		return q.ClassificationCreate(ctx, name)
-	})
-	return Classification(c), err
+	c, err := s.q.ClassificationCreate(ctx, name)
+	return Classification(c), translate(err, "Classification")
 }
 
 // CreateProduct adds a product with its --default-- category and its
 // unspecified version and build, in one statement.
 func (s *Store) CreateProduct(ctx context.Context, p NewProduct) (Product, error) {
-	row, err := one(ctx, s, "Product", func(q *db.Queries) (db.ProductCreateRow, error) {
-		return q.ProductCreate(ctx, db.ProductCreateParams(p))
-	})
-	return Product(row), err
+	row, err := s.q.ProductCreate(ctx, db.ProductCreateParams(p))
+	return Product(row), translate(err, "Product")
 }
 
 // CreateVersion adds a version of a product with its unspecified build.
 func (s *Store) CreateVersion(ctx context.Context, productID int64, value string) (Version, error) {
-	row, err := one(ctx, s, "Version", func(q *db.Queries) (db.VersionCreateRow, error) {
-		return q.VersionCreate(ctx, db.VersionCreateParams{Value: value, ProductID: productID})
-	})
-	return Version(row), err
+	row, err := s.q.VersionCreate(ctx, db.VersionCreateParams{Value: value, ProductID: productID})
+	return Version(row), translate(err, "Version")
 }
 
 // UpdateClassification renames a classification, in one statement.
@@ -113,7 +96,8 @@ var classificationEntity = entity(&Entity{Model: "Classification", From: "FROM c
 
 // FilterClassifications answers Classification.filter, by id.
 func (s *Store) FilterClassifications(ctx context.Context, query map[string]any) ([]Classification, error) {
-	return filter[Classification](ctx, s, classificationEntity, "SELECT cl.id, cl.name FROM classifications cl", query, "ORDER BY cl.id")
+	return filterRows(ctx, s, classificationEntity, query, (*db.Queries).ClassificationFilter,
+		func(r db.Classification) Classification { return Classification(r) })
 }
 
 // productEntity is what Product.filter may filter on: its columns, its
@@ -131,11 +115,9 @@ var productEntity = entity(&Entity{Model: "Product", From: "FROM products p", Fi
 	"bug":            {Expr: "bg.id", Exists: "SELECT 1 FROM bugs bg WHERE bg.product_id = p.id", To: "Bug"},
 }})
 
-const productSelect = "SELECT p.id, p.name, p.classification_id, p.description FROM products p"
-
 // FilterProducts answers Product.filter, by id, in one query.
 func (s *Store) FilterProducts(ctx context.Context, query map[string]any) ([]Product, error) {
-	return filter[Product](ctx, s, productEntity, productSelect, query, "ORDER BY p.id")
+	return filterRows(ctx, s, productEntity, query, (*db.Queries).ProductFilter, func(r db.Product) Product { return Product(r) })
 }
 
 // versionEntity is what Version.filter may filter on: its columns, its
@@ -149,9 +131,9 @@ var versionEntity = entity(&Entity{Model: "Version", From: "FROM versions v", Fi
 	"bug":     {Expr: "bg.id", Exists: "SELECT 1 FROM bugs bg WHERE bg.version_id = v.id", To: "Bug"},
 }})
 
-const versionSelect = "SELECT v.id, v.value, v.product_id, p.name AS product__name FROM versions v JOIN products p ON p.id = v.product_id"
-
 // FilterVersions answers Version.filter, by product then id, in one query.
 func (s *Store) FilterVersions(ctx context.Context, query map[string]any) ([]VersionRow, error) {
-	return filter[VersionRow](ctx, s, versionEntity, versionSelect, query, "ORDER BY v.product_id, v.id")
+	return filterRows(ctx, s, versionEntity, query, (*db.Queries).VersionFilter, func(r db.VersionFilterRow) VersionRow {
+		return VersionRow{Version{r.ID, r.Value, r.ProductID}, r.ProductName}
+	})
 }

@@ -5,39 +5,68 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
-// linked names a kind of record and its tag and property tables, for the
-// tag and property operations runs and executions share. The names are
-// constants of this package, never the caller's.
+// linked are the tag and property operations of a kind of record that
+// runs, executions and bugs share: the generated queries of
+// queries/recordlink.sql for that kind.
 type linked struct {
-	model     string // Kiwi's model name, for "does not exist" messages
-	table     string
-	tagTable  string
-	propTable string
-	column    string // the record's column in tagTable and propTable
+	model    string // Kiwi's model name, for "does not exist" messages
+	keyShare func(q *db.Queries, ctx context.Context, id int64) (int64, error)
+	tags     func(q *db.Queries, ctx context.Context, id int64) ([]db.Tag, error)
+	// addTag links a tag and lists all the record's tags.
+	addTag func(q *db.Queries, ctx context.Context, id, tag int64) ([]db.Tag, error)
+	// removeTag unlinks the tags of a name and says whether one exists.
+	removeTag func(q *db.Queries, ctx context.Context, id int64, name string) (bool, error)
+	// addProperty is get-or-create; nil for records without properties.
+	addProperty func(q *db.Queries, ctx context.Context, id int64, name, value string) (Property, error)
 }
 
 var (
-	runLinks       = linked{model: "TestRun", table: "test_runs", tagTable: "test_run_tags", propTable: "test_run_properties", column: "run_id"}
-	executionLinks = linked{model: "TestExecution", table: "test_executions", tagTable: "test_execution_tags", propTable: "test_execution_properties", column: "execution_id"}
+	runLinks = linked{model: "TestRun", keyShare: (*db.Queries).TestRunKeyShare, tags: (*db.Queries).TestRunTags,
+		addTag: func(q *db.Queries, ctx context.Context, id, tag int64) ([]db.Tag, error) {
+			return q.TestRunAddTag(ctx, db.TestRunAddTagParams{RunID: id, TagID: tag})
+		},
+		removeTag: func(q *db.Queries, ctx context.Context, id int64, name string) (bool, error) {
+			return q.TestRunRemoveTag(ctx, db.TestRunRemoveTagParams{RunID: id, Name: name})
+		},
+		addProperty: func(q *db.Queries, ctx context.Context, id int64, name, value string) (Property, error) {
+			r, err := q.TestRunPropertyAdd(ctx, db.TestRunPropertyAddParams{RunID: id, Name: name, Value: value})
+			return Property(r), err
+		}}
+	executionLinks = linked{model: "TestExecution", keyShare: (*db.Queries).TestExecutionKeyShare, tags: (*db.Queries).TestExecutionTags,
+		addTag: func(q *db.Queries, ctx context.Context, id, tag int64) ([]db.Tag, error) {
+			return q.TestExecutionAddTag(ctx, db.TestExecutionAddTagParams{ExecutionID: id, TagID: tag})
+		},
+		removeTag: func(q *db.Queries, ctx context.Context, id int64, name string) (bool, error) {
+			return q.TestExecutionRemoveTag(ctx, db.TestExecutionRemoveTagParams{ExecutionID: id, Name: name})
+		},
+		addProperty: func(q *db.Queries, ctx context.Context, id int64, name, value string) (Property, error) {
+			r, err := q.TestExecutionPropertyAdd(ctx, db.TestExecutionPropertyAddParams{ExecutionID: id, Name: name, Value: value})
+			return Property(r), err
+		}}
+	// bugLinks are the tag operations of bugs; bugs have no properties.
+	bugLinks = linked{model: "Bug", keyShare: (*db.Queries).BugKeyShare, tags: (*db.Queries).BugTags,
+		addTag: func(q *db.Queries, ctx context.Context, id, tag int64) ([]db.Tag, error) {
+			return q.BugAddTag(ctx, db.BugAddTagParams{BugID: id, TagID: tag})
+		},
+		removeTag: func(q *db.Queries, ctx context.Context, id int64, name string) (bool, error) {
+			return q.BugRemoveTag(ctx, db.BugRemoveTagParams{BugID: id, Name: name})
+		}}
 )
 
 // lock makes sure the record exists and keeps it until the transaction
 // ends.
 func (l linked) lock(ctx context.Context, tx pgx.Tx, id int64) error {
-	var one int
-	err := tx.QueryRow(ctx, "SELECT 1 FROM "+l.table+" WHERE id = $1 FOR KEY SHARE", id).Scan(&one)
+	_, err := l.keyShare(db.New(tx), ctx, id)
 	return translate(err, l.model)
 }
 
-// tags lists the record's tags as S-TagList: {id, name} by name.
-func (l linked) tags(ctx context.Context, tx pgx.Tx, id int64) ([]Tag, error) {
-	rows, err := tx.Query(ctx, "SELECT t.id, t.name FROM tags t JOIN "+l.tagTable+" x ON x.tag_id = t.id WHERE x."+l.column+" = $1 ORDER BY t.name, t.id", id)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Tag])
+// tagList turns generated tags into S-TagList.
+func tagList(rows []db.Tag) []Tag {
+	return convert(rows, func(t db.Tag) Tag { return Tag(t) })
 }
 
 // addTag tags the record by the tagIDs rule (tagging twice changes
@@ -47,14 +76,13 @@ func (s *Store) addTag(ctx context.Context, by Principal, l linked, id int64, na
 		if err := l.lock(ctx, tx, id); err != nil {
 			return err
 		}
-		ids, err := s.tagIDs(ctx, s.q.WithTx(tx), by, []string{name})
+		q := s.q.WithTx(tx)
+		ids, err := s.tagIDs(ctx, q, by, []string{name})
 		if err != nil {
 			return err
 		}
-		if _, err = tx.Exec(ctx, "INSERT INTO "+l.tagTable+" ("+l.column+", tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", id, ids[0]); err != nil {
-			return err
-		}
-		out, err = l.tags(ctx, tx, id)
+		rows, err := l.addTag(q, ctx, id, ids[0])
+		out = tagList(rows)
 		return err
 	})
 	return out, translate(err, l.model)
@@ -68,17 +96,16 @@ func (s *Store) removeTag(ctx context.Context, l linked, id int64, name string, 
 		if err := l.lock(ctx, tx, id); err != nil {
 			return err
 		}
-		var known bool
-		err := tx.QueryRow(ctx, `WITH t AS (SELECT id FROM tags WHERE name = $2),
-			d AS (DELETE FROM `+l.tagTable+` x USING t WHERE x.`+l.column+` = $1 AND x.tag_id = t.id)
-			SELECT EXISTS (SELECT 1 FROM t)`, id, name).Scan(&known)
+		q := s.q.WithTx(tx)
+		known, err := l.removeTag(q, ctx, id, name)
 		if err != nil {
 			return err
 		}
 		if !known && mustExist {
 			return Errorf(NotFound, "Tag matching query does not exist.")
 		}
-		out, err = l.tags(ctx, tx, id)
+		rows, err := l.tags(q, ctx, id)
+		out = tagList(rows)
 		return err
 	})
 	return out, translate(err, l.model)
@@ -87,36 +114,21 @@ func (s *Store) removeTag(ctx context.Context, l linked, id int64, name string, 
 // Property is a name/value pair of a record as the add_property methods
 // return it; the RPC layer names the record's key (run, execution).
 type Property struct {
-	ID    int64  `db:"id"`
-	Owner int64  `db:"owner"`
-	Name  string `db:"name"`
-	Value string `db:"value"`
+	ID    int64
+	Owner int64
+	Name  string
+	Value string
 }
 
-// addProperty is get-or-create on (record, name, value): a duplicate
-// returns the existing row.
+// addProperty is get-or-create on (record, name, value), in one
+// statement: a duplicate returns the existing row.
 func (s *Store) addProperty(ctx context.Context, l linked, id int64, name, value string) (Property, error) {
-	var p Property
-	add := func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `WITH o AS (SELECT id FROM `+l.table+` WHERE id = $1),
-		ins AS (INSERT INTO `+l.propTable+` (`+l.column+`, name, value) SELECT o.id, $2, $3 FROM o
-			ON CONFLICT (`+l.column+`, name, value) DO NOTHING RETURNING id, `+l.column+` AS owner, name, value)
-		SELECT id, owner, name, value FROM ins
-		UNION ALL
-		SELECT id, `+l.column+`, name, value FROM `+l.propTable+` WHERE `+l.column+` = $1 AND name = $2 AND value = $3
-		LIMIT 1`, id, name, value)
-		if err != nil {
-			return err
-		}
-		p, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Property])
-		return err
-	}
-	err := s.inTx(ctx, add)
+	p, err := l.addProperty(s.q, ctx, id, name, value)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// A concurrent insert of the same property committed after this
 		// statement's snapshot; a new statement sees it. Otherwise the
 		// record does not exist.
-		err = s.inTx(ctx, add)
+		p, err = l.addProperty(s.q, ctx, id, name, value)
 	}
 	return p, translate(err, l.model)
 }

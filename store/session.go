@@ -45,9 +45,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, expires time.Ti
 // address SessionPrincipal does not know it.
 func (s *Store) CreateBoundSession(ctx context.Context, userID int64, tenantID *int64, expires time.Time) (string, error) {
 	id := newSessionKey()
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		return q.SessionCreate(ctx, db.SessionCreateParams{ID: id, UserID: userID, Now: time.Now(), ExpiresAt: expires, TenantID: tenantID})
-	})
+	err := s.q.SessionCreate(ctx, db.SessionCreateParams{ID: id, UserID: userID, Now: time.Now(), ExpiresAt: expires, TenantID: tenantID})
 	if err != nil {
 		return "", translate(err, "Session")
 	}
@@ -59,12 +57,7 @@ func (s *Store) CreateBoundSession(ctx context.Context, userID int64, tenantID *
 // that still caches the session.
 func (s *Store) EndSession(ctx context.Context, sessionID string) error {
 	now := time.Now()
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		if err := q.SessionRevoke(ctx, db.SessionRevokeParams{ID: sessionID, Now: now}); err != nil {
-			return err
-		}
-		return q.AuthNotify(ctx, sessionPayload(sessionID))
-	})
+	err := s.q.SessionRevoke(ctx, db.SessionRevokeParams{ID: sessionID, Now: now, Payload: sessionPayload(sessionID)})
 	if err != nil {
 		return translate(err, "Session")
 	}
@@ -91,11 +84,7 @@ func (s *Store) sessionPrincipal(ctx context.Context, sessionID string) (Princip
 	if ok {
 		return p, nil
 	}
-	var row db.SessionPrincipalRow
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.SessionPrincipal(ctx, db.SessionPrincipalParams{ID: sessionID, Now: now})
-		return err
-	})
+	row, err := s.q.SessionPrincipal(ctx, db.SessionPrincipalParams{ID: sessionID, Now: now})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Principal{}, errSessionExpired
 	}
@@ -158,11 +147,6 @@ func newSessionKey() string {
 	}
 	return string(key)
 }
-
-// authChannel carries cache invalidations between processes. Payloads are
-// "s:<session id>" (session ended), "t:<token id>" (API token revoked),
-// "u:<user id>" (user changed) and "p" (grants, groups or tenants changed).
-const authChannel = "tcms_auth"
 
 func sessionPayload(id string) string { return "s:" + id }
 
@@ -299,7 +283,7 @@ func (s *Store) listenConn(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, "LISTEN "+authChannel); err != nil {
+	if err := db.New(conn).AuthListen(ctx); err != nil {
 		conn.Close(context.Background())
 		return nil, err
 	}

@@ -122,11 +122,7 @@ func lockExecStatuses(ctx context.Context, q *db.Queries) (map[int64]string, err
 
 // CreateTestCaseStatus adds a test case status; names may repeat.
 func (s *Store) CreateTestCaseStatus(ctx context.Context, name, description string, confirmed bool) (TestCaseStatus, error) {
-	var row db.TestCaseStatus
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TestCaseStatusCreate(ctx, db.TestCaseStatusCreateParams{Name: name, Description: &description, IsConfirmed: confirmed})
-		return err
-	})
+	row, err := s.q.TestCaseStatusCreate(ctx, db.TestCaseStatusCreateParams{Name: name, Description: &description, IsConfirmed: confirmed})
 	return TestCaseStatus(row), translate(err, "TestCaseStatus")
 }
 
@@ -188,18 +184,14 @@ var caseStatusEntity = entity(&Entity{Model: "TestCaseStatus", From: "FROM test_
 // FilterTestCaseStatuses answers a Kiwi query dict over test case statuses,
 // by id.
 func (s *Store) FilterTestCaseStatuses(ctx context.Context, query map[string]any) ([]TestCaseStatus, error) {
-	return filter[TestCaseStatus](ctx, s, caseStatusEntity,
-		"SELECT cs.id, cs.name, cs.description, cs.is_confirmed FROM test_case_statuses cs", query, "ORDER BY cs.id")
+	return filterRows(ctx, s, caseStatusEntity, query, (*db.Queries).TestCaseStatusFilter,
+		func(r db.TestCaseStatus) TestCaseStatus { return TestCaseStatus(r) })
 }
 
 // CreateTestExecutionStatus adds a test execution status (v.ID is
 // ignored); a taken name is a Conflict.
 func (s *Store) CreateTestExecutionStatus(ctx context.Context, v WeightedStatus) (WeightedStatus, error) {
-	var row db.TestExecutionStatus
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TestExecutionStatusCreate(ctx, db.TestExecutionStatusCreateParams{Name: v.Name, Weight: v.Weight, Icon: v.Icon, Color: v.Color})
-		return err
-	})
+	row, err := s.q.TestExecutionStatusCreate(ctx, db.TestExecutionStatusCreateParams{Name: v.Name, Weight: v.Weight, Icon: v.Icon, Color: v.Color})
 	return WeightedStatus(row), translate(err, "Test execution status")
 }
 
@@ -256,14 +248,9 @@ func weightedEntity(model, table string) *Entity {
 
 var execStatusEntity = weightedEntity("TestExecutionStatus", "test_execution_statuses")
 
-// filterWeighted answers a Kiwi query dict over a weighted status table,
-// by id, in one query.
-func (s *Store) filterWeighted(ctx context.Context, e *Entity, table string, query map[string]any) ([]WeightedStatus, error) {
-	return filter[WeightedStatus](ctx, s, e, "SELECT s.id, s.name, s.weight, s.icon, s.color FROM "+table+" s", query, "ORDER BY s.id")
-}
-
 // FilterTestExecutionStatuses answers a Kiwi query dict over test
 // execution statuses, by id.
 func (s *Store) FilterTestExecutionStatuses(ctx context.Context, query map[string]any) ([]WeightedStatus, error) {
-	return s.filterWeighted(ctx, execStatusEntity, "test_execution_statuses", query)
+	return filterRows(ctx, s, execStatusEntity, query, (*db.Queries).TestExecutionStatusFilter,
+		func(r db.TestExecutionStatus) WeightedStatus { return WeightedStatus(r) })
 }

@@ -189,10 +189,11 @@ func (s *Store) Migrate(ctx context.Context, schemaSQL string) (Applied, error) 
 	shared, tenant := splitSchema(schemaSQL)
 	var done Applied
 	err := pgx.BeginFunc(WithTenant(ctx, ""), s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
+		q := s.q.WithTx(tx)
+		if err := q.SchemaLock(ctx, migrateLock); err != nil {
 			return err
 		}
-		before, err := s.q.WithTx(tx).SchemaObjects(ctx)
+		before, err := q.SchemaObjects(ctx)
 		if err != nil {
 			return err
 		}
@@ -201,8 +202,7 @@ func (s *Store) Migrate(ctx context.Context, schemaSQL string) (Applied, error) 
 		if _, err := tx.Exec(ctx, shared+tenant); err != nil {
 			return err
 		}
-		rows, _ := tx.Query(ctx, "SELECT schema_name FROM tenants ORDER BY id")
-		schemas, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		schemas, err := q.TenantSchemas(ctx)
 		if err != nil {
 			return err
 		}
@@ -211,7 +211,7 @@ func (s *Store) Migrate(ctx context.Context, schemaSQL string) (Applied, error) 
 				return fmt.Errorf("tenant %s: %w", schema, err)
 			}
 		}
-		after, err := s.q.WithTx(tx).SchemaObjects(ctx)
+		after, err := q.SchemaObjects(ctx)
 		done = applied(before, after)
 		return err
 	})
@@ -231,17 +231,6 @@ func (s *Store) withTx(ctx context.Context, fn func(q *db.Queries) error) error 
 // transaction.
 func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
-}
-
-// filter runs an entity's row query narrowed by a Kiwi query dict, in its
-// own transaction.
-func filter[T any](ctx context.Context, s *Store, e *Entity, selectSQL string, query map[string]any, tail string) ([]T, error) {
-	var out []T
-	err := s.inTx(ctx, func(tx pgx.Tx) (err error) {
-		out, err = Select[T](ctx, tx, e, selectSQL, query, tail)
-		return err
-	})
-	return out, translate(err, e.Model)
 }
 
 // secretKey is the settings key of the server secret.
@@ -278,37 +267,17 @@ const domainKey = "domain"
 
 // SetDomain stores the public domain (host[:port]) used in absolute URLs.
 func (s *Store) SetDomain(ctx context.Context, domain string) error {
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		return q.SettingPut(ctx, db.SettingPutParams{Key: domainKey, Value: []byte(domain)})
-	})
+	err := s.q.SettingPut(ctx, db.SettingPutParams{Key: domainKey, Value: []byte(domain)})
 	return translate(err, "Setting")
 }
 
 // Domain returns the public domain, or "" when none was set.
 func (s *Store) Domain(ctx context.Context) (string, error) {
-	var v []byte
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		v, err = q.SettingGet(ctx, domainKey)
-		return err
-	})
+	v, err := s.q.SettingGet(ctx, domainKey)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
 	return string(v), translate(err, "Setting")
-}
-
-// lockMatching returns, in id order, the ids of the rows a query selects
-// from the entity's row source (from: "FROM t a JOIN ..."; the row alias
-// is a) and locks those rows until the transaction ends.
-func lockMatching(ctx context.Context, tx pgx.Tx, e *Entity, a, from string, query map[string]any) ([]int64, error) {
-	rows, err := Select[struct {
-		ID int64 `db:"id"`
-	}](ctx, tx, e, "SELECT "+a+".id "+from, query, "ORDER BY "+a+".id FOR UPDATE OF "+a)
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	return ids, err
 }
 
 // deleted is S-Delete: the total and the per-model counts of a bulk
@@ -322,19 +291,4 @@ func deleted(main string, counts map[string]int64) (int64, map[string]int64) {
 		total += n
 	}
 	return total, counts
-}
-
-// deleteMatching deletes the rows of table whose id the query selects
-// from the entity's row source (from: " FROM t p JOIN ..."; the row alias
-// is p), in one statement.
-func deleteMatching(ctx context.Context, s *Store, e *Entity, table, from string, query map[string]any) error {
-	cond, args, err := e.Where(query, 1)
-	if err != nil {
-		return err
-	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE id IN (SELECT p.id"+from+" WHERE "+cond+")", args...)
-		return err
-	})
-	return e.translate(err)
 }

@@ -36,11 +36,7 @@ const tagNameMax = 255
 
 // CreateTag adds a tag; names may repeat, as in Kiwi.
 func (s *Store) CreateTag(ctx context.Context, name string) (Tag, error) {
-	var row db.Tag
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TagCreate(ctx, name)
-		return err
-	})
+	row, err := s.q.TagCreate(ctx, name)
 	return Tag(row), translate(err, "Tag")
 }
 
@@ -119,36 +115,22 @@ func tagsInOrder(names []string, ids map[string]int64) []int64 {
 	return out
 }
 
-// tagEntity's relations name the link rows of tagSelect's joins, not
+// tagEntity's relations name the link rows of TagFilter's joins, not
 // EXISTS subqueries: as in Django, where values() reuses the joins of the
 // filter, {"run": 5} keeps the rows whose run is 5, with every
 // combination of the tag's other records.
 var tagEntity = entity(&Entity{Model: "Tag", From: "FROM tags t", Fields: map[string]Field{
 	"id": {Expr: "t.id", Kind: IntField}, "name": {Expr: "t.name", Kind: TextField},
 }, Relations: map[string]Relation{
-	"case":      {Expr: "ct.case_id", Join: tagCases, To: "TestCase"},
-	"plan":      {Expr: "pt.plan_id", Join: tagPlans, To: "TestPlan"},
-	"run":       {Expr: "rt.run_id", Join: tagRuns, To: "TestRun"},
-	"execution": {Expr: "et.execution_id", Join: tagExecutions, To: "TestExecution"},
-	"bugs":      {Expr: "bt.bug_id", Join: tagBugs, To: "Bug"},
+	"case":      {Expr: "ct.case_id", Join: "LEFT JOIN test_case_tags ct ON ct.tag_id = t.id", To: "TestCase"},
+	"plan":      {Expr: "pt.plan_id", Join: "LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id", To: "TestPlan"},
+	"run":       {Expr: "rt.run_id", Join: "LEFT JOIN test_run_tags rt ON rt.tag_id = t.id", To: "TestRun"},
+	"execution": {Expr: "et.execution_id", Join: "LEFT JOIN test_execution_tags et ON et.tag_id = t.id", To: "TestExecution"},
+	"bugs":      {Expr: "bt.bug_id", Join: "LEFT JOIN bug_tags bt ON bt.tag_id = t.id", To: "Bug"},
 }})
-
-const (
-	tagCases      = "LEFT JOIN test_case_tags ct ON ct.tag_id = t.id"
-	tagPlans      = "LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id"
-	tagRuns       = "LEFT JOIN test_run_tags rt ON rt.tag_id = t.id"
-	tagExecutions = "LEFT JOIN test_execution_tags et ON et.tag_id = t.id"
-	tagBugs       = "LEFT JOIN bug_tags bt ON bt.tag_id = t.id"
-)
-
-// tagSelect is Tag.filter's row query: one row per combination of the
-// tag's cases, plans, runs, executions and bugs (ids or null), as Kiwi.
-const tagSelect = `SELECT t.id, t.name, ct.case_id AS "case", pt.plan_id AS plan, rt.run_id AS run,
-	et.execution_id AS execution, bt.bug_id AS bugs
-FROM tags t ` + tagCases + " " + tagPlans + " " + tagRuns + " " + tagExecutions + " " + tagBugs
 
 // FilterTags answers a Kiwi query dict over tags, by id, then by the
 // records.
 func (s *Store) FilterTags(ctx context.Context, query map[string]any) ([]TagRow, error) {
-	return filter[TagRow](ctx, s, tagEntity, tagSelect, query, "ORDER BY t.id, ct.case_id, pt.plan_id, rt.run_id, et.execution_id, bt.bug_id")
+	return filterRows(ctx, s, tagEntity, query, (*db.Queries).TagFilter, func(r db.TagFilterRow) TagRow { return TagRow(r) })
 }

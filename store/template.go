@@ -15,11 +15,7 @@ type Template struct {
 
 // CreateTemplate adds a template.
 func (s *Store) CreateTemplate(ctx context.Context, name, text string) (Template, error) {
-	var row db.Template
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TemplateCreate(ctx, db.TemplateCreateParams{Name: name, Text: text})
-		return err
-	})
+	row, err := s.q.TemplateCreate(ctx, db.TemplateCreateParams{Name: name, Text: text})
 	return Template(row), translate(err, "Template")
 }
 
@@ -30,5 +26,5 @@ var templateEntity = entity(&Entity{Model: "Template", From: "FROM templates tp"
 
 // FilterTemplates answers a Kiwi query dict over templates, by id.
 func (s *Store) FilterTemplates(ctx context.Context, query map[string]any) ([]Template, error) {
-	return filter[Template](ctx, s, templateEntity, "SELECT tp.id, tp.name, tp.text FROM templates tp", query, "ORDER BY tp.id")
+	return filterRows(ctx, s, templateEntity, query, (*db.Queries).TemplateFilter, func(r db.Template) Template { return Template(r) })
 }

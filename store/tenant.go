@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -63,7 +62,7 @@ func scopeConnections(cfg *pgxpool.Config) {
 		if have, _ := data[pathKey].(string); have == want {
 			return true, nil
 		}
-		if _, err := c.Exec(ctx, "SELECT set_config('search_path', $1, false)", searchPath(want)); err != nil {
+		if err := db.New(c).SearchPathSet(ctx, db.SearchPathSetParams{Path: searchPath(want)}); err != nil {
 			return false, err // the connection's state is unknown: destroy it
 		}
 		data[pathKey] = want
@@ -74,7 +73,7 @@ func scopeConnections(cfg *pgxpool.Config) {
 // inSchema switches the transaction to a schema until it ends (set_config
 // local) and runs a script there, such as the tenant part of schema.sql.
 func inSchema(ctx context.Context, tx pgx.Tx, schema, script string) error {
-	if _, err := tx.Exec(ctx, "SELECT set_config('search_path', $1, true)", searchPath(schema)); err != nil {
+	if err := db.New(tx).SearchPathSet(ctx, db.SearchPathSetParams{Path: searchPath(schema), Local: true}); err != nil {
 		return err
 	}
 	if script == "" {
@@ -148,7 +147,7 @@ func (s *Store) CreateTenant(ctx context.Context, t NewTenant) (Tenant, error) {
 	}
 	_, tenantSQL := splitSchema(tcms.Schema)
 	err := s.change(WithTenant(ctx, ""), "Tenant", "Tenant.create", func(tx pgx.Tx, q *db.Queries, log *changeLog) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
+		if err := q.SchemaLock(ctx, migrateLock); err != nil {
 			return err
 		}
 		owner, err := resolveUsers(ctx, q, []any{t.Owner})
@@ -170,7 +169,7 @@ func (s *Store) CreateTenant(ctx context.Context, t NewTenant) (Tenant, error) {
 		if err := dropTombstone(ctx, tx, t.SchemaName); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{t.SchemaName}.Sanitize()); err != nil {
+		if err := createSchema(ctx, tx, t.SchemaName); err != nil {
 			return err
 		}
 		if err := inSchema(ctx, tx, t.SchemaName, tenantSQL); err != nil {
@@ -234,11 +233,7 @@ func (s *Store) TenantFor(ctx context.Context, schema, host string) (*Tenant, er
 	if ok && now.Before(e.expires) {
 		return e.tenant, nil
 	}
-	var row db.Tenant
-	err := s.withTx(WithTenant(ctx, ""), func(q *db.Queries) (err error) {
-		row, err = q.TenantLookup(ctx, db.TenantLookupParams{SchemaName: schema, Domain: host})
-		return err
-	})
+	row, err := s.q.TenantLookup(WithTenant(ctx, ""), db.TenantLookupParams{SchemaName: schema, Domain: host})
 	if err != nil {
 		return nil, translate(err, "Tenant")
 	}
@@ -284,12 +279,10 @@ var tenantEntity = entity(&Entity{Model: "Tenant", From: "FROM tenants t", Field
 // FilterTenants answers a Kiwi query dict over the tenants the principal
 // may see: a superuser all, others those it is authorised for.
 func (s *Store) FilterTenants(ctx context.Context, who Principal, query map[string]any) ([]Tenant, error) {
-	visible := "true"
-	if !who.IsSuperuser {
-		visible = "id IN (SELECT tenant_id FROM tenant_authorized_users WHERE user_id = " + strconv.FormatInt(who.UserID, 10) + ")"
-	}
-	sel := `SELECT t.id, t.schema_name, t.name, t.organization, t.owner_id, o.username AS owner_username,
-		t.publicly_readable, t.paid_until, t.created_on
-		FROM (SELECT * FROM tenants WHERE ` + visible + `) t JOIN users o ON o.id = t.owner_id`
-	return filter[Tenant](WithTenant(ctx, ""), s, tenantEntity, sel, query, "ORDER BY t.id")
+	visible := db.TenantFilterParams{Every: who.IsSuperuser, UserID: who.UserID}
+	return filterRows(WithTenant(ctx, ""), s, tenantEntity, query,
+		func(q *db.Queries, ctx context.Context) ([]db.TenantFilterRow, error) {
+			return q.TenantFilter(ctx, visible)
+		},
+		func(r db.TenantFilterRow) Tenant { return Tenant(r) })
 }

@@ -125,21 +125,11 @@ func (s *Store) RemoveTenant(ctx context.Context, schema string) error {
 		}
 		log.tenant = &name
 		log.add(name, nil)
-		rows, err := tx.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", name)
+		tables, err := q.SchemaTables(ctx, name)
 		if err != nil {
 			return err
 		}
-		tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return err
-		}
-		id := pgx.Identifier{name}.Sanitize()
-		script := "DROP SCHEMA " + id + " CASCADE; CREATE SCHEMA " + id + "; COMMENT ON SCHEMA " + id + " IS '" + tombstone + "';"
-		for _, t := range tables {
-			script += " CREATE TABLE " + pgx.Identifier{name, t}.Sanitize() + " ();"
-		}
-		_, err = tx.Exec(ctx, script)
-		return err
+		return burySchema(ctx, tx, name, tables)
 	})
 }
 
@@ -150,11 +140,9 @@ const tombstone = "tcms: removed tenant"
 // if there is one; any other schema of the name stays (and creating the
 // tenant then fails).
 func dropTombstone(ctx context.Context, tx pgx.Tx, schema string) error {
-	var dead bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1
-		AND obj_description(oid, 'pg_namespace') = $2)`, schema, tombstone).Scan(&dead)
+	dead, err := db.New(tx).SchemaIsTombstone(ctx, db.SchemaIsTombstoneParams{Schema: schema, Mark: tombstone})
 	if err == nil && dead {
-		_, err = tx.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+		err = dropSchema(ctx, tx, schema)
 	}
 	return err
 }
@@ -181,11 +169,8 @@ func (s *Store) FilterTenantGroups(ctx context.Context, query map[string]any) ([
 	if TenantOf(ctx) == "" {
 		return nil, errNotInTenant
 	}
-	return filter[TenantGroup](ctx, s, tenantGroupEntity, `SELECT g.id, g.name,
-		ARRAY(SELECT p.app_label || '.' || p.codename FROM tenant_group_permissions gp JOIN permissions p ON p.id = gp.permission_id
-			WHERE gp.group_id = g.id ORDER BY 1)::text[] AS permissions,
-		ARRAY(SELECT gu.user_id FROM tenant_group_users gu WHERE gu.group_id = g.id ORDER BY 1)::bigint[] AS users
-		FROM tenant_groups g`, query, "ORDER BY g.id")
+	return filterRows(ctx, s, tenantGroupEntity, query, (*db.Queries).TenantGroupFilter,
+		func(r db.TenantGroupFilterRow) TenantGroup { return TenantGroup(r) })
 }
 
 // CreateTenantGroup adds a group to the context's tenant.

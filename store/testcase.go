@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // caseOwner is the owner string of test cases in the generic tables
@@ -69,7 +71,8 @@ type TestCaseRow struct {
 	ExpectedDuration float64    `json:"expected_duration"`
 }
 
-// caseRow is a test case as caseSelect reads it, durations in microseconds.
+// caseRow is a test case as TestCaseFilter reads it, durations in
+// microseconds.
 type caseRow struct {
 	CaseCore
 	CaseNames
@@ -125,27 +128,18 @@ func timedeltaText(us *int64) string {
 	return s
 }
 
-// caseSelect reads test cases; caseFrom is its FROM clause, the joins
-// the filter fields use.
-const caseSelect = `SELECT tc.id, tc.create_date, tc.is_automated, tc.script, tc.arguments, tc.extra_link,
-	tc.summary, tc.requirement, tc.notes, tc.text,
-	tc.case_status_id AS case_status, cs.name AS case_status__name, tc.category_id AS category, cat.name AS category__name,
-	tc.priority_id AS priority, pr.value AS priority__value, tc.author_id AS author, au.username AS author__username,
-	tc.default_tester_id AS default_tester, dt.username AS default_tester__username,
-	tc.reviewer_id AS reviewer, rv.username AS reviewer__username,
-	(extract(epoch FROM tc.setup_duration) * 1000000)::bigint AS setup_us,
-	(extract(epoch FROM tc.testing_duration) * 1000000)::bigint AS testing_us,
-	(SELECT hi.history_date FROM history hi WHERE hi.owner = '` + caseOwner + `' AND hi.object_id = tc.id
-		ORDER BY hi.history_id DESC LIMIT 1) AS history_date
-` + caseFrom
-
-const caseFrom = `FROM test_cases tc
-JOIN test_case_statuses cs ON cs.id = tc.case_status_id
-JOIN categories cat ON cat.id = tc.category_id
-JOIN priorities pr ON pr.id = tc.priority_id
-JOIN users au ON au.id = tc.author_id
-LEFT JOIN users dt ON dt.id = tc.default_tester_id
-LEFT JOIN users rv ON rv.id = tc.reviewer_id`
+// caseRowOf is a row of TestCaseFilter as a caseRow.
+func caseRowOf(r db.TestCaseFilterRow) caseRow {
+	return caseRow{
+		CaseCore: CaseCore{ID: r.ID, CreateDate: r.CreateDate, IsAutomated: r.IsAutomated, Script: r.Script,
+			Arguments: r.Arguments, ExtraLink: r.ExtraLink, Summary: r.Summary, Requirement: r.Requirement, Notes: r.Notes,
+			Text: r.Text, CaseStatus: r.CaseStatusID, Category: r.CategoryID, Priority: r.PriorityID, Author: r.AuthorID,
+			DefaultTester: r.DefaultTesterID, Reviewer: r.ReviewerID},
+		CaseNames: CaseNames{CaseStatusName: r.CaseStatusName, CategoryName: r.CategoryName, PriorityValue: r.PriorityValue,
+			AuthorUsername: r.AuthorUsername, DefaultTesterUsername: r.DefaultTesterUsername, ReviewerUsername: r.ReviewerUsername},
+		SetupUs: micros(r.SetupDuration), TestingUs: micros(r.TestingDuration), HistoryDate: r.HistoryDate,
+	}
+}
 
 // caseEntity is what TestCase.filter may filter on: the case's columns,
 // its status, category, priority and users, and its plans, tags,
@@ -175,12 +169,8 @@ var caseEntity = entity(&Entity{Model: "TestCase", From: "FROM test_cases tc", F
 // FilterTestCases answers a Kiwi query dict over test cases, by id, in
 // one query.
 func (s *Store) FilterTestCases(ctx context.Context, query map[string]any) ([]TestCaseRow, error) {
-	rows, err := filter[caseRow](ctx, s, caseEntity, caseSelect, query, "ORDER BY tc.id")
-	out := make([]TestCaseRow, len(rows))
-	for i, r := range rows {
-		out[i] = r.filtered()
-	}
-	return out, err
+	return filterRows(ctx, s, caseEntity, query, (*db.Queries).TestCaseFilter,
+		func(r db.TestCaseFilterRow) TestCaseRow { return caseRowOf(r).filtered() })
 }
 
 // TestCaseByID returns one test case as S-TestCase-f.
@@ -191,8 +181,8 @@ func (s *Store) TestCaseByID(ctx context.Context, id int64) (TestCaseRow, error)
 
 // caseByID reads one test case inside a transaction.
 func caseByID(ctx context.Context, tx pgx.Tx, id int64) (caseRow, error) {
-	rows, err := Select[caseRow](ctx, tx, caseEntity, caseSelect, map[string]any{"pk": id}, "")
-	return onlyRow(rows, err, "TestCase")
+	rows, err := filtered(tx, caseEntity, map[string]any{"pk": id}).TestCaseFilter(ctx)
+	return onlyRow(convert(rows, caseRowOf), err, "TestCase")
 }
 
 // CaseValues are column values of a test case, keyed by column name

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // HistTestCase is S-HistTestCase: the record copy, FKs by their _id names
@@ -59,33 +61,24 @@ func (s *Store) RemoveTestCases(ctx context.Context, by Principal, query map[str
 	var counts map[string]int64
 	var total int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		ids, err := lockMatching(ctx, tx, caseEntity, "tc", caseFrom, query)
+		ids, err := filtered(tx, caseEntity, query).TestCaseLockMatching(ctx)
 		if err != nil {
 			return err
 		}
 		// The cases' executions go first, as TestRun.remove takes them.
+		q := s.q.WithTx(tx)
 		counts = map[string]int64{}
-		if err := deleteExecutions(ctx, tx, by, counts, "case_id = ANY($2)", ids); err != nil {
+		if err := deleteExecutions(ctx, q, counts, db.TestExecutionDeleteParams{CaseIds: ids, HistoryUserID: by.UserID}); err != nil {
 			return err
 		}
-		var plans, tags, comps, props, comments, files, cases int64
-		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $2 AND object_id = ANY($1) RETURNING 1),
-			at AS (DELETE FROM attachments WHERE owner = $2 AND object_id = ANY($1) RETURNING 1),
-			c AS (DELETE FROM test_cases WHERE id = ANY($1) RETURNING *),
-			`+historyStep(caseOwner, "c", "-", caseRecord("c"), 3, "NULL")+`
-			SELECT (SELECT count(*) FROM test_case_plans WHERE case_id = ANY($1)),
-				(SELECT count(*) FROM test_case_tags WHERE case_id = ANY($1)),
-				(SELECT count(*) FROM test_case_components WHERE case_id = ANY($1)),
-				(SELECT count(*) FROM test_case_properties WHERE case_id = ANY($1)),
-				(SELECT count(*) FROM cm), (SELECT count(*) FROM at), (SELECT count(*) FROM c)`,
-			ids, caseOwner, by.UserID).Scan(&plans, &tags, &comps, &props, &comments, &files, &cases)
+		n, err := q.TestCaseDelete(ctx, db.TestCaseDeleteParams{Ids: ids, HistoryUserID: by.UserID})
 		if err != nil {
 			return err
 		}
-		counts["django_comments.Comment"] += comments
-		counts["attachments.Attachment"] += files
-		maps.Copy(counts, map[string]int64{"testcases.TestCase": cases, "testcases.TestCasePlan": plans,
-			"testcases.TestCaseTag": tags, "testcases.TestCaseComponent": comps, "testcases.Property": props})
+		counts["django_comments.Comment"] += n.Comments
+		counts["attachments.Attachment"] += n.Attachments
+		maps.Copy(counts, map[string]int64{"testcases.TestCase": n.Cases, "testcases.TestCasePlan": n.Plans,
+			"testcases.TestCaseTag": n.Tags, "testcases.TestCaseComponent": n.Components, "testcases.Property": n.Properties})
 		total, counts = deleted("testcases.TestCase", counts)
 		return nil
 	})
@@ -105,14 +98,13 @@ var casePlanEntity = entity(&Entity{Model: "TestCasePlan", From: "FROM test_case
 // matches to their sortkeys; when several links of a case match, the one
 // added last wins.
 func (s *Store) TestCaseSortkeys(ctx context.Context, query map[string]any) (map[string]*int64, error) {
-	type link struct {
-		CaseID  int64  `db:"case_id"`
-		Sortkey *int64 `db:"sortkey"`
+	rows, err := filtered(s.pool, casePlanEntity, query).TestCasePlanSortkeys(ctx)
+	if err != nil {
+		return nil, casePlanEntity.translate(err)
 	}
-	rows, err := filter[link](ctx, s, casePlanEntity, "SELECT tcp.case_id, tcp.sortkey::bigint AS sortkey FROM test_case_plans tcp", query, "ORDER BY tcp.id")
 	out := make(map[string]*int64, len(rows))
 	for _, r := range rows {
-		out[strconv.FormatInt(r.CaseID, 10)] = r.Sortkey
+		out[strconv.FormatInt(r.CaseID, 10)] = widen(r.Sortkey)
 	}
-	return out, err
+	return out, nil
 }

@@ -31,11 +31,7 @@ func (s *Store) AddCaseTag(ctx context.Context, by Principal, caseID int64, name
 // RemoveCaseTag unlinks the tags of a name from a case. The case and a tag
 // of that name must exist.
 func (s *Store) RemoveCaseTag(ctx context.Context, caseID int64, name string) error {
-	var row db.TestCaseRemoveTagRow
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TestCaseRemoveTag(ctx, db.TestCaseRemoveTagParams{CaseID: caseID, Name: name})
-		return err
-	})
+	row, err := s.q.TestCaseRemoveTag(ctx, db.TestCaseRemoveTagParams{CaseID: caseID, Name: name})
 	return bothFound(translate(err, "TestCase"), row.CaseFound, row.OtherFound, "Tag")
 }
 
@@ -57,11 +53,7 @@ func (s *Store) AddCaseComponent(ctx context.Context, caseID int64, name string)
 
 // RemoveCaseComponent unlinks a component from a case; both must exist.
 func (s *Store) RemoveCaseComponent(ctx context.Context, caseID, componentID int64) error {
-	var row db.TestCaseRemoveComponentRow
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TestCaseRemoveComponent(ctx, db.TestCaseRemoveComponentParams{CaseID: caseID, ComponentID: componentID})
-		return err
-	})
+	row, err := s.q.TestCaseRemoveComponent(ctx, db.TestCaseRemoveComponentParams{CaseID: caseID, ComponentID: componentID})
 	return bothFound(translate(err, "TestCase"), row.CaseFound, row.OtherFound, "Component")
 }
 
@@ -90,17 +82,13 @@ type CaseProperty struct {
 // AddCaseProperty is get-or-create on (case, name, value): a duplicate
 // returns the existing row.
 func (s *Store) AddCaseProperty(ctx context.Context, caseID int64, name, value string) (CaseProperty, error) {
-	var row db.TestCasePropertyAddRow
-	add := func(q *db.Queries) (err error) {
-		row, err = q.TestCasePropertyAdd(ctx, db.TestCasePropertyAddParams{CaseID: caseID, Name: name, Value: value})
-		return err
-	}
-	err := s.withTx(ctx, add)
+	arg := db.TestCasePropertyAddParams{CaseID: caseID, Name: name, Value: value}
+	row, err := s.q.TestCasePropertyAdd(ctx, arg)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// A concurrent insert of the same property committed after this
 		// statement's snapshot; a new statement sees it. Otherwise the
 		// case does not exist.
-		err = s.withTx(ctx, add)
+		row, err = s.q.TestCasePropertyAdd(ctx, arg)
 	}
 	return CaseProperty{ID: row.ID, Case: row.CaseID, Name: row.Name, Value: row.Value}, translate(err, "TestCase")
 }
@@ -110,15 +98,11 @@ var casePropertyEntity = entity(&Entity{Model: "Property", From: "FROM test_case
 	"value": {Expr: "p.value", Kind: TextField},
 }, Relations: map[string]Relation{"case": {Expr: "p.case_id", To: "TestCase"}}})
 
-// casePropertyFrom is the row source of casePropertyEntity.
-const casePropertyFrom = " FROM test_case_properties p"
-
 // FilterCaseProperties answers TestCase.properties, by case, name and
 // value.
 func (s *Store) FilterCaseProperties(ctx context.Context, query map[string]any) ([]CaseProperty, error) {
-	return filter[CaseProperty](ctx, s, casePropertyEntity,
-		`SELECT p.id, p.case_id AS "case", p.name, p.value`+casePropertyFrom,
-		query, "ORDER BY p.case_id, p.name, p.value, p.id")
+	return filterRows(ctx, s, casePropertyEntity, query, (*db.Queries).TestCasePropertyFilter,
+		func(r db.TestCasePropertyFilterRow) CaseProperty { return CaseProperty(r) })
 }
 
 // RemoveCaseProperties deletes every case property the query matches. An
@@ -127,16 +111,12 @@ func (s *Store) RemoveCaseProperties(ctx context.Context, query map[string]any) 
 	if len(query) == 0 {
 		return Errorf(Invalid, "A non-empty query is required: {} would delete every property.")
 	}
-	return deleteMatching(ctx, s, casePropertyEntity, "test_case_properties", casePropertyFrom, query)
+	return casePropertyEntity.translate(filtered(s.pool, casePropertyEntity, query).TestCasePropertyDeleteMatching(ctx))
 }
 
 // CaseCC returns a case's notification CC addresses, [] when none.
 func (s *Store) CaseCC(ctx context.Context, caseID int64) ([]string, error) {
-	var list string
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		list, err = q.TestCaseCCGet(ctx, caseID)
-		return err
-	})
+	list, err := s.q.TestCaseCCGet(ctx, caseID)
 	return splitCC(list), translate(err, "TestCase")
 }
 

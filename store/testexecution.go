@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/tcms/tcms/store/internal/db"
 )
@@ -61,28 +62,16 @@ LEFT JOIN users tb ON tb.id = %[1]s.tested_by_id`, e)
 const executionNames = `au.username AS assignee__username, tb.username AS tested_by__username,
 	c.summary AS case__summary, b.name AS build__name, st.name AS status__name`
 
-// executionFrom is the row source of executionEntity and TestExecution.filter.
-var executionFrom = ` FROM test_executions e` + executionJoins("e")
-
-var executionSelect = `SELECT e.id, e.assignee_id AS assignee, e.tested_by_id AS tested_by, e.case_text_version,
-	e.start_date, e.stop_date, e.sortkey::bigint AS sortkey, e.run_id AS run, e.case_id AS "case",
-	e.build_id AS build, e.status_id AS status, st.icon AS status__icon, st.color AS status__color,
-	` + expectedDuration + ` AS expected_duration, ` + actualDuration + ` AS actual_duration, ` + executionNames + executionFrom
-
-const (
-	expectedDuration = "extract(epoch FROM coalesce(c.setup_duration, interval '0') + coalesce(c.testing_duration, interval '0'))::float8"
-	actualDuration   = "extract(epoch FROM e.stop_date - e.start_date)::float8"
-)
-
 // executionEntity is what TestExecution.filter may filter on: the
 // execution's columns and durations, its run, case, status, build and
 // users, and its tags, bugs, links and properties.
 var executionEntity = entity(&Entity{Model: "TestExecution", From: "FROM test_executions e", Fields: map[string]Field{
 	"id": {Expr: "e.id", Kind: IntField}, "case_text_version": {Expr: "e.case_text_version", Kind: IntField},
 	"start_date": {Expr: "e.start_date", Kind: TimeField}, "stop_date": {Expr: "e.stop_date", Kind: TimeField},
-	"sortkey":           {Expr: "e.sortkey", Kind: IntField},
-	"expected_duration": {Expr: expectedDuration, Kind: FloatField, Join: "JOIN test_cases c ON c.id = e.case_id"},
-	"actual_duration":   {Expr: actualDuration, Kind: FloatField},
+	"sortkey": {Expr: "e.sortkey", Kind: IntField},
+	"expected_duration": {Expr: "extract(epoch FROM coalesce(c.setup_duration, interval '0') + coalesce(c.testing_duration, interval '0'))::float8",
+		Kind: FloatField, Join: "JOIN test_cases c ON c.id = e.case_id"},
+	"actual_duration": {Expr: "extract(epoch FROM e.stop_date - e.start_date)::float8", Kind: FloatField},
 }, Relations: map[string]Relation{
 	"run":           {Expr: "e.run_id", To: "TestRun"},
 	"case":          {Expr: "e.case_id", To: "TestCase"},
@@ -99,7 +88,33 @@ var executionEntity = entity(&Entity{Model: "TestExecution", From: "FROM test_ex
 
 // FilterExecutions answers TestExecution.filter, by id, in one query.
 func (s *Store) FilterExecutions(ctx context.Context, query map[string]any) ([]ExecutionRow, error) {
-	return filter[ExecutionRow](ctx, s, executionEntity, executionSelect, query, "ORDER BY e.id")
+	return filterRows(ctx, s, executionEntity, query, (*db.Queries).TestExecutionFilter, executionRow)
+}
+
+// executionRow is a row of TestExecutionFilter as S-TestExecution-f: the
+// durations in float seconds, worked out as PostgreSQL's extract(epoch)
+// would (the expected one from the sum of the case's durations, the
+// actual one null unless both dates are set).
+func executionRow(r db.TestExecutionFilterRow) ExecutionRow {
+	out := ExecutionRow{
+		ExecutionCore: ExecutionCore{ID: r.ID, Assignee: r.AssigneeID, TestedBy: r.TestedByID, CaseTextVersion: r.CaseTextVersion,
+			StartDate: r.StartDate, StopDate: r.StopDate, Sortkey: widen(r.Sortkey), Run: r.RunID, Case: r.CaseID,
+			Status: r.StatusID, Build: r.BuildID},
+		StatusIcon: r.StatusIcon, StatusColor: r.StatusColor,
+		ExecutionNames: ExecutionNames{AssigneeUsername: r.AssigneeUsername, TestedByUsername: r.TestedByUsername,
+			CaseSummary: r.CaseSummary, BuildName: r.BuildName, StatusName: r.StatusName},
+	}
+	sum := pgtype.Interval{Valid: true}
+	for _, d := range []pgtype.Interval{r.SetupDuration, r.TestingDuration} {
+		if d.Valid {
+			sum.Months, sum.Days, sum.Microseconds = sum.Months+d.Months, sum.Days+d.Days, sum.Microseconds+d.Microseconds
+		}
+	}
+	out.ExpectedDuration = float64(*micros(sum)) / 1e6
+	if r.StartDate != nil && r.StopDate != nil {
+		out.ActualDuration = new(float64(r.StopDate.Sub(*r.StartDate).Microseconds()) / 1e6)
+	}
+	return out
 }
 
 // ExecutionValues are column values of a test execution, keyed by column:

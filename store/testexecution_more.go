@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // ExecHistory is S-ExecHistory: who changed an execution, when, and the
@@ -19,42 +21,33 @@ type ExecHistory struct {
 // ExecutionHistory lists an execution's history rows, newest first; a
 // missing execution is NotFound.
 func (s *Store) ExecutionHistory(ctx context.Context, id int64) ([]ExecHistory, error) {
-	var out []ExecHistory
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := executionLinks.lock(ctx, tx, id); err != nil {
-			return err
+	rows, err := s.q.TestExecutionHistory(ctx, id)
+	if err == nil && len(rows) == 0 {
+		// No rows: is there such an execution?
+		_, err = s.q.TestExecutionKeyShare(ctx, id)
+	}
+	out := make([]ExecHistory, len(rows))
+	for i, r := range rows {
+		out[i] = ExecHistory{HistoryUserUsername: r.HistoryUserUsername, HistoryDate: r.HistoryDate}
+		if reason, ok := r.HistoryChangeReason.(string); ok {
+			out[i].HistoryChangeReason = &reason
 		}
-		// Updates store no change reason (they are the CI hot path): it is
-		// the difference between a record and the one before it.
-		rows, err := tx.Query(ctx, `SELECT hu.username AS history_user__username,
-			CASE WHEN h.history_type = '~' AND h.history_change_reason IS NULL
-				THEN `+changeReason("h.prev", "h.record")+` ELSE h.history_change_reason END AS history_change_reason,
-			h.history_date
-			FROM (SELECT x.*, lag(x.record) OVER (ORDER BY x.history_id) AS prev FROM history x
-				WHERE x.owner = $1 AND x.object_id = $2) h
-			LEFT JOIN users hu ON hu.id = h.history_user_id
-			ORDER BY h.history_date DESC, h.history_id DESC`, TestExecutionOwner, id)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[ExecHistory])
-		return err
-	})
+	}
 	return out, translate(err, "TestExecution")
 }
 
 // RemoveExecutions deletes the executions a non-empty query matches
-// (deleteExecutions), in one statement.
+// (deleteExecutions), locked first.
 func (s *Store) RemoveExecutions(ctx context.Context, by Principal, query map[string]any) error {
 	if len(query) == 0 {
 		return Errorf(Invalid, "TestExecution.remove needs a non-empty query; an empty one would delete every test execution.")
 	}
-	cond, args, err := executionEntity.Where(query, 2)
-	if err != nil {
-		return err
-	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		return deleteExecutions(ctx, tx, by, map[string]int64{}, "id IN (SELECT e.id"+executionFrom+" WHERE "+cond+")", args...)
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		ids, err := filtered(tx, executionEntity, query).TestExecutionLockMatching(ctx)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		return deleteExecutions(ctx, s.q.WithTx(tx), map[string]int64{}, db.TestExecutionDeleteParams{Ids: ids, HistoryUserID: by.UserID})
 	})
 	return executionEntity.translate(err)
 }
@@ -80,15 +73,11 @@ type LinkRow struct {
 // execution.
 func (s *Store) AddLink(ctx context.Context, l Link) (Link, error) {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `INSERT INTO links (execution_id, name, url, is_defect)
-			SELECT id, $2, $3, $4 FROM test_executions WHERE id = $1
-			RETURNING id, execution_id AS execution, name, url, is_defect`, l.Execution, l.Name, l.URL, l.IsDefect)
-		if err == nil {
-			l, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Link])
-		}
+		r, err := s.q.WithTx(tx).LinkAdd(ctx, db.LinkAddParams{ExecutionID: l.Execution, Name: l.Name, Url: l.URL, IsDefect: l.IsDefect})
 		if err != nil {
 			return err
 		}
+		l = Link{ID: r.ID, Execution: r.ExecutionID, Name: r.Name, URL: r.Url, IsDefect: r.IsDefect}
 		return linkToTracker(ctx, tx, l)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -103,12 +92,11 @@ var linkEntity = entity(&Entity{Model: "LinkReference", From: "FROM links p", Fi
 	"created_on": {Expr: "p.created_on", Kind: TimeField},
 }, Relations: map[string]Relation{"execution": {Expr: "p.execution_id", To: "TestExecution"}}})
 
-const linkFrom = " FROM links p"
-
 // FilterLinks answers TestExecution.get_links, by id.
 func (s *Store) FilterLinks(ctx context.Context, query map[string]any) ([]LinkRow, error) {
-	return filter[LinkRow](ctx, s, linkEntity, `SELECT p.id, p.execution_id AS execution, p.name, p.url, p.is_defect, p.created_on`+linkFrom,
-		query, "ORDER BY p.id")
+	return filterRows(ctx, s, linkEntity, query, (*db.Queries).LinkFilter, func(r db.LinkFilterRow) LinkRow {
+		return LinkRow{Link{ID: r.ID, Execution: r.Execution, Name: r.Name, URL: r.Url, IsDefect: r.IsDefect}, r.CreatedOn}
+	})
 }
 
 // RemoveLinks deletes the links a non-empty query matches; matching none
@@ -117,7 +105,7 @@ func (s *Store) RemoveLinks(ctx context.Context, query map[string]any) error {
 	if len(query) == 0 {
 		return Errorf(Invalid, "A non-empty query is required: {} would delete every link.")
 	}
-	return deleteMatching(ctx, s, linkEntity, "links", linkFrom, query)
+	return linkEntity.translate(filtered(s.pool, linkEntity, query).LinkDeleteMatching(ctx))
 }
 
 // ExecutionProperty is S-ExecProperty, a name/value pair of an execution.
@@ -135,8 +123,8 @@ var executionPropertyEntity = entity(&Entity{Model: "TestExecutionProperty", Fro
 
 // FilterExecutionProperties answers TestExecution.properties, by id.
 func (s *Store) FilterExecutionProperties(ctx context.Context, query map[string]any) ([]ExecutionProperty, error) {
-	return filter[ExecutionProperty](ctx, s, executionPropertyEntity, `SELECT p.id, p.name, p.value, p.execution_id AS execution
-		FROM test_execution_properties p`, query, "ORDER BY p.id")
+	return filterRows(ctx, s, executionPropertyEntity, query, (*db.Queries).TestExecutionPropertyFilter,
+		func(r db.TestExecutionPropertyFilterRow) ExecutionProperty { return ExecutionProperty(r) })
 }
 
 // AddExecutionProperty is get-or-create on (execution, name, value).

@@ -142,19 +142,11 @@ var testPlanEntity = entity(&Entity{Model: "TestPlan", From: "FROM test_plans tp
 	"run":             {Expr: "r.id", Exists: "SELECT 1 FROM test_runs r WHERE r.plan_id = tp.id", To: "TestRun"},
 }})
 
-const testPlanSelect = `SELECT tp.id, tp.name, tp.text, tp.create_date, tp.is_active, tp.extra_link,
-	tp.product_version_id, v.value AS product_version__value, tp.product_id, p.name AS product__name,
-	tp.author_id, u.username AS author__username, tp.type_id, pt.name AS type__name, tp.parent_id,
-	(SELECT count(*) FROM test_plans c WHERE c.parent_id = tp.id) AS children__count
-FROM test_plans tp
-JOIN versions v ON v.id = tp.product_version_id
-JOIN products p ON p.id = tp.product_id
-JOIN users u ON u.id = tp.author_id
-JOIN plan_types pt ON pt.id = tp.type_id`
-
 // FilterTestPlans answers TestPlan.filter, by product then id, in one query.
 func (s *Store) FilterTestPlans(ctx context.Context, query map[string]any) ([]TestPlanRow, error) {
-	return filter[TestPlanRow](ctx, s, testPlanEntity, testPlanSelect, query, "ORDER BY tp.product_id, tp.id")
+	return filterRows(ctx, s, testPlanEntity, query, (*db.Queries).TestPlanFilter, func(r db.TestPlanFilterRow) TestPlanRow {
+		return TestPlanRow{TestPlan(r.TestPlan), r.ProductVersionValue, r.ProductName, r.AuthorUsername, r.TypeName, r.ChildrenCount}
+	})
 }
 
 // TestPlanByID returns one plan as TestPlan.filter shows it.
@@ -181,11 +173,7 @@ type PlanTreeNode struct {
 // TestPlanTree lists the whole family of a plan from its root, depth
 // first with children in id order; URLs are https://<domain>/plan/<id>.
 func (s *Store) TestPlanTree(ctx context.Context, id int64, domain string) ([]PlanTreeNode, error) {
-	var rows []db.TestPlanTreeRow
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		rows, err = q.TestPlanTree(ctx, id)
-		return err
-	})
+	rows, err := s.q.TestPlanTree(ctx, id)
 	if err == nil && len(rows) == 0 {
 		err = Errorf(NotFound, "TestPlan matching query does not exist.")
 	}

@@ -74,17 +74,13 @@ func (s *Store) AddCaseToPlan(ctx context.Context, planID, caseID int64) (PlanCa
 
 // RemoveCaseFromPlan unlinks a case from a plan; no link is no error.
 func (s *Store) RemoveCaseFromPlan(ctx context.Context, planID, caseID int64) error {
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		return q.TestPlanRemoveCase(ctx, db.TestPlanRemoveCaseParams{PlanID: planID, CaseID: caseID})
-	})
+	err := s.q.TestPlanRemoveCase(ctx, db.TestPlanRemoveCaseParams{PlanID: planID, CaseID: caseID})
 	return translate(err, "TestPlan")
 }
 
 // SetPlanCaseOrder sets the sortkey of a case in a plan; no link is no error.
 func (s *Store) SetPlanCaseOrder(ctx context.Context, planID, caseID int64, sortkey int32) error {
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		return q.TestPlanCaseOrder(ctx, db.TestPlanCaseOrderParams{PlanID: planID, CaseID: caseID, Sortkey: &sortkey})
-	})
+	err := s.q.TestPlanCaseOrder(ctx, db.TestPlanCaseOrderParams{PlanID: planID, CaseID: caseID, Sortkey: &sortkey})
 	return translate(err, "TestPlan")
 }
 
@@ -122,9 +118,6 @@ func (s *Store) UntagPlan(ctx context.Context, planID int64, name string) error 
 
 // TestPlanExists tells whether a plan exists, for the attachment methods.
 func (s *Store) TestPlanExists(ctx context.Context, id int64) error {
-	err := s.withTx(ctx, func(q *db.Queries) error {
-		_, err := q.TestPlanLock(ctx, id)
-		return err
-	})
+	_, err := s.q.TestPlanLock(ctx, id)
 	return translate(err, "TestPlan")
 }

@@ -49,20 +49,6 @@ func runFields(r string) string {
 	%[1]s.default_tester_id AS default_tester`, r)
 }
 
-// runSelect reads S-TestRun-f rows; runFrom is its FROM clause, with the
-// joins of its named columns.
-var runSelect = "SELECT " + runFields("tr") + `, tp.name AS plan__name, b.name AS build__name,
-	b.version_id AS build__version, v.value AS build__version__value, v.product_id AS build__version__product,
-	m.username AS manager__username, dt.username AS default_tester__username
-` + runFrom
-
-const runFrom = `FROM test_runs tr
-JOIN test_plans tp ON tp.id = tr.plan_id
-JOIN builds b ON b.id = tr.build_id
-JOIN versions v ON v.id = b.version_id
-JOIN users m ON m.id = tr.manager_id
-LEFT JOIN users dt ON dt.id = tr.default_tester_id`
-
 // runEntity is what TestRun.filter may filter on: the run's columns, its
 // plan, build and users, and the reverse relations tag, cc, executions
 // and property.
@@ -84,7 +70,13 @@ var runEntity = entity(&Entity{Model: "TestRun", From: "FROM test_runs tr", Fiel
 
 // FilterTestRuns answers TestRun.filter, by id, in one query.
 func (s *Store) FilterTestRuns(ctx context.Context, query map[string]any) ([]TestRunRow, error) {
-	return filter[TestRunRow](ctx, s, runEntity, runSelect, query, "ORDER BY tr.id")
+	return filterRows(ctx, s, runEntity, query, (*db.Queries).TestRunFilter, func(r db.TestRunFilterRow) TestRunRow {
+		return TestRunRow{TestRun: TestRun{ID: r.ID, StartDate: r.StartDate, StopDate: r.StopDate, PlannedStart: r.PlannedStart,
+			PlannedStop: r.PlannedStop, Summary: r.Summary, Notes: r.Notes, Plan: r.PlanID, Build: r.BuildID, Manager: r.ManagerID,
+			DefaultTester: r.DefaultTesterID},
+			PlanName: r.PlanName, BuildName: r.BuildName, BuildVersion: r.BuildVersion, BuildVersionValue: r.BuildVersionValue,
+			BuildVersionProduct: r.BuildVersionProduct, ManagerUsername: r.ManagerUsername, DefaultTesterUsername: r.DefaultTesterUsername}
+	})
 }
 
 // TestRunByID returns one run as S-TestRun-f.

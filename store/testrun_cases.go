@@ -130,10 +130,14 @@ func (s *Store) RunCases(ctx context.Context, runID int64) ([]RunCase, error) {
 }
 
 // RemoveCaseFromRun deletes every execution of a case in a run
-// (deleteExecutions). Unknown ids change nothing.
+// (deleteExecutions), locked first. Unknown ids change nothing.
 func (s *Store) RemoveCaseFromRun(ctx context.Context, by Principal, runID, caseID int64) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		return deleteExecutions(ctx, tx, by, map[string]int64{}, "run_id = $2 AND case_id = $3", runID, caseID)
+		ids, err := filtered(tx, executionEntity, map[string]any{"run": runID, "case": caseID}).TestExecutionLockMatching(ctx)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		return deleteExecutions(ctx, s.q.WithTx(tx), map[string]int64{}, db.TestExecutionDeleteParams{Ids: ids, HistoryUserID: by.UserID})
 	})
 	return translate(err, "TestRun")
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // AddRunTag tags a run by the tagIDs rule (tagging twice changes nothing)
@@ -42,9 +44,8 @@ var runPropertyEntity = entity(&Entity{Model: "RunProperty", From: "FROM test_ru
 
 // FilterRunProperties answers TestRun.properties, by run, name and value.
 func (s *Store) FilterRunProperties(ctx context.Context, query map[string]any) ([]RunProperty, error) {
-	return filter[RunProperty](ctx, s, runPropertyEntity,
-		"SELECT p.id, p.run_id AS run, p.name, p.value FROM test_run_properties p",
-		query, "ORDER BY p.run_id, p.name, p.value, p.id")
+	return filterRows(ctx, s, runPropertyEntity, query, (*db.Queries).TestRunPropertyFilter,
+		func(r db.TestRunPropertyFilterRow) RunProperty { return RunProperty(r) })
 }
 
 // ChangeRunCC adds the user (id, username or email) to a run's CC list,
@@ -59,31 +60,28 @@ func (s *Store) ChangeRunCC(ctx context.Context, runID int64, user UserRef, add 
 		if err != nil || uid == nil {
 			return orNotFound(err, "User")
 		}
-		sql := "INSERT INTO test_run_cc (run_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
-		if !add {
-			sql = "DELETE FROM test_run_cc WHERE run_id = $1 AND user_id = $2"
+		q := s.q.WithTx(tx)
+		if add {
+			return q.TestRunCCAdd(ctx, db.TestRunCCAddParams{RunID: runID, UserID: *uid})
 		}
-		_, err = tx.Exec(ctx, sql, runID, *uid)
-		return err
+		return q.TestRunCCRemove(ctx, db.TestRunCCRemoveParams{RunID: runID, UserID: *uid})
 	})
 	return translate(err, "TestRun")
 }
 
 // RunCC lists the email addresses of a run's CC list, by username.
 func (s *Store) RunCC(ctx context.Context, runID int64) ([]string, error) {
-	var out []string
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := runLinks.lock(ctx, tx, runID); err != nil {
-			return err
+	rows, err := s.q.TestRunCC(ctx, runID)
+	if err == nil && len(rows) == 0 {
+		err = pgx.ErrNoRows
+	}
+	out := []string{}
+	for _, email := range rows {
+		if email != nil {
+			out = append(out, *email)
 		}
-		rows, err := tx.Query(ctx, "SELECT u.email FROM test_run_cc rc JOIN users u ON u.id = rc.user_id WHERE rc.run_id = $1 ORDER BY u.username", runID)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowTo[string])
-		return err
-	})
-	return nonNil(out), translate(err, "TestRun")
+	}
+	return out, translate(err, "TestRun")
 }
 
 // RemoveTestRuns deletes the runs a non-empty query matches with their
@@ -97,32 +95,23 @@ func (s *Store) RemoveTestRuns(ctx context.Context, by Principal, query map[stri
 	var counts map[string]int64
 	var total int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		runs, err := lockMatching(ctx, tx, runEntity, "tr", runFrom, query)
+		runs, err := filtered(tx, runEntity, query).TestRunLockMatching(ctx)
 		if err != nil {
 			return err
 		}
+		q := s.q.WithTx(tx)
 		counts = map[string]int64{}
-		if err := deleteExecutions(ctx, tx, by, counts, "run_id = ANY($2)", runs); err != nil {
+		if err := deleteExecutions(ctx, q, counts, db.TestExecutionDeleteParams{RunIds: runs, HistoryUserID: by.UserID}); err != nil {
 			return err
 		}
-		var gone, runTags, cc, props, comments, files int64
-		err = tx.QueryRow(ctx, `WITH cm AS (DELETE FROM comments WHERE owner = $3 AND object_id = ANY($1) RETURNING 1),
-			at AS (DELETE FROM attachments WHERE owner = $3 AND object_id = ANY($1) RETURNING 1),
-			r AS (DELETE FROM test_runs WHERE id = ANY($1) RETURNING *),
-			`+historyStep(TestRunOwner, "r", "-", runRecord("r"), 2, "NULL")+`
-			SELECT (SELECT count(*) FROM r),
-				(SELECT count(*) FROM test_run_tags WHERE run_id = ANY($1)),
-				(SELECT count(*) FROM test_run_cc WHERE run_id = ANY($1)),
-				(SELECT count(*) FROM test_run_properties WHERE run_id = ANY($1)),
-				(SELECT count(*) FROM cm), (SELECT count(*) FROM at)`,
-			runs, by.UserID, TestRunOwner).Scan(&gone, &runTags, &cc, &props, &comments, &files)
+		n, err := q.TestRunDelete(ctx, db.TestRunDeleteParams{Ids: runs, HistoryUserID: by.UserID})
 		if err != nil {
 			return err
 		}
-		counts["django_comments.Comment"] += comments
-		counts["attachments.Attachment"] += files
-		maps.Copy(counts, map[string]int64{"testruns.TestRun": gone, "testruns.TestRunTag": runTags,
-			"testruns.TestRunCC": cc, "testruns.Property": props})
+		counts["django_comments.Comment"] += n.Comments
+		counts["attachments.Attachment"] += n.Attachments
+		maps.Copy(counts, map[string]int64{"testruns.TestRun": n.Runs, "testruns.TestRunTag": n.Tags,
+			"testruns.TestRunCC": n.Cc, "testruns.Property": n.Properties})
 		total, counts = deleted("testruns.TestRun", counts)
 		return nil
 	})

@@ -197,11 +197,7 @@ func (s *Store) TokenPrincipal(ctx context.Context, token string) (Principal, er
 	if ok {
 		return p, nil
 	}
-	var row db.TokenPrincipalRow
-	err := s.withTx(ctx, func(q *db.Queries) (err error) {
-		row, err = q.TokenPrincipal(ctx, db.TokenPrincipalParams{TokenHash: hash[:], Now: now})
-		return err
-	})
+	row, err := s.q.TokenPrincipal(ctx, db.TokenPrincipalParams{TokenHash: hash[:], Now: now})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Principal{}, errTokenInvalid
 	}

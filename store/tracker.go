@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tcms/tcms/store/internal/db"
 )
 
 // KiwiTrackerType is the tracker_type of Kiwi's own bug tracker, the bugs
@@ -80,26 +82,15 @@ func bugIDFromURL(link string) (id int64, ok bool) {
 	return id, err == nil && id > 0
 }
 
-// tracker is a configured bug tracker as matching needs it.
-type tracker struct {
-	ID          int64  `db:"id"`
-	TrackerType string `db:"tracker_type"`
-	BaseURL     string `db:"base_url"`
-}
-
 // trackerFor returns the first tracker, by id, whose base_url link
 // matches (as Kiwi takes the first match); nil when none does.
-func trackerFor(ctx context.Context, tx pgx.Tx, link string) (*tracker, error) {
-	rows, err := tx.Query(ctx, "SELECT id, tracker_type, base_url FROM bug_trackers WHERE coalesce(base_url, '') <> '' ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	all, err := pgx.CollectRows(rows, pgx.RowToStructByName[tracker])
+func trackerFor(ctx context.Context, tx pgx.Tx, link string) (*db.BugTrackerWithBaseURLRow, error) {
+	all, err := db.New(tx).BugTrackerWithBaseURL(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range all {
-		if TrackerMatches(t.BaseURL, link) {
+		if TrackerMatches(t.BaseUrl, link) {
 			return &t, nil
 		}
 	}
@@ -130,7 +121,5 @@ func linkToTracker(ctx context.Context, tx pgx.Tx, l Link) error {
 	if err != nil || !ok {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO bug_executions (bug_id, execution_id) SELECT id, $2 FROM bugs WHERE id = $1
-		ON CONFLICT DO NOTHING`, bug, l.Execution)
-	return err
+	return db.New(tx).BugTrackerLinkExecution(ctx, db.BugTrackerLinkExecutionParams{BugID: bug, ExecutionID: l.Execution})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -47,19 +46,13 @@ type TrustPolicyValues struct {
 // DefaultMaxSession is a policy's max_session when none is given, in seconds.
 const DefaultMaxSession = 3600
 
-// trustPolicySelect reads the policies in scope (see the queries file) as
-// the derived table p, for the filter.
-const trustPolicySelect = `SELECT p.* FROM (SELECT tp.id, tp.issuer, tp.audience, tp.conditions, tp.user_id, u.username,
-	t.schema_name AS tenant, tp.max_session, tp.created_at, tp.created_by_id
-	FROM trust_policies tp JOIN users u ON u.id = tp.user_id LEFT JOIN tenants t ON t.id = tp.tenant_id
-	WHERE current_schema() = 'public' OR t.schema_name = current_schema()) p`
-
-var trustPolicyEntity = entity(&Entity{Model: "TrustPolicy", From: strings.TrimPrefix(trustPolicySelect, "SELECT p.* "), Fields: map[string]Field{
-	"id": {Expr: "p.id", Kind: IntField}, "issuer": {Expr: "p.issuer", Kind: TextField},
-	"audience": {Expr: "p.audience", Kind: TextField}, "tenant": {Expr: "p.tenant", Kind: TextField},
-	"max_session": {Expr: "p.max_session", Kind: IntField}, "created_at": {Expr: "p.created_at", Kind: TimeField},
+var trustPolicyEntity = entity(&Entity{Model: "TrustPolicy", From: "FROM trust_policies tp", Fields: map[string]Field{
+	"id": {Expr: "tp.id", Kind: IntField}, "issuer": {Expr: "tp.issuer", Kind: TextField},
+	"audience":    {Expr: "tp.audience", Kind: TextField},
+	"tenant":      {Expr: "t.schema_name", Kind: TextField, Join: "LEFT JOIN tenants t ON t.id = tp.tenant_id"},
+	"max_session": {Expr: "tp.max_session", Kind: IntField}, "created_at": {Expr: "tp.created_at", Kind: TimeField},
 }, Relations: map[string]Relation{
-	"user": {Expr: "p.user_id", To: "RelatedUser"}, "created_by": {Expr: "p.created_by_id", To: "RelatedUser"},
+	"user": {Expr: "tp.user_id", To: "RelatedUser"}, "created_by": {Expr: "tp.created_by_id", To: "RelatedUser"},
 }})
 
 // errPublicPolicies refuses non-superusers at the public address.
@@ -79,7 +72,8 @@ func (s *Store) FilterTrustPolicies(ctx context.Context, by Principal, query map
 	if err := mayManagePolicies(ctx, by); err != nil {
 		return nil, err
 	}
-	return filter[TrustPolicy](ctx, s, trustPolicyEntity, trustPolicySelect, query, "ORDER BY p.id")
+	rows, err := filtered(s.pool, trustPolicyEntity, query).TrustPolicyFilter(ctx)
+	return trustPolicies(rows, err)
 }
 
 // CreateTrustPolicy adds a policy; see bindPolicy for whom it may bind.
@@ -155,8 +149,24 @@ func (s *Store) RemoveTrustPolicy(ctx context.Context, by Principal, id int64) e
 
 // trustPolicy reads a policy in scope as TrustPolicy.filter shows it.
 func trustPolicy(ctx context.Context, tx pgx.Tx, id int64) (TrustPolicy, error) {
-	rows, err := Select[TrustPolicy](ctx, tx, trustPolicyEntity, trustPolicySelect, map[string]any{"id": id}, "")
+	rows, err := trustPolicies(filtered(tx, trustPolicyEntity, map[string]any{"id": id}).TrustPolicyFilter(ctx))
 	return onlyRow(rows, err, "TrustPolicy")
+}
+
+// trustPolicies turns the rows of TrustPolicyFilter into policies.
+func trustPolicies(rows []db.TrustPolicyFilterRow, err error) ([]TrustPolicy, error) {
+	if err != nil {
+		return nil, trustPolicyEntity.translate(err)
+	}
+	out := make([]TrustPolicy, len(rows))
+	for i, r := range rows {
+		out[i] = TrustPolicy{ID: r.ID, Issuer: r.Issuer, Audience: r.Audience, User: r.UserID, Username: r.Username,
+			Tenant: r.Tenant, MaxSession: r.MaxSession, CreatedAt: r.CreatedAt, CreatedBy: r.CreatedByID}
+		if err := json.Unmarshal(r.Conditions, &out[i].Conditions); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // boundPolicy is what bindPolicy resolved.

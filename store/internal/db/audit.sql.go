@@ -41,3 +41,83 @@ func (q *Queries) AuditAdd(ctx context.Context, arg AuditAddParams) error {
 	)
 	return err
 }
+
+const auditFilter = `-- name: AuditFilter :many
+SELECT a.id, a.at, a.tenant, a.actor_id, a.actor, a.address, a.action, a.target, a.details
+FROM audit_log a WHERE /* filter */ TRUE
+ORDER BY a.id LIMIT $1
+`
+
+// AuditFilter answers Audit.filter over every row, by id, a page at most.
+func (q *Queries) AuditFilter(ctx context.Context, page int32) ([]AuditLog, error) {
+	rows, err := q.db.Query(ctx, auditFilter, page)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AuditLog
+	for rows.Next() {
+		var i AuditLog
+		if err := rows.Scan(
+			&i.ID,
+			&i.At,
+			&i.Tenant,
+			&i.ActorID,
+			&i.Actor,
+			&i.Address,
+			&i.Action,
+			&i.Target,
+			&i.Details,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const auditFilterTenant = `-- name: AuditFilterTenant :many
+SELECT a.id, a.at, a.tenant, a.actor_id, a.actor, a.address, a.action, a.target, a.details
+FROM audit_log a WHERE a.tenant = $1 AND /* filter */ TRUE
+ORDER BY a.id LIMIT $2
+`
+
+type AuditFilterTenantParams struct {
+	Tenant string
+	Page   int32
+}
+
+// AuditFilterTenant is AuditFilter over the rows of one tenant (” for
+// the public address).
+func (q *Queries) AuditFilterTenant(ctx context.Context, arg AuditFilterTenantParams) ([]AuditLog, error) {
+	rows, err := q.db.Query(ctx, auditFilterTenant, arg.Tenant, arg.Page)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AuditLog
+	for rows.Next() {
+		var i AuditLog
+		if err := rows.Scan(
+			&i.ID,
+			&i.At,
+			&i.Tenant,
+			&i.ActorID,
+			&i.Actor,
+			&i.Address,
+			&i.Action,
+			&i.Target,
+			&i.Details,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

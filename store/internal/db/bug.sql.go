@@ -10,6 +10,22 @@ import (
 	"time"
 )
 
+const bugAddExecution = `-- name: BugAddExecution :exec
+INSERT INTO bug_executions (bug_id, execution_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
+`
+
+type BugAddExecutionParams struct {
+	BugID       int64
+	ExecutionID int64
+}
+
+// BugAddExecution links an execution to a bug; linking twice changes
+// nothing.
+func (q *Queries) BugAddExecution(ctx context.Context, arg BugAddExecutionParams) error {
+	_, err := q.db.Exec(ctx, bugAddExecution, arg.BugID, arg.ExecutionID)
+	return err
+}
+
 const bugCreate = `-- name: BugCreate :one
 WITH a AS (
     SELECT (SELECT r.r FROM user_by_ref($9::bigint[], $10::text[]) AS r) AS id
@@ -61,6 +77,299 @@ func (q *Queries) BugCreate(ctx context.Context, arg BugCreateParams) (Bug, erro
 		&i.VersionID,
 		&i.BuildID,
 		&i.SeverityID,
+	)
+	return i, err
+}
+
+const bugDelete = `-- name: BugDelete :exec
+WITH cm AS (DELETE FROM comments WHERE owner = 'bugs_bug' AND object_id = ANY($1::bigint[])),
+at AS (DELETE FROM attachments WHERE owner = 'bugs_bug' AND object_id = ANY($1::bigint[]))
+DELETE FROM bugs WHERE id = ANY($1::bigint[])
+`
+
+// BugDelete deletes bugs with their comments and attachments; their links
+// to executions and tags go by cascade.
+func (q *Queries) BugDelete(ctx context.Context, ids []int64) error {
+	_, err := q.db.Exec(ctx, bugDelete, ids)
+	return err
+}
+
+const bugFilter = `-- name: BugFilter :many
+SELECT bg.id AS pk, bg.summary, bg.created_at, p.name AS product__name, v.value AS version__value,
+    b.name AS build__name, rp.username AS reporter__username, asg.username AS assignee__username,
+    sv.name AS severity__name, sv.color AS severity__color, sv.icon AS severity__icon
+FROM bugs bg
+JOIN products p ON p.id = bg.product_id
+JOIN versions v ON v.id = bg.version_id
+JOIN builds b ON b.id = bg.build_id
+JOIN users rp ON rp.id = bg.reporter_id
+LEFT JOIN users asg ON asg.id = bg.assignee_id
+LEFT JOIN severities sv ON sv.id = bg.severity_id
+WHERE /* filter */ TRUE
+ORDER BY bg.id
+`
+
+type BugFilterRow struct {
+	Pk               int64
+	Summary          string
+	CreatedAt        time.Time
+	ProductName      string
+	VersionValue     string
+	BuildName        string
+	ReporterUsername string
+	AssigneeUsername *string
+	SeverityName     *string
+	SeverityColor    *string
+	SeverityIcon     *string
+}
+
+// BugFilter answers Bug.filter, by id: S-Bug-f, the id as pk and the
+// names of the bug's FKs.
+func (q *Queries) BugFilter(ctx context.Context) ([]BugFilterRow, error) {
+	rows, err := q.db.Query(ctx, bugFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BugFilterRow
+	for rows.Next() {
+		var i BugFilterRow
+		if err := rows.Scan(
+			&i.Pk,
+			&i.Summary,
+			&i.CreatedAt,
+			&i.ProductName,
+			&i.VersionValue,
+			&i.BuildName,
+			&i.ReporterUsername,
+			&i.AssigneeUsername,
+			&i.SeverityName,
+			&i.SeverityColor,
+			&i.SeverityIcon,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const bugFilterCanonical = `-- name: BugFilterCanonical :many
+SELECT bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id, bg.assignee_id, bg.product_id, bg.version_id,
+    bg.build_id, bg.severity_id
+FROM bugs bg
+WHERE /* filter */ TRUE
+ORDER BY bg.id
+`
+
+// BugFilterCanonical answers Bug.filter_canonical, by id: S-Bug-c.
+func (q *Queries) BugFilterCanonical(ctx context.Context) ([]Bug, error) {
+	rows, err := q.db.Query(ctx, bugFilterCanonical)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Bug
+	for rows.Next() {
+		var i Bug
+		if err := rows.Scan(
+			&i.ID,
+			&i.Summary,
+			&i.CreatedAt,
+			&i.Status,
+			&i.ReporterID,
+			&i.AssigneeID,
+			&i.ProductID,
+			&i.VersionID,
+			&i.BuildID,
+			&i.SeverityID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const bugGet = `-- name: BugGet :one
+SELECT bg.id, bg.summary, bg.created_at, bg.status, bg.reporter_id, bg.assignee_id, bg.product_id, bg.version_id,
+    bg.build_id, bg.severity_id,
+    ARRAY(SELECT be.execution_id FROM bug_executions be WHERE be.bug_id = bg.id ORDER BY be.execution_id)::bigint[] AS executions,
+    ARRAY(SELECT bt.tag_id FROM bug_tags bt WHERE bt.bug_id = bg.id ORDER BY bt.tag_id)::bigint[] AS tags
+FROM bugs bg
+WHERE bg.id = $1
+`
+
+type BugGetRow struct {
+	ID         int64
+	Summary    string
+	CreatedAt  time.Time
+	Status     bool
+	ReporterID int64
+	AssigneeID *int64
+	ProductID  int64
+	VersionID  int64
+	BuildID    int64
+	SeverityID *int64
+	Executions []int64
+	Tags       []int64
+}
+
+// BugGet returns one bug with the ids of its executions and tags: S-Bug.
+func (q *Queries) BugGet(ctx context.Context, id int64) (BugGetRow, error) {
+	row := q.db.QueryRow(ctx, bugGet, id)
+	var i BugGetRow
+	err := row.Scan(
+		&i.ID,
+		&i.Summary,
+		&i.CreatedAt,
+		&i.Status,
+		&i.ReporterID,
+		&i.AssigneeID,
+		&i.ProductID,
+		&i.VersionID,
+		&i.BuildID,
+		&i.SeverityID,
+		&i.Executions,
+		&i.Tags,
+	)
+	return i, err
+}
+
+const bugLockMatching = `-- name: BugLockMatching :many
+SELECT bg.id FROM bugs bg WHERE /* filter */ TRUE ORDER BY bg.id FOR UPDATE
+`
+
+// BugLockMatching locks the bugs a filter matches until the transaction
+// ends and returns their ids.
+func (q *Queries) BugLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, bugLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const bugReport = `-- name: BugReport :one
+WITH bg AS (
+    INSERT INTO bugs (summary, reporter_id, assignee_id, product_id, version_id, build_id)
+    VALUES (left('Failed test: ' || $1::text, 255), $2, $3, $4,
+        $5, $6)
+    RETURNING id, $7::text || '/bugs/' || id || '/' AS url
+), be AS (
+    INSERT INTO bug_executions (bug_id, execution_id) SELECT bg.id, $8 FROM bg
+), l AS (
+    INSERT INTO links (execution_id, url, is_defect) SELECT $8, bg.url, true FROM bg
+), cm AS (
+    INSERT INTO comments (owner, object_id, user_id, user_name, user_email, comment)
+    SELECT 'bugs_bug', bg.id, u.id, left(u.username, 50), u.email, $9 FROM bg, users u WHERE u.id = $2
+)
+SELECT bg.url::text FROM bg
+`
+
+type BugReportParams struct {
+	CaseSummary string
+	ReporterID  int64
+	AssigneeID  *int64
+	ProductID   int64
+	VersionID   int64
+	BuildID     int64
+	Site        string
+	ExecutionID int64
+	Comment     string
+}
+
+// BugReport creates the bug reported from an execution ("Failed test:
+// <case summary>"), links the execution to it as a bug execution and as a
+// defect link to its URL (site + /bugs/<id>/), and adds its first comment,
+// by the reporter; it returns the URL.
+func (q *Queries) BugReport(ctx context.Context, arg BugReportParams) (string, error) {
+	row := q.db.QueryRow(ctx, bugReport,
+		arg.CaseSummary,
+		arg.ReporterID,
+		arg.AssigneeID,
+		arg.ProductID,
+		arg.VersionID,
+		arg.BuildID,
+		arg.Site,
+		arg.ExecutionID,
+		arg.Comment,
+	)
+	var bg_url string
+	err := row.Scan(&bg_url)
+	return bg_url, err
+}
+
+const bugReportSource = `-- name: BugReportSource :one
+SELECT e.id, e.run_id, r.summary AS run_summary, c.id AS case_id, c.summary AS case_summary, c.text AS case_text,
+    c.default_tester_id, tp.product_id, pr.name AS product_name, tp.product_version_id AS version_id,
+    v.value AS version_value, e.build_id, b.name AS build_name, st.name AS status_name
+FROM test_executions e
+JOIN test_runs r ON r.id = e.run_id
+JOIN test_plans tp ON tp.id = r.plan_id
+JOIN products pr ON pr.id = tp.product_id
+JOIN versions v ON v.id = tp.product_version_id
+JOIN test_cases c ON c.id = e.case_id
+JOIN builds b ON b.id = e.build_id
+JOIN test_execution_statuses st ON st.id = e.status_id
+WHERE e.id = $1 FOR KEY SHARE OF e
+`
+
+type BugReportSourceRow struct {
+	ID              int64
+	RunID           int64
+	RunSummary      string
+	CaseID          int64
+	CaseSummary     string
+	CaseText        string
+	DefaultTesterID *int64
+	ProductID       int64
+	ProductName     string
+	VersionID       int64
+	VersionValue    string
+	BuildID         int64
+	BuildName       string
+	StatusName      string
+}
+
+// BugReportSource returns what a bug reported from an execution is made
+// of, and keeps the execution until the transaction ends.
+func (q *Queries) BugReportSource(ctx context.Context, executionID int64) (BugReportSourceRow, error) {
+	row := q.db.QueryRow(ctx, bugReportSource, executionID)
+	var i BugReportSourceRow
+	err := row.Scan(
+		&i.ID,
+		&i.RunID,
+		&i.RunSummary,
+		&i.CaseID,
+		&i.CaseSummary,
+		&i.CaseText,
+		&i.DefaultTesterID,
+		&i.ProductID,
+		&i.ProductName,
+		&i.VersionID,
+		&i.VersionValue,
+		&i.BuildID,
+		&i.BuildName,
+		&i.StatusName,
 	)
 	return i, err
 }
@@ -153,6 +462,33 @@ func (q *Queries) BugUpdate(ctx context.Context, arg BugUpdateParams) (BugUpdate
 		&i.SeverityID,
 		&i.Executions,
 		&i.Tags,
+	)
+	return i, err
+}
+
+const bugWithFirstComment = `-- name: BugWithFirstComment :one
+SELECT bg.id, bg.summary, bg.status, coalesce((SELECT cm.comment FROM comments cm
+    WHERE cm.owner = 'bugs_bug' AND cm.object_id = bg.id AND NOT cm.is_removed ORDER BY cm.id LIMIT 1), '')::text AS first_comment
+FROM bugs bg WHERE bg.id = $1
+`
+
+type BugWithFirstCommentRow struct {
+	ID           int64
+	Summary      string
+	Status       bool
+	FirstComment string
+}
+
+// BugWithFirstComment returns a bug with the text of its oldest comment
+// not removed (empty when there is none), as Bug.details describes it.
+func (q *Queries) BugWithFirstComment(ctx context.Context, id int64) (BugWithFirstCommentRow, error) {
+	row := q.db.QueryRow(ctx, bugWithFirstComment, id)
+	var i BugWithFirstCommentRow
+	err := row.Scan(
+		&i.ID,
+		&i.Summary,
+		&i.Status,
+		&i.FirstComment,
 	)
 	return i, err
 }

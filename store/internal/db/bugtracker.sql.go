@@ -87,6 +87,77 @@ func (q *Queries) BugTrackerDeleteMatching(ctx context.Context) (int64, error) {
 	return trackers, err
 }
 
+const bugTrackerFilter = `-- name: BugTrackerFilter :many
+SELECT b.id, b.name, b.tracker_type, b.base_url, b.api_url, b.api_username
+FROM bug_trackers b WHERE /* filter */ TRUE ORDER BY b.id
+`
+
+type BugTrackerFilterRow struct {
+	ID          int64
+	Name        string
+	TrackerType string
+	BaseUrl     *string
+	ApiUrl      *string
+	ApiUsername *string
+}
+
+// BugTrackerFilter answers BugTracker.filter, by id: never the password.
+func (q *Queries) BugTrackerFilter(ctx context.Context) ([]BugTrackerFilterRow, error) {
+	rows, err := q.db.Query(ctx, bugTrackerFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BugTrackerFilterRow
+	for rows.Next() {
+		var i BugTrackerFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.TrackerType,
+			&i.BaseUrl,
+			&i.ApiUrl,
+			&i.ApiUsername,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const bugTrackerLinkExecution = `-- name: BugTrackerLinkExecution :exec
+INSERT INTO bug_executions (bug_id, execution_id) SELECT b.id, $1 FROM bugs b WHERE b.id = $2
+ON CONFLICT DO NOTHING
+`
+
+type BugTrackerLinkExecutionParams struct {
+	ExecutionID int64
+	BugID       int64
+}
+
+// BugTrackerLinkExecution links an execution to a bug of the built-in
+// tracker, if the bug exists; linking twice changes nothing.
+func (q *Queries) BugTrackerLinkExecution(ctx context.Context, arg BugTrackerLinkExecutionParams) error {
+	_, err := q.db.Exec(ctx, bugTrackerLinkExecution, arg.ExecutionID, arg.BugID)
+	return err
+}
+
+const bugTrackerType = `-- name: BugTrackerType :one
+SELECT tracker_type FROM bug_trackers WHERE id = $1
+`
+
+// BugTrackerType returns a tracker's type.
+func (q *Queries) BugTrackerType(ctx context.Context, id int64) (string, error) {
+	row := q.db.QueryRow(ctx, bugTrackerType, id)
+	var tracker_type string
+	err := row.Scan(&tracker_type)
+	return tracker_type, err
+}
+
 const bugTrackerUpdate = `-- name: BugTrackerUpdate :one
 UPDATE bug_trackers SET
     name         = coalesce($1, name),
@@ -149,4 +220,37 @@ func (q *Queries) BugTrackerUpdate(ctx context.Context, arg BugTrackerUpdatePara
 		&i.ApiUsername,
 	)
 	return i, err
+}
+
+const bugTrackerWithBaseURL = `-- name: BugTrackerWithBaseURL :many
+SELECT b.id, b.tracker_type, b.base_url::text AS base_url FROM bug_trackers b
+WHERE coalesce(b.base_url, '') <> '' ORDER BY b.id
+`
+
+type BugTrackerWithBaseURLRow struct {
+	ID          int64
+	TrackerType string
+	BaseUrl     string
+}
+
+// BugTrackerWithBaseURL lists the trackers that have a base_url, by id,
+// for matching links against.
+func (q *Queries) BugTrackerWithBaseURL(ctx context.Context) ([]BugTrackerWithBaseURLRow, error) {
+	rows, err := q.db.Query(ctx, bugTrackerWithBaseURL)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BugTrackerWithBaseURLRow
+	for rows.Next() {
+		var i BugTrackerWithBaseURLRow
+		if err := rows.Scan(&i.ID, &i.TrackerType, &i.BaseUrl); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

@@ -46,6 +46,45 @@ func (q *Queries) BuildDelete(ctx context.Context, ids []int64) (int64, error) {
 	return builds, err
 }
 
+const buildFilter = `-- name: BuildFilter :many
+SELECT b.id, b.name, b.version_id, b.is_active, v.value AS version__value
+FROM builds b JOIN versions v ON v.id = b.version_id
+WHERE /* filter */ TRUE
+ORDER BY b.version_id, b.id
+`
+
+type BuildFilterRow struct {
+	Build        Build
+	VersionValue string
+}
+
+// BuildFilter answers Build.filter, by version then id: S-Build-f.
+func (q *Queries) BuildFilter(ctx context.Context) ([]BuildFilterRow, error) {
+	rows, err := q.db.Query(ctx, buildFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BuildFilterRow
+	for rows.Next() {
+		var i BuildFilterRow
+		if err := rows.Scan(
+			&i.Build.ID,
+			&i.Build.Name,
+			&i.Build.VersionID,
+			&i.Build.IsActive,
+			&i.VersionValue,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const buildLockMatching = `-- name: BuildLockMatching :many
 SELECT b.id FROM builds b WHERE /* filter */ TRUE ORDER BY b.id FOR UPDATE
 `

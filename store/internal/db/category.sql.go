@@ -46,6 +46,37 @@ func (q *Queries) CategoryDelete(ctx context.Context, ids []int64) (int64, error
 	return categories, err
 }
 
+const categoryFilter = `-- name: CategoryFilter :many
+SELECT ca.id, ca.name, ca.product_id, ca.description FROM categories ca
+WHERE /* filter */ TRUE ORDER BY ca.id
+`
+
+// CategoryFilter answers Category.filter, by id.
+func (q *Queries) CategoryFilter(ctx context.Context) ([]Category, error) {
+	rows, err := q.db.Query(ctx, categoryFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Category
+	for rows.Next() {
+		var i Category
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.ProductID,
+			&i.Description,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const categoryLockMatching = `-- name: CategoryLockMatching :many
 SELECT ca.id FROM categories ca WHERE /* filter */ TRUE ORDER BY ca.id FOR UPDATE
 `

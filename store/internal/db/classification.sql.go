@@ -34,6 +34,31 @@ func (q *Queries) ClassificationDelete(ctx context.Context, ids []int64) (int64,
 	return classifications, err
 }
 
+const classificationFilter = `-- name: ClassificationFilter :many
+SELECT cl.id, cl.name FROM classifications cl WHERE /* filter */ TRUE ORDER BY cl.id
+`
+
+// ClassificationFilter answers Classification.filter, by id.
+func (q *Queries) ClassificationFilter(ctx context.Context) ([]Classification, error) {
+	rows, err := q.db.Query(ctx, classificationFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Classification
+	for rows.Next() {
+		var i Classification
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const classificationLockMatching = `-- name: ClassificationLockMatching :many
 SELECT cl.id FROM classifications cl WHERE /* filter */ TRUE ORDER BY cl.id FOR UPDATE
 `

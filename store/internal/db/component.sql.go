@@ -54,6 +54,47 @@ func (q *Queries) ComponentDelete(ctx context.Context, ids []int64) (int64, erro
 	return components, err
 }
 
+const componentFilter = `-- name: ComponentFilter :many
+SELECT c.id, c.name, c.product_id, c.initial_owner_id, c.description, cc.case_id AS cases
+FROM components c LEFT JOIN test_case_components cc ON cc.component_id = c.id
+WHERE /* filter */ TRUE
+ORDER BY c.id, cc.case_id
+`
+
+type ComponentFilterRow struct {
+	Component Component
+	Cases     *int64
+}
+
+// ComponentFilter answers Component.filter, by id: one row per linked
+// test case (cc), cases null when none.
+func (q *Queries) ComponentFilter(ctx context.Context) ([]ComponentFilterRow, error) {
+	rows, err := q.db.Query(ctx, componentFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ComponentFilterRow
+	for rows.Next() {
+		var i ComponentFilterRow
+		if err := rows.Scan(
+			&i.Component.ID,
+			&i.Component.Name,
+			&i.Component.ProductID,
+			&i.Component.InitialOwnerID,
+			&i.Component.Description,
+			&i.Cases,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const componentLockMatching = `-- name: ComponentLockMatching :many
 SELECT c.id FROM components c
 WHERE c.id IN (SELECT c.id FROM components c LEFT JOIN test_case_components cc ON cc.component_id = c.id WHERE /* filter */ TRUE)

@@ -27,6 +27,32 @@ func (q *Queries) EnvironmentCreate(ctx context.Context, arg EnvironmentCreatePa
 	return i, err
 }
 
+const environmentFilter = `-- name: EnvironmentFilter :many
+SELECT e.id, e.name, e.description FROM environments e WHERE /* filter */ TRUE
+ORDER BY e.name, e.description, e.id
+`
+
+// EnvironmentFilter answers Environment.filter, by name and description.
+func (q *Queries) EnvironmentFilter(ctx context.Context) ([]Environment, error) {
+	rows, err := q.db.Query(ctx, environmentFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Environment
+	for rows.Next() {
+		var i Environment
+		if err := rows.Scan(&i.ID, &i.Name, &i.Description); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const environmentPropertyAdd = `-- name: EnvironmentPropertyAdd :one
 WITH env AS (
     SELECT e.id AS env_id FROM environments e WHERE e.id = $1
@@ -69,4 +95,54 @@ func (q *Queries) EnvironmentPropertyAdd(ctx context.Context, arg EnvironmentPro
 		&i.EnvironmentID,
 	)
 	return i, err
+}
+
+const environmentPropertyDeleteMatching = `-- name: EnvironmentPropertyDeleteMatching :exec
+DELETE FROM environment_properties p WHERE /* filter */ TRUE
+`
+
+// EnvironmentPropertyDeleteMatching deletes the properties a filter matches.
+func (q *Queries) EnvironmentPropertyDeleteMatching(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, environmentPropertyDeleteMatching)
+	return err
+}
+
+const environmentPropertyFilter = `-- name: EnvironmentPropertyFilter :many
+SELECT p.id, p.environment_id AS environment, p.name, p.value
+FROM environment_properties p WHERE /* filter */ TRUE
+ORDER BY p.environment_id, p.name, p.value, p.id
+`
+
+type EnvironmentPropertyFilterRow struct {
+	ID          int64
+	Environment int64
+	Name        string
+	Value       string
+}
+
+// EnvironmentPropertyFilter answers Environment.properties, by
+// environment, name and value.
+func (q *Queries) EnvironmentPropertyFilter(ctx context.Context) ([]EnvironmentPropertyFilterRow, error) {
+	rows, err := q.db.Query(ctx, environmentPropertyFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []EnvironmentPropertyFilterRow
+	for rows.Next() {
+		var i EnvironmentPropertyFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Environment,
+			&i.Name,
+			&i.Value,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

@@ -50,6 +50,31 @@ func (q *Queries) GroupDelete(ctx context.Context, id int64) (int64, error) {
 	return result.RowsAffected(), nil
 }
 
+const groupFilter = `-- name: GroupFilter :many
+SELECT g.id, g.name FROM groups g WHERE /* filter */ TRUE ORDER BY g.id
+`
+
+// GroupFilter answers Group.filter, by id.
+func (q *Queries) GroupFilter(ctx context.Context) ([]Group, error) {
+	rows, err := q.db.Query(ctx, groupFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Group
+	for rows.Next() {
+		var i Group
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const groupGet = `-- name: GroupGet :one
 SELECT id, name FROM groups WHERE id = $1
 `
@@ -78,31 +103,20 @@ func (q *Queries) GroupGrant(ctx context.Context, arg GroupGrantParams) error {
 	return err
 }
 
-const groupPermissionLabels = `-- name: GroupPermissionLabels :many
-SELECT (p.app_label || '.' || p.codename)::text AS label
-FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id
-WHERE gp.group_id = $1 ORDER BY 1
+const groupPermissionLabels = `-- name: GroupPermissionLabels :one
+SELECT ARRAY(SELECT (p.app_label || '.' || p.codename)::text
+    FROM group_permissions gp JOIN permissions p ON p.id = gp.permission_id
+    WHERE gp.group_id = g.id ORDER BY 1)::text[] AS labels
+FROM groups g WHERE g.id = $1
 `
 
-// GroupPermissionLabels lists a group's labels.
+// GroupPermissionLabels lists a group's labels; no row means there is no
+// such group.
 func (q *Queries) GroupPermissionLabels(ctx context.Context, groupID int64) ([]string, error) {
-	rows, err := q.db.Query(ctx, groupPermissionLabels, groupID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []string
-	for rows.Next() {
-		var label string
-		if err := rows.Scan(&label); err != nil {
-			return nil, err
-		}
-		items = append(items, label)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
+	row := q.db.QueryRow(ctx, groupPermissionLabels, groupID)
+	var labels []string
+	err := row.Scan(&labels)
+	return labels, err
 }
 
 const groupRemoveUsers = `-- name: GroupRemoveUsers :exec
@@ -183,16 +197,18 @@ func (q *Queries) GroupRevoke(ctx context.Context, arg GroupRevokeParams) error 
 }
 
 const groupUsers = `-- name: GroupUsers :many
-SELECT u.id, u.username FROM user_groups ug JOIN users u ON u.id = ug.user_id
-WHERE ug.group_id = $1 ORDER BY u.username
+SELECT u.id, u.username FROM groups g
+LEFT JOIN user_groups ug ON ug.group_id = g.id LEFT JOIN users u ON u.id = ug.user_id
+WHERE g.id = $1 ORDER BY u.username
 `
 
 type GroupUsersRow struct {
-	ID       int64
-	Username string
+	ID       *int64
+	Username *string
 }
 
-// GroupUsers lists a group's members by username.
+// GroupUsers lists a group's members by username: no row means there is
+// no such group, one row of nulls that it has no members.
 func (q *Queries) GroupUsers(ctx context.Context, groupID int64) ([]GroupUsersRow, error) {
 	rows, err := q.db.Query(ctx, groupUsers, groupID)
 	if err != nil {

@@ -66,6 +66,58 @@ func (q *Queries) InvitationByToken(ctx context.Context, tokenHash []byte) (Invi
 	return i, err
 }
 
+const invitationFilter = `-- name: InvitationFilter :many
+SELECT i.id, i.email,
+    (CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked' WHEN i.accepted_at IS NOT NULL THEN 'accepted'
+        WHEN i.expires_at <= now() THEN 'expired' ELSE 'pending' END)::text AS status,
+    i.invited_by_id, u.username AS invited_by_username, i.created_at, i.expires_at, i.accepted_at
+FROM invitations i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN users u ON u.id = i.invited_by_id
+WHERE t.schema_name = current_schema() AND /* filter */ TRUE
+ORDER BY i.id
+`
+
+type InvitationFilterRow struct {
+	ID                int64
+	Email             string
+	Status            string
+	InvitedByID       *int64
+	InvitedByUsername *string
+	CreatedAt         time.Time
+	ExpiresAt         time.Time
+	AcceptedAt        *time.Time
+}
+
+// InvitationFilter answers Invitation.filter over the invitations of the
+// tenant of the current search_path, with their status, by id.
+func (q *Queries) InvitationFilter(ctx context.Context) ([]InvitationFilterRow, error) {
+	rows, err := q.db.Query(ctx, invitationFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []InvitationFilterRow
+	for rows.Next() {
+		var i InvitationFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Email,
+			&i.Status,
+			&i.InvitedByID,
+			&i.InvitedByUsername,
+			&i.CreatedAt,
+			&i.ExpiresAt,
+			&i.AcceptedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const invitationLock = `-- name: InvitationLock :one
 SELECT i.id, i.email, i.accepted_at, i.revoked_at FROM invitations i JOIN tenants t ON t.id = i.tenant_id
 WHERE i.id = $1 AND t.schema_name = current_schema()

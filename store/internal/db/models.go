@@ -331,6 +331,17 @@ type TenantGroupUser struct {
 	UserID  int64
 }
 
+type TenantUserLabel struct {
+	UserID      int64
+	Username    string
+	Email       string
+	IsActive    bool
+	IsSuperuser bool
+	Permission  string
+	Source      string
+	Tenant      string
+}
+
 type TestCase struct {
 	ID              int64
 	CreateDate      time.Time
@@ -514,6 +525,17 @@ type User struct {
 type UserGroup struct {
 	UserID  int64
 	GroupID int64
+}
+
+type UserLabel struct {
+	UserID      int64
+	Username    string
+	Email       string
+	IsActive    bool
+	IsSuperuser bool
+	Permission  string
+	Source      string
+	Tenant      string
 }
 
 type UserPermission struct {

@@ -75,27 +75,9 @@ FROM object_permissions op
 JOIN permissions p ON p.id = op.permission_id
 LEFT JOIN users u ON u.id = op.user_id
 LEFT JOIN groups g ON g.id = op.group_id
-WHERE ($1::bigint IS NULL OR op.id = $1)
-    AND ($2::bigint IS NULL OR op.user_id = $2)
-    AND ($3::text IS NULL OR u.username = $3)
-    AND ($4::bigint IS NULL OR op.group_id = $4)
-    AND ($5::text IS NULL OR g.name = $5)
-    AND ($6::text IS NULL OR p.app_label || '.' || p.codename = $6)
-    AND ($7::text IS NULL OR op.object_type = $7)
-    AND ($8::bigint IS NULL OR op.object_id = $8)
+WHERE /* filter */ TRUE
 ORDER BY op.id
 `
-
-type ObjectGrantFilterParams struct {
-	ID         *int64
-	UserID     *int64
-	Username   *string
-	GroupID    *int64
-	GroupName  *string
-	Permission *string
-	ObjectType *string
-	ObjectID   *int64
-}
 
 type ObjectGrantFilterRow struct {
 	ID         int64
@@ -108,18 +90,9 @@ type ObjectGrantFilterRow struct {
 	ObjectID   int64
 }
 
-// ObjectGrantFilter lists the grants matching every given (non-NULL) field, by id.
-func (q *Queries) ObjectGrantFilter(ctx context.Context, arg ObjectGrantFilterParams) ([]ObjectGrantFilterRow, error) {
-	rows, err := q.db.Query(ctx, objectGrantFilter,
-		arg.ID,
-		arg.UserID,
-		arg.Username,
-		arg.GroupID,
-		arg.GroupName,
-		arg.Permission,
-		arg.ObjectType,
-		arg.ObjectID,
-	)
+// ObjectGrantFilter lists the grants a filter matches, by id.
+func (q *Queries) ObjectGrantFilter(ctx context.Context) ([]ObjectGrantFilterRow, error) {
+	rows, err := q.db.Query(ctx, objectGrantFilter)
 	if err != nil {
 		return nil, err
 	}

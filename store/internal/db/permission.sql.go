@@ -78,6 +78,47 @@ func (q *Queries) PermissionDeleteStale(ctx context.Context, labels []string) (i
 	return result.RowsAffected(), nil
 }
 
+const permissionFilter = `-- name: PermissionFilter :many
+SELECT p.id, p.name, p.app_label, p.codename, (p.app_label || '.' || p.codename)::text AS label
+FROM permissions p WHERE /* filter */ TRUE
+ORDER BY p.app_label, p.codename
+`
+
+type PermissionFilterRow struct {
+	ID       int64
+	Name     string
+	AppLabel string
+	Codename string
+	Label    string
+}
+
+// PermissionFilter answers Permission.filter, by label.
+func (q *Queries) PermissionFilter(ctx context.Context) ([]PermissionFilterRow, error) {
+	rows, err := q.db.Query(ctx, permissionFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PermissionFilterRow
+	for rows.Next() {
+		var i PermissionFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.AppLabel,
+			&i.Codename,
+			&i.Label,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const permissionIDs = `-- name: PermissionIDs :many
 SELECT id, (app_label || '.' || codename)::text AS label FROM permissions
 WHERE app_label || '.' || codename = ANY ($1::text[])

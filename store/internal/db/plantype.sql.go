@@ -26,3 +26,28 @@ func (q *Queries) PlanTypeCreate(ctx context.Context, arg PlanTypeCreateParams) 
 	err := row.Scan(&i.ID, &i.Name, &i.Description)
 	return i, err
 }
+
+const planTypeFilter = `-- name: PlanTypeFilter :many
+SELECT pt.id, pt.name, pt.description FROM plan_types pt WHERE /* filter */ TRUE ORDER BY pt.id
+`
+
+// PlanTypeFilter answers PlanType.filter, by id.
+func (q *Queries) PlanTypeFilter(ctx context.Context) ([]PlanType, error) {
+	rows, err := q.db.Query(ctx, planTypeFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PlanType
+	for rows.Next() {
+		var i PlanType
+		if err := rows.Scan(&i.ID, &i.Name, &i.Description); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

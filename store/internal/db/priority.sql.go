@@ -25,3 +25,28 @@ func (q *Queries) PriorityCreate(ctx context.Context, arg PriorityCreateParams) 
 	err := row.Scan(&i.ID, &i.Value, &i.IsActive)
 	return i, err
 }
+
+const priorityFilter = `-- name: PriorityFilter :many
+SELECT pr.id, pr.value, pr.is_active FROM priorities pr WHERE /* filter */ TRUE ORDER BY pr.id
+`
+
+// PriorityFilter answers Priority.filter, by id.
+func (q *Queries) PriorityFilter(ctx context.Context) ([]Priority, error) {
+	rows, err := q.db.Query(ctx, priorityFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Priority
+	for rows.Next() {
+		var i Priority
+		if err := rows.Scan(&i.ID, &i.Value, &i.IsActive); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

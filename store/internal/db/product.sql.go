@@ -92,6 +92,37 @@ func (q *Queries) ProductDelete(ctx context.Context, ids []int64) (ProductDelete
 	return i, err
 }
 
+const productFilter = `-- name: ProductFilter :many
+SELECT p.id, p.name, p.classification_id, p.description FROM products p
+WHERE /* filter */ TRUE ORDER BY p.id
+`
+
+// ProductFilter answers Product.filter, by id.
+func (q *Queries) ProductFilter(ctx context.Context) ([]Product, error) {
+	rows, err := q.db.Query(ctx, productFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Product
+	for rows.Next() {
+		var i Product
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.ClassificationID,
+			&i.Description,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const productLockMatching = `-- name: ProductLockMatching :many
 WITH p AS (SELECT p.id FROM products p WHERE /* filter */ TRUE ORDER BY p.id FOR UPDATE)
 SELECT p.id FROM p

@@ -9,6 +9,36 @@ import (
 	"context"
 )
 
+const schemaIsTombstone = `-- name: SchemaIsTombstone :one
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n
+    WHERE n.nspname = $1::text AND obj_description(n.oid, 'pg_namespace') = $2::text)
+`
+
+type SchemaIsTombstoneParams struct {
+	Schema string
+	Mark   string
+}
+
+// SchemaIsTombstone says whether a schema of the name exists with the
+// given comment, the mark of a removed tenant's tombstone.
+func (q *Queries) SchemaIsTombstone(ctx context.Context, arg SchemaIsTombstoneParams) (bool, error) {
+	row := q.db.QueryRow(ctx, schemaIsTombstone, arg.Schema, arg.Mark)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
+const schemaLock = `-- name: SchemaLock :exec
+SELECT pg_advisory_xact_lock($1::bigint)
+`
+
+// SchemaLock takes an advisory lock until the transaction ends: the key
+// that serialises the changes to schemas (tcms migrate, tenant creation).
+func (q *Queries) SchemaLock(ctx context.Context, key int64) error {
+	_, err := q.db.Exec(ctx, schemaLock, key)
+	return err
+}
+
 const schemaObjects = `-- name: SchemaObjects :many
 SELECT n.nspname::text AS schema_name, c.relkind::text AS kind, c.relname::text AS name
 FROM pg_catalog.pg_class c
@@ -51,4 +81,45 @@ func (q *Queries) SchemaObjects(ctx context.Context) ([]SchemaObjectsRow, error)
 		return nil, err
 	}
 	return items, nil
+}
+
+const schemaTables = `-- name: SchemaTables :many
+SELECT t.tablename::text FROM pg_catalog.pg_tables t WHERE t.schemaname = $1::text ORDER BY t.tablename
+`
+
+// SchemaTables lists the tables of a schema by name.
+func (q *Queries) SchemaTables(ctx context.Context, schema string) ([]string, error) {
+	rows, err := q.db.Query(ctx, schemaTables, schema)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var t_tablename string
+		if err := rows.Scan(&t_tablename); err != nil {
+			return nil, err
+		}
+		items = append(items, t_tablename)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchPathSet = `-- name: SearchPathSet :exec
+SELECT set_config('search_path', $1::text, $2::boolean)
+`
+
+type SearchPathSetParams struct {
+	Path  string
+	Local bool
+}
+
+// SearchPathSet sets the connection's search_path, until the transaction
+// ends when local.
+func (q *Queries) SearchPathSet(ctx context.Context, arg SearchPathSetParams) error {
+	_, err := q.db.Exec(ctx, searchPathSet, arg.Path, arg.Local)
+	return err
 }

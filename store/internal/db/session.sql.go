@@ -10,11 +10,21 @@ import (
 	"time"
 )
 
+const authListen = `-- name: AuthListen :exec
+LISTEN tcms_auth
+`
+
+// AuthListen subscribes the connection to AuthNotify's channel.
+func (q *Queries) AuthListen(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, authListen)
+	return err
+}
+
 const authNotify = `-- name: AuthNotify :exec
 SELECT pg_notify('tcms_auth', $1::text)
 `
 
-// AuthNotify tells every process to drop cached sessions or credentials; it is delivered on commit.
+// AuthNotify tells every process to drop cached sessions or credentials; it is delivered on commit. Payloads are "s:<session id>" (session ended), "t:<token id>" (API token revoked), "u:<user id>" (user changed) and "p" (grants, groups or tenants changed).
 func (q *Queries) AuthNotify(ctx context.Context, payload string) error {
 	_, err := q.db.Exec(ctx, authNotify, payload)
 	return err
@@ -78,17 +88,19 @@ func (q *Queries) SessionPrincipal(ctx context.Context, arg SessionPrincipalPara
 }
 
 const sessionRevoke = `-- name: SessionRevoke :exec
-UPDATE sessions SET revoked_at = $1::timestamptz WHERE id = $2 AND revoked_at IS NULL
+WITH r AS (UPDATE sessions SET revoked_at = $2::timestamptz WHERE id = $3 AND revoked_at IS NULL)
+SELECT pg_notify('tcms_auth', $1::text)
 `
 
 type SessionRevokeParams struct {
-	Now time.Time
-	ID  string
+	Payload string
+	Now     time.Time
+	ID      string
 }
 
-// SessionRevoke ends one session; ending an ended or unknown session is a no-op.
+// SessionRevoke ends one session (ending an ended or unknown session changes nothing) and, as AuthNotify, tells every process to drop it from its cache.
 func (q *Queries) SessionRevoke(ctx context.Context, arg SessionRevokeParams) error {
-	_, err := q.db.Exec(ctx, sessionRevoke, arg.Now, arg.ID)
+	_, err := q.db.Exec(ctx, sessionRevoke, arg.Payload, arg.Now, arg.ID)
 	return err
 }
 

@@ -39,3 +39,34 @@ func (q *Queries) SeverityCreate(ctx context.Context, arg SeverityCreateParams) 
 	)
 	return i, err
 }
+
+const severityFilter = `-- name: SeverityFilter :many
+SELECT s.id, s.name, s.weight, s.icon, s.color FROM severities s WHERE /* filter */ TRUE ORDER BY s.id
+`
+
+// SeverityFilter answers Severity.filter, by id.
+func (q *Queries) SeverityFilter(ctx context.Context) ([]Severity, error) {
+	rows, err := q.db.Query(ctx, severityFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Severity
+	for rows.Next() {
+		var i Severity
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Weight,
+			&i.Icon,
+			&i.Color,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

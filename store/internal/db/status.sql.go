@@ -43,6 +43,37 @@ func (q *Queries) TestCaseStatusDelete(ctx context.Context, id int64) error {
 	return err
 }
 
+const testCaseStatusFilter = `-- name: TestCaseStatusFilter :many
+SELECT cs.id, cs.name, cs.description, cs.is_confirmed FROM test_case_statuses cs
+WHERE /* filter */ TRUE ORDER BY cs.id
+`
+
+// TestCaseStatusFilter answers TestCaseStatus.filter, by id.
+func (q *Queries) TestCaseStatusFilter(ctx context.Context) ([]TestCaseStatus, error) {
+	rows, err := q.db.Query(ctx, testCaseStatusFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestCaseStatus
+	for rows.Next() {
+		var i TestCaseStatus
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Description,
+			&i.IsConfirmed,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const testCaseStatusLockAll = `-- name: TestCaseStatusLockAll :many
 SELECT id, is_confirmed FROM test_case_statuses ORDER BY id FOR UPDATE
 `
@@ -144,6 +175,38 @@ DELETE FROM test_execution_statuses WHERE id = $1
 func (q *Queries) TestExecutionStatusDelete(ctx context.Context, id int64) error {
 	_, err := q.db.Exec(ctx, testExecutionStatusDelete, id)
 	return err
+}
+
+const testExecutionStatusFilter = `-- name: TestExecutionStatusFilter :many
+SELECT s.id, s.name, s.weight, s.icon, s.color FROM test_execution_statuses s
+WHERE /* filter */ TRUE ORDER BY s.id
+`
+
+// TestExecutionStatusFilter answers TestExecutionStatus.filter, by id.
+func (q *Queries) TestExecutionStatusFilter(ctx context.Context) ([]TestExecutionStatus, error) {
+	rows, err := q.db.Query(ctx, testExecutionStatusFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestExecutionStatus
+	for rows.Next() {
+		var i TestExecutionStatus
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Weight,
+			&i.Icon,
+			&i.Color,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const testExecutionStatusLockAll = `-- name: TestExecutionStatusLockAll :many

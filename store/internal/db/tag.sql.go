@@ -59,6 +59,60 @@ func (q *Queries) TagDelete(ctx context.Context, ids []int64) (int64, error) {
 	return tags, err
 }
 
+const tagFilter = `-- name: TagFilter :many
+SELECT t.id, t.name, ct.case_id AS "case", pt.plan_id AS plan, rt.run_id AS run,
+    et.execution_id AS execution, bt.bug_id AS bugs
+FROM tags t
+LEFT JOIN test_case_tags ct ON ct.tag_id = t.id
+LEFT JOIN test_plan_tags pt ON pt.tag_id = t.id
+LEFT JOIN test_run_tags rt ON rt.tag_id = t.id
+LEFT JOIN test_execution_tags et ON et.tag_id = t.id
+LEFT JOIN bug_tags bt ON bt.tag_id = t.id
+WHERE /* filter */ TRUE
+ORDER BY t.id, ct.case_id, pt.plan_id, rt.run_id, et.execution_id, bt.bug_id
+`
+
+type TagFilterRow struct {
+	ID        int64
+	Name      string
+	Case      *int64
+	Plan      *int64
+	Run       *int64
+	Execution *int64
+	Bugs      *int64
+}
+
+// TagFilter answers Tag.filter, by id then by the records: one row per
+// combination of the tag's cases, plans, runs, executions and bugs (ids
+// or null), as Kiwi.
+func (q *Queries) TagFilter(ctx context.Context) ([]TagFilterRow, error) {
+	rows, err := q.db.Query(ctx, tagFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TagFilterRow
+	for rows.Next() {
+		var i TagFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Case,
+			&i.Plan,
+			&i.Run,
+			&i.Execution,
+			&i.Bugs,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const tagFirstByName = `-- name: TagFirstByName :many
 SELECT DISTINCT ON (name) id, name FROM tags WHERE name = ANY ($1::text[]) ORDER BY name, id
 `

@@ -25,3 +25,28 @@ func (q *Queries) TemplateCreate(ctx context.Context, arg TemplateCreateParams) 
 	err := row.Scan(&i.ID, &i.Name, &i.Text)
 	return i, err
 }
+
+const templateFilter = `-- name: TemplateFilter :many
+SELECT tp.id, tp.name, tp.text FROM templates tp WHERE /* filter */ TRUE ORDER BY tp.id
+`
+
+// TemplateFilter answers Template.filter, by id.
+func (q *Queries) TemplateFilter(ctx context.Context) ([]Template, error) {
+	rows, err := q.db.Query(ctx, templateFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Template
+	for rows.Next() {
+		var i Template
+		if err := rows.Scan(&i.ID, &i.Name, &i.Text); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

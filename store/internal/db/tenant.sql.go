@@ -82,6 +82,64 @@ func (q *Queries) TenantDelete(ctx context.Context, schemaName string) (string, 
 	return schema_name, err
 }
 
+const tenantFilter = `-- name: TenantFilter :many
+SELECT t.id, t.schema_name, t.name, t.organization, t.owner_id, o.username AS owner_username,
+    t.publicly_readable, t.paid_until, t.created_on
+FROM tenants t JOIN users o ON o.id = t.owner_id
+WHERE ($1::boolean OR t.id IN (SELECT a.tenant_id FROM tenant_authorized_users a WHERE a.user_id = $2))
+    AND /* filter */ TRUE
+ORDER BY t.id
+`
+
+type TenantFilterParams struct {
+	Every  bool
+	UserID int64
+}
+
+type TenantFilterRow struct {
+	ID               int64
+	SchemaName       string
+	Name             string
+	Organization     string
+	OwnerID          int64
+	OwnerUsername    string
+	PubliclyReadable bool
+	PaidUntil        *time.Time
+	CreatedOn        time.Time
+}
+
+// TenantFilter answers Tenant.filter, by id, over every tenant (every) or
+// the ones a user is authorised for.
+func (q *Queries) TenantFilter(ctx context.Context, arg TenantFilterParams) ([]TenantFilterRow, error) {
+	rows, err := q.db.Query(ctx, tenantFilter, arg.Every, arg.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TenantFilterRow
+	for rows.Next() {
+		var i TenantFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.SchemaName,
+			&i.Name,
+			&i.Organization,
+			&i.OwnerID,
+			&i.OwnerUsername,
+			&i.PubliclyReadable,
+			&i.PaidUntil,
+			&i.CreatedOn,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const tenantGroupAddUsers = `-- name: TenantGroupAddUsers :execrows
 INSERT INTO tenant_group_users (group_id, user_id)
 SELECT g.id, unnest($1::bigint[]) FROM tenant_groups g WHERE g.id = $2 ON CONFLICT DO NOTHING
@@ -111,6 +169,50 @@ func (q *Queries) TenantGroupCreate(ctx context.Context, name string) (TenantGro
 	var i TenantGroup
 	err := row.Scan(&i.ID, &i.Name)
 	return i, err
+}
+
+const tenantGroupFilter = `-- name: TenantGroupFilter :many
+SELECT g.id, g.name,
+    ARRAY(SELECT p.app_label || '.' || p.codename FROM tenant_group_permissions gp JOIN permissions p ON p.id = gp.permission_id
+        WHERE gp.group_id = g.id ORDER BY 1)::text[] AS permissions,
+    ARRAY(SELECT gu.user_id FROM tenant_group_users gu WHERE gu.group_id = g.id ORDER BY 1)::bigint[] AS users
+FROM tenant_groups g WHERE /* filter */ TRUE
+ORDER BY g.id
+`
+
+type TenantGroupFilterRow struct {
+	ID          int64
+	Name        string
+	Permissions []string
+	Users       []int64
+}
+
+// TenantGroupFilter answers TenantGroup.filter over the groups of the
+// tenant of the current search_path, with their labels and member ids, by
+// id.
+func (q *Queries) TenantGroupFilter(ctx context.Context) ([]TenantGroupFilterRow, error) {
+	rows, err := q.db.Query(ctx, tenantGroupFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TenantGroupFilterRow
+	for rows.Next() {
+		var i TenantGroupFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Permissions,
+			&i.Users,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const tenantGroupGiveDefaults = `-- name: TenantGroupGiveDefaults :exec

@@ -105,6 +105,180 @@ func (q *Queries) TestCaseCreate(ctx context.Context, arg TestCaseCreateParams) 
 	return items, nil
 }
 
+const testCaseDelete = `-- name: TestCaseDelete :one
+WITH cm AS (DELETE FROM comments WHERE owner = 'testcases_testcase' AND object_id = ANY($1::bigint[]) RETURNING 1),
+at AS (DELETE FROM attachments WHERE owner = 'testcases_testcase' AND object_id = ANY($1::bigint[]) RETURNING 1),
+c AS (DELETE FROM test_cases WHERE id = ANY($1::bigint[]) RETURNING id, create_date, is_automated, script, arguments, extra_link, summary, requirement, notes, text, setup_duration, testing_duration, case_status_id, category_id, priority_id, author_id, default_tester_id, reviewer_id, cc_list),
+h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testcases_testcase', c.id, '-', $2::bigint, (to_jsonb(c) - 'cc_list') || jsonb_build_object(
+        'setup_duration', extract(epoch FROM c.setup_duration)::float8,
+        'testing_duration', extract(epoch FROM c.testing_duration)::float8)
+    FROM c
+)
+SELECT (SELECT count(*) FROM test_case_plans x WHERE x.case_id = ANY($1::bigint[])) AS plans,
+    (SELECT count(*) FROM test_case_tags x WHERE x.case_id = ANY($1::bigint[])) AS tags,
+    (SELECT count(*) FROM test_case_components x WHERE x.case_id = ANY($1::bigint[])) AS components,
+    (SELECT count(*) FROM test_case_properties x WHERE x.case_id = ANY($1::bigint[])) AS properties,
+    (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments, (SELECT count(*) FROM c) AS cases
+`
+
+type TestCaseDeleteParams struct {
+	Ids           []int64
+	HistoryUserID int64
+}
+
+type TestCaseDeleteRow struct {
+	Plans       int64
+	Tags        int64
+	Components  int64
+	Properties  int64
+	Comments    int64
+	Attachments int64
+	Cases       int64
+}
+
+// TestCaseDelete deletes test cases (their executions went first), with
+// their comments and attachments, writing a '-' history row for each, and
+// counts them and their plan, tag, component and property links (the
+// cascades, which the statement's snapshot still sees).
+func (q *Queries) TestCaseDelete(ctx context.Context, arg TestCaseDeleteParams) (TestCaseDeleteRow, error) {
+	row := q.db.QueryRow(ctx, testCaseDelete, arg.Ids, arg.HistoryUserID)
+	var i TestCaseDeleteRow
+	err := row.Scan(
+		&i.Plans,
+		&i.Tags,
+		&i.Components,
+		&i.Properties,
+		&i.Comments,
+		&i.Attachments,
+		&i.Cases,
+	)
+	return i, err
+}
+
+const testCaseFilter = `-- name: TestCaseFilter :many
+SELECT tc.id, tc.create_date, tc.is_automated, tc.script, tc.arguments, tc.extra_link,
+    tc.summary, tc.requirement, tc.notes, tc.text,
+    tc.case_status_id, cs.name AS case_status__name, tc.category_id, cat.name AS category__name,
+    tc.priority_id, pr.value AS priority__value, tc.author_id, au.username AS author__username,
+    tc.default_tester_id, dt.username AS default_tester__username, tc.reviewer_id, rv.username AS reviewer__username,
+    tc.setup_duration, tc.testing_duration, hi.history_date
+FROM test_cases tc
+JOIN test_case_statuses cs ON cs.id = tc.case_status_id
+JOIN categories cat ON cat.id = tc.category_id
+JOIN priorities pr ON pr.id = tc.priority_id
+JOIN users au ON au.id = tc.author_id
+LEFT JOIN users dt ON dt.id = tc.default_tester_id
+LEFT JOIN users rv ON rv.id = tc.reviewer_id
+LEFT JOIN history hi ON hi.history_id = (SELECT max(h.history_id) FROM history h
+    WHERE h.owner = 'testcases_testcase' AND h.object_id = tc.id)
+WHERE /* filter */ TRUE
+ORDER BY tc.id
+`
+
+type TestCaseFilterRow struct {
+	ID                    int64
+	CreateDate            time.Time
+	IsAutomated           bool
+	Script                *string
+	Arguments             *string
+	ExtraLink             *string
+	Summary               string
+	Requirement           *string
+	Notes                 *string
+	Text                  string
+	CaseStatusID          int64
+	CaseStatusName        string
+	CategoryID            int64
+	CategoryName          string
+	PriorityID            int64
+	PriorityValue         string
+	AuthorID              int64
+	AuthorUsername        string
+	DefaultTesterID       *int64
+	DefaultTesterUsername *string
+	ReviewerID            *int64
+	ReviewerUsername      *string
+	SetupDuration         pgtype.Interval
+	TestingDuration       pgtype.Interval
+	HistoryDate           *time.Time
+}
+
+// TestCaseFilter answers TestCase.filter, by id: each case with the names
+// of its FKs, its durations and the time of its latest history row.
+func (q *Queries) TestCaseFilter(ctx context.Context) ([]TestCaseFilterRow, error) {
+	rows, err := q.db.Query(ctx, testCaseFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestCaseFilterRow
+	for rows.Next() {
+		var i TestCaseFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.CreateDate,
+			&i.IsAutomated,
+			&i.Script,
+			&i.Arguments,
+			&i.ExtraLink,
+			&i.Summary,
+			&i.Requirement,
+			&i.Notes,
+			&i.Text,
+			&i.CaseStatusID,
+			&i.CaseStatusName,
+			&i.CategoryID,
+			&i.CategoryName,
+			&i.PriorityID,
+			&i.PriorityValue,
+			&i.AuthorID,
+			&i.AuthorUsername,
+			&i.DefaultTesterID,
+			&i.DefaultTesterUsername,
+			&i.ReviewerID,
+			&i.ReviewerUsername,
+			&i.SetupDuration,
+			&i.TestingDuration,
+			&i.HistoryDate,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const testCaseLockMatching = `-- name: TestCaseLockMatching :many
+SELECT tc.id FROM test_cases tc WHERE /* filter */ TRUE ORDER BY tc.id FOR UPDATE
+`
+
+// TestCaseLockMatching locks the test cases a filter matches until the
+// transaction ends and returns their ids.
+func (q *Queries) TestCaseLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, testCaseLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const testCaseMissing = `-- name: TestCaseMissing :many
 SELECT w.id::bigint FROM unnest($1::bigint[]) AS w (id)
 WHERE NOT EXISTS (SELECT 1 FROM test_cases c WHERE c.id = w.id) ORDER BY w.id
@@ -124,6 +298,37 @@ func (q *Queries) TestCaseMissing(ctx context.Context, ids []int64) ([]int64, er
 			return nil, err
 		}
 		items = append(items, w_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const testCasePlanSortkeys = `-- name: TestCasePlanSortkeys :many
+SELECT tcp.case_id, tcp.sortkey FROM test_case_plans tcp WHERE /* filter */ TRUE ORDER BY tcp.id
+`
+
+type TestCasePlanSortkeysRow struct {
+	CaseID  int64
+	Sortkey *int32
+}
+
+// TestCasePlanSortkeys lists the case and sortkey of the plan-case links
+// a filter matches, oldest link first.
+func (q *Queries) TestCasePlanSortkeys(ctx context.Context) ([]TestCasePlanSortkeysRow, error) {
+	rows, err := q.db.Query(ctx, testCasePlanSortkeys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestCasePlanSortkeysRow
+	for rows.Next() {
+		var i TestCasePlanSortkeysRow
+		if err := rows.Scan(&i.CaseID, &i.Sortkey); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -148,6 +148,57 @@ func (q *Queries) TestCasePropertyAdd(ctx context.Context, arg TestCasePropertyA
 	return i, err
 }
 
+const testCasePropertyDeleteMatching = `-- name: TestCasePropertyDeleteMatching :exec
+DELETE FROM test_case_properties p WHERE /* filter */ TRUE
+`
+
+// TestCasePropertyDeleteMatching deletes the case properties a filter
+// matches.
+func (q *Queries) TestCasePropertyDeleteMatching(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, testCasePropertyDeleteMatching)
+	return err
+}
+
+const testCasePropertyFilter = `-- name: TestCasePropertyFilter :many
+SELECT p.id, p.case_id AS "case", p.name, p.value
+FROM test_case_properties p WHERE /* filter */ TRUE
+ORDER BY p.case_id, p.name, p.value, p.id
+`
+
+type TestCasePropertyFilterRow struct {
+	ID    int64
+	Case  int64
+	Name  string
+	Value string
+}
+
+// TestCasePropertyFilter answers TestCase.properties, by case, name and
+// value.
+func (q *Queries) TestCasePropertyFilter(ctx context.Context) ([]TestCasePropertyFilterRow, error) {
+	rows, err := q.db.Query(ctx, testCasePropertyFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestCasePropertyFilterRow
+	for rows.Next() {
+		var i TestCasePropertyFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Case,
+			&i.Name,
+			&i.Value,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const testCaseRemoveComponent = `-- name: TestCaseRemoveComponent :one
 WITH c AS (SELECT tc.id FROM test_cases tc WHERE tc.id = $1),
 co AS (SELECT x.id FROM components x WHERE x.id = $2),

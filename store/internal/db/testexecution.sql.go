@@ -8,6 +8,8 @@ package db
 import (
 	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const testExecutionChange = `-- name: TestExecutionChange :many
@@ -207,6 +209,153 @@ func (q *Queries) TestExecutionCreate(ctx context.Context, arg TestExecutionCrea
 	return i, err
 }
 
+const testExecutionDelete = `-- name: TestExecutionDelete :one
+WITH x AS (
+    DELETE FROM test_executions
+    WHERE id = ANY($1::bigint[]) OR case_id = ANY($2::bigint[]) OR run_id = ANY($3::bigint[])
+    RETURNING id, run_id, case_id, slot, assignee_id, tested_by_id, case_text_version, start_date, stop_date, sortkey, status_id, build_id
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testruns_testexecution', x.id, '-', $4::bigint, to_jsonb(x) - 'slot' FROM x
+), cm AS (
+    DELETE FROM comments WHERE owner = 'testruns_testexecution' AND object_id IN (SELECT x.id FROM x) RETURNING 1
+), at AS (
+    DELETE FROM attachments WHERE owner = 'testruns_testexecution' AND object_id IN (SELECT x.id FROM x) RETURNING 1
+)
+SELECT (SELECT count(*) FROM x) AS executions,
+    (SELECT count(*) FROM test_execution_properties p WHERE p.execution_id IN (SELECT x.id FROM x)) AS properties,
+    (SELECT count(*) FROM test_execution_tags t WHERE t.execution_id IN (SELECT x.id FROM x)) AS tags,
+    (SELECT count(*) FROM links l WHERE l.execution_id IN (SELECT x.id FROM x)) AS links,
+    (SELECT count(*) FROM bug_executions b WHERE b.execution_id IN (SELECT x.id FROM x)) AS bugs,
+    (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments
+`
+
+type TestExecutionDeleteParams struct {
+	Ids           []int64
+	CaseIds       []int64
+	RunIds        []int64
+	HistoryUserID int64
+}
+
+type TestExecutionDeleteRow struct {
+	Executions  int64
+	Properties  int64
+	Tags        int64
+	Links       int64
+	Bugs        int64
+	Comments    int64
+	Attachments int64
+}
+
+// TestExecutionDelete deletes the executions given by id, or of the given
+// cases or runs, writing a '-' history row for each and deleting their
+// comments and attachments, in one statement. It counts the executions
+// and what goes with them: by cascade their properties, tags, links and
+// bug links (the statement's snapshot still sees those rows), and the
+// comments and attachments.
+func (q *Queries) TestExecutionDelete(ctx context.Context, arg TestExecutionDeleteParams) (TestExecutionDeleteRow, error) {
+	row := q.db.QueryRow(ctx, testExecutionDelete,
+		arg.Ids,
+		arg.CaseIds,
+		arg.RunIds,
+		arg.HistoryUserID,
+	)
+	var i TestExecutionDeleteRow
+	err := row.Scan(
+		&i.Executions,
+		&i.Properties,
+		&i.Tags,
+		&i.Links,
+		&i.Bugs,
+		&i.Comments,
+		&i.Attachments,
+	)
+	return i, err
+}
+
+const testExecutionFilter = `-- name: TestExecutionFilter :many
+SELECT e.id, e.assignee_id, e.tested_by_id, e.case_text_version, e.start_date, e.stop_date, e.sortkey,
+    e.run_id, e.case_id, e.build_id, e.status_id, st.icon AS status__icon, st.color AS status__color,
+    c.setup_duration, c.testing_duration,
+    au.username AS assignee__username, tb.username AS tested_by__username, c.summary AS case__summary,
+    b.name AS build__name, st.name AS status__name
+FROM test_executions e
+JOIN test_cases c ON c.id = e.case_id
+JOIN builds b ON b.id = e.build_id
+JOIN test_execution_statuses st ON st.id = e.status_id
+LEFT JOIN users au ON au.id = e.assignee_id
+LEFT JOIN users tb ON tb.id = e.tested_by_id
+WHERE /* filter */ TRUE
+ORDER BY e.id
+`
+
+type TestExecutionFilterRow struct {
+	ID               int64
+	AssigneeID       *int64
+	TestedByID       *int64
+	CaseTextVersion  int64
+	StartDate        *time.Time
+	StopDate         *time.Time
+	Sortkey          *int32
+	RunID            int64
+	CaseID           int64
+	BuildID          int64
+	StatusID         int64
+	StatusIcon       string
+	StatusColor      string
+	SetupDuration    pgtype.Interval
+	TestingDuration  pgtype.Interval
+	AssigneeUsername *string
+	TestedByUsername *string
+	CaseSummary      string
+	BuildName        string
+	StatusName       string
+}
+
+// TestExecutionFilter answers TestExecution.filter, by id: each execution
+// with its status's icon and colour, the names of its FKs and what its
+// durations are worked out from (its case's durations, its dates).
+func (q *Queries) TestExecutionFilter(ctx context.Context) ([]TestExecutionFilterRow, error) {
+	rows, err := q.db.Query(ctx, testExecutionFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestExecutionFilterRow
+	for rows.Next() {
+		var i TestExecutionFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AssigneeID,
+			&i.TestedByID,
+			&i.CaseTextVersion,
+			&i.StartDate,
+			&i.StopDate,
+			&i.Sortkey,
+			&i.RunID,
+			&i.CaseID,
+			&i.BuildID,
+			&i.StatusID,
+			&i.StatusIcon,
+			&i.StatusColor,
+			&i.SetupDuration,
+			&i.TestingDuration,
+			&i.AssigneeUsername,
+			&i.TestedByUsername,
+			&i.CaseSummary,
+			&i.BuildName,
+			&i.StatusName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const testExecutionFirstMissing = `-- name: TestExecutionFirstMissing :one
 SELECT i::bigint FROM unnest($1::bigint[]) i
 WHERE NOT EXISTS (SELECT 1 FROM test_executions WHERE id = i) LIMIT 1
@@ -218,4 +367,70 @@ func (q *Queries) TestExecutionFirstMissing(ctx context.Context, ids []int64) (i
 	var i int64
 	err := row.Scan(&i)
 	return i, err
+}
+
+const testExecutionLockMatching = `-- name: TestExecutionLockMatching :many
+SELECT e.id FROM test_executions e JOIN test_cases c ON c.id = e.case_id
+WHERE /* filter */ TRUE ORDER BY e.id FOR UPDATE OF e
+`
+
+// TestExecutionLockMatching locks the executions a filter matches until
+// the transaction ends and returns their ids.
+func (q *Queries) TestExecutionLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, testExecutionLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const testExecutionPropertyFilter = `-- name: TestExecutionPropertyFilter :many
+SELECT p.id, p.name, p.value, p.execution_id AS execution FROM test_execution_properties p
+WHERE /* filter */ TRUE
+ORDER BY p.id
+`
+
+type TestExecutionPropertyFilterRow struct {
+	ID        int64
+	Name      string
+	Value     string
+	Execution int64
+}
+
+// TestExecutionPropertyFilter answers TestExecution.properties, by id.
+func (q *Queries) TestExecutionPropertyFilter(ctx context.Context) ([]TestExecutionPropertyFilterRow, error) {
+	rows, err := q.db.Query(ctx, testExecutionPropertyFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestExecutionPropertyFilterRow
+	for rows.Next() {
+		var i TestExecutionPropertyFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Value,
+			&i.Execution,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

@@ -268,6 +268,67 @@ func (q *Queries) TestPlanDelete(ctx context.Context, arg TestPlanDeleteParams) 
 	return i, err
 }
 
+const testPlanFilter = `-- name: TestPlanFilter :many
+SELECT tp.id, tp.name, tp.text, tp.create_date, tp.is_active, tp.extra_link, tp.product_version_id, tp.author_id, tp.product_id, tp.type_id, tp.parent_id, v.value AS product_version__value, p.name AS product__name,
+    u.username AS author__username, pt.name AS type__name,
+    (SELECT count(*) FROM test_plans c WHERE c.parent_id = tp.id) AS children__count
+FROM test_plans tp
+JOIN versions v ON v.id = tp.product_version_id
+JOIN products p ON p.id = tp.product_id
+JOIN users u ON u.id = tp.author_id
+JOIN plan_types pt ON pt.id = tp.type_id
+WHERE /* filter */ TRUE
+ORDER BY tp.product_id, tp.id
+`
+
+type TestPlanFilterRow struct {
+	TestPlan            TestPlan
+	ProductVersionValue string
+	ProductName         string
+	AuthorUsername      string
+	TypeName            string
+	ChildrenCount       int64
+}
+
+// TestPlanFilter answers TestPlan.filter, by product then id:
+// S-TestPlan-f.
+func (q *Queries) TestPlanFilter(ctx context.Context) ([]TestPlanFilterRow, error) {
+	rows, err := q.db.Query(ctx, testPlanFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestPlanFilterRow
+	for rows.Next() {
+		var i TestPlanFilterRow
+		if err := rows.Scan(
+			&i.TestPlan.ID,
+			&i.TestPlan.Name,
+			&i.TestPlan.Text,
+			&i.TestPlan.CreateDate,
+			&i.TestPlan.IsActive,
+			&i.TestPlan.ExtraLink,
+			&i.TestPlan.ProductVersionID,
+			&i.TestPlan.AuthorID,
+			&i.TestPlan.ProductID,
+			&i.TestPlan.TypeID,
+			&i.TestPlan.ParentID,
+			&i.ProductVersionValue,
+			&i.ProductName,
+			&i.AuthorUsername,
+			&i.TypeName,
+			&i.ChildrenCount,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const testPlanIsAncestor = `-- name: TestPlanIsAncestor :one
 WITH RECURSIVE up AS (
     SELECT b.id, b.parent_id FROM test_plans b WHERE b.id = $2::bigint

@@ -269,6 +269,156 @@ func (q *Queries) TestRunCreate(ctx context.Context, arg TestRunCreateParams) (T
 	return i, err
 }
 
+const testRunDelete = `-- name: TestRunDelete :one
+WITH cm AS (DELETE FROM comments WHERE owner = 'testruns_testrun' AND object_id = ANY($1::bigint[]) RETURNING 1),
+at AS (DELETE FROM attachments WHERE owner = 'testruns_testrun' AND object_id = ANY($1::bigint[]) RETURNING 1),
+r AS (DELETE FROM test_runs WHERE id = ANY($1::bigint[]) RETURNING id, summary, notes, plan_id, build_id, manager_id, default_tester_id, start_date, stop_date, planned_start, planned_stop, last_sortkey),
+h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, record)
+    SELECT 'testruns_testrun', r.id, '-', $2::bigint, to_jsonb(r) - 'last_sortkey' FROM r
+)
+SELECT (SELECT count(*) FROM r) AS runs,
+    (SELECT count(*) FROM test_run_tags x WHERE x.run_id = ANY($1::bigint[])) AS tags,
+    (SELECT count(*) FROM test_run_cc x WHERE x.run_id = ANY($1::bigint[])) AS cc,
+    (SELECT count(*) FROM test_run_properties x WHERE x.run_id = ANY($1::bigint[])) AS properties,
+    (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments
+`
+
+type TestRunDeleteParams struct {
+	Ids           []int64
+	HistoryUserID int64
+}
+
+type TestRunDeleteRow struct {
+	Runs        int64
+	Tags        int64
+	Cc          int64
+	Properties  int64
+	Comments    int64
+	Attachments int64
+}
+
+// TestRunDelete deletes test runs (their executions went first), with
+// their comments and attachments, writing a '-' history row for each, and
+// counts them and their tags, CC and properties (the cascades, which the
+// statement's snapshot still sees).
+func (q *Queries) TestRunDelete(ctx context.Context, arg TestRunDeleteParams) (TestRunDeleteRow, error) {
+	row := q.db.QueryRow(ctx, testRunDelete, arg.Ids, arg.HistoryUserID)
+	var i TestRunDeleteRow
+	err := row.Scan(
+		&i.Runs,
+		&i.Tags,
+		&i.Cc,
+		&i.Properties,
+		&i.Comments,
+		&i.Attachments,
+	)
+	return i, err
+}
+
+const testRunFilter = `-- name: TestRunFilter :many
+SELECT tr.id, tr.start_date, tr.stop_date, tr.planned_start, tr.planned_stop, tr.summary, tr.notes,
+    tr.plan_id, tr.build_id, tr.manager_id, tr.default_tester_id,
+    tp.name AS plan__name, b.name AS build__name, b.version_id AS build__version, v.value AS build__version__value,
+    v.product_id AS build__version__product, m.username AS manager__username, dt.username AS default_tester__username
+FROM test_runs tr
+JOIN test_plans tp ON tp.id = tr.plan_id
+JOIN builds b ON b.id = tr.build_id
+JOIN versions v ON v.id = b.version_id
+JOIN users m ON m.id = tr.manager_id
+LEFT JOIN users dt ON dt.id = tr.default_tester_id
+WHERE /* filter */ TRUE
+ORDER BY tr.id
+`
+
+type TestRunFilterRow struct {
+	ID                    int64
+	StartDate             *time.Time
+	StopDate              *time.Time
+	PlannedStart          *time.Time
+	PlannedStop           *time.Time
+	Summary               string
+	Notes                 string
+	PlanID                int64
+	BuildID               int64
+	ManagerID             int64
+	DefaultTesterID       *int64
+	PlanName              string
+	BuildName             string
+	BuildVersion          int64
+	BuildVersionValue     string
+	BuildVersionProduct   int64
+	ManagerUsername       string
+	DefaultTesterUsername *string
+}
+
+// TestRunFilter answers TestRun.filter, by id: S-TestRun-f, each run with
+// the names of its plan, build, version and users.
+func (q *Queries) TestRunFilter(ctx context.Context) ([]TestRunFilterRow, error) {
+	rows, err := q.db.Query(ctx, testRunFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestRunFilterRow
+	for rows.Next() {
+		var i TestRunFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.StartDate,
+			&i.StopDate,
+			&i.PlannedStart,
+			&i.PlannedStop,
+			&i.Summary,
+			&i.Notes,
+			&i.PlanID,
+			&i.BuildID,
+			&i.ManagerID,
+			&i.DefaultTesterID,
+			&i.PlanName,
+			&i.BuildName,
+			&i.BuildVersion,
+			&i.BuildVersionValue,
+			&i.BuildVersionProduct,
+			&i.ManagerUsername,
+			&i.DefaultTesterUsername,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const testRunLockMatching = `-- name: TestRunLockMatching :many
+SELECT tr.id FROM test_runs tr WHERE /* filter */ TRUE ORDER BY tr.id FOR UPDATE
+`
+
+// TestRunLockMatching locks the test runs a filter matches until the
+// transaction ends and returns their ids.
+func (q *Queries) TestRunLockMatching(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, testRunLockMatching)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const testRunPlanExists = `-- name: TestRunPlanExists :one
 SELECT EXISTS (SELECT 1 FROM test_plans WHERE id = $1)::boolean
 `
@@ -279,6 +429,45 @@ func (q *Queries) TestRunPlanExists(ctx context.Context, planID int64) (bool, er
 	var column_1 bool
 	err := row.Scan(&column_1)
 	return column_1, err
+}
+
+const testRunPropertyFilter = `-- name: TestRunPropertyFilter :many
+SELECT p.id, p.run_id AS run, p.name, p.value FROM test_run_properties p
+WHERE /* filter */ TRUE
+ORDER BY p.run_id, p.name, p.value, p.id
+`
+
+type TestRunPropertyFilterRow struct {
+	ID    int64
+	Run   int64
+	Name  string
+	Value string
+}
+
+// TestRunPropertyFilter answers TestRun.properties, by run, name and value.
+func (q *Queries) TestRunPropertyFilter(ctx context.Context) ([]TestRunPropertyFilterRow, error) {
+	rows, err := q.db.Query(ctx, testRunPropertyFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestRunPropertyFilterRow
+	for rows.Next() {
+		var i TestRunPropertyFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Run,
+			&i.Name,
+			&i.Value,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const testRunSummary = `-- name: TestRunSummary :many

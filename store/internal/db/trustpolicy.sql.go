@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 )
 
 const trustPolicyBindable = `-- name: TrustPolicyBindable :one
@@ -131,6 +132,59 @@ func (q *Queries) TrustPolicyDelete(ctx context.Context, id int64) (int64, error
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const trustPolicyFilter = `-- name: TrustPolicyFilter :many
+SELECT tp.id, tp.issuer, tp.audience, tp.conditions, tp.user_id, u.username, t.schema_name AS tenant,
+    tp.max_session, tp.created_at, tp.created_by_id
+FROM trust_policies tp JOIN users u ON u.id = tp.user_id LEFT JOIN tenants t ON t.id = tp.tenant_id
+WHERE (current_schema() = 'public' OR t.schema_name = current_schema()) AND /* filter */ TRUE
+ORDER BY tp.id
+`
+
+type TrustPolicyFilterRow struct {
+	ID          int64
+	Issuer      string
+	Audience    string
+	Conditions  []byte
+	UserID      int64
+	Username    string
+	Tenant      *string
+	MaxSession  int32
+	CreatedAt   time.Time
+	CreatedByID *int64
+}
+
+// TrustPolicyFilter answers TrustPolicy.filter over the policies in scope, by id.
+func (q *Queries) TrustPolicyFilter(ctx context.Context) ([]TrustPolicyFilterRow, error) {
+	rows, err := q.db.Query(ctx, trustPolicyFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TrustPolicyFilterRow
+	for rows.Next() {
+		var i TrustPolicyFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Issuer,
+			&i.Audience,
+			&i.Conditions,
+			&i.UserID,
+			&i.Username,
+			&i.Tenant,
+			&i.MaxSession,
+			&i.CreatedAt,
+			&i.CreatedByID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const trustPolicyGet = `-- name: TrustPolicyGet :one

@@ -257,6 +257,58 @@ func (q *Queries) UserDelete(ctx context.Context, id int64) error {
 	return err
 }
 
+const userFilter = `-- name: UserFilter :many
+SELECT u.id, u.username, u.email, u.first_name, u.last_name, u.is_active, u.is_staff, u.is_superuser
+FROM users u
+WHERE (current_schema() = 'public' OR EXISTS (
+    SELECT 1 FROM tenant_authorized_users a JOIN tenants t ON t.id = a.tenant_id
+    WHERE t.schema_name = current_schema() AND a.user_id = u.id)) AND /* filter */ TRUE
+ORDER BY u.id
+`
+
+type UserFilterRow struct {
+	ID          int64
+	Username    string
+	Email       string
+	FirstName   string
+	LastName    string
+	IsActive    bool
+	IsStaff     bool
+	IsSuperuser bool
+}
+
+// UserFilter answers User.filter, by id, over the users records of the
+// tenant of the current search_path may name: everyone in public, the
+// authorised users in a tenant.
+func (q *Queries) UserFilter(ctx context.Context) ([]UserFilterRow, error) {
+	rows, err := q.db.Query(ctx, userFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []UserFilterRow
+	for rows.Next() {
+		var i UserFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Username,
+			&i.Email,
+			&i.FirstName,
+			&i.LastName,
+			&i.IsActive,
+			&i.IsStaff,
+			&i.IsSuperuser,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const userGet = `-- name: UserGet :one
 SELECT id, username, email, first_name, last_name, password, is_active, is_staff, is_superuser, date_joined, last_login, failed_logins, locked_until FROM users WHERE id = $1
 `

@@ -58,6 +58,46 @@ func (q *Queries) VersionDelete(ctx context.Context, ids []int64) (VersionDelete
 	return i, err
 }
 
+const versionFilter = `-- name: VersionFilter :many
+SELECT v.id, v.value, v.product_id, p.name AS product__name
+FROM versions v JOIN products p ON p.id = v.product_id
+WHERE /* filter */ TRUE
+ORDER BY v.product_id, v.id
+`
+
+type VersionFilterRow struct {
+	ID          int64
+	Value       string
+	ProductID   int64
+	ProductName string
+}
+
+// VersionFilter answers Version.filter, by product then id: S-Version-f.
+func (q *Queries) VersionFilter(ctx context.Context) ([]VersionFilterRow, error) {
+	rows, err := q.db.Query(ctx, versionFilter)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []VersionFilterRow
+	for rows.Next() {
+		var i VersionFilterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Value,
+			&i.ProductID,
+			&i.ProductName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const versionLockMatching = `-- name: VersionLockMatching :many
 WITH v AS (SELECT v.id FROM versions v WHERE /* filter */ TRUE ORDER BY v.id FOR UPDATE)
 SELECT v.id FROM v
