@@ -115,7 +115,7 @@ func (g *Group) setPermissions(r *http.Request, args *GroupPermissionArgs, grant
 	if err != nil {
 		return err
 	}
-	return g.s.store.SetGroupPermissions(r.Context(), *stateOf(r).who, args.GroupID, ls, grant)
+	return g.s.store.SetGroupPermissions(r.Context(), *caller(r), args.GroupID, ls, grant)
 }
 
 // GroupUserArgs are the parameters of Group.add_user and Group.remove_user.
@@ -139,5 +139,5 @@ func (g *Group) setMembers(r *http.Request, args *GroupUserArgs, add bool) error
 	if err != nil {
 		return err
 	}
-	return g.s.store.SetGroupMembers(r.Context(), *stateOf(r).who, args.GroupID, users, add)
+	return g.s.store.SetGroupMembers(r.Context(), *caller(r), args.GroupID, users, add)
 }

@@ -58,7 +58,7 @@ func (c *TestCase) AddComment(r *http.Request, args *AddCommentArgs, reply *stor
 	if err != nil {
 		return err
 	}
-	*reply, err = c.s.store.AddComment(r.Context(), *stateOf(r).who, store.TestCaseOwner, args.CaseID, n)
+	*reply, err = c.s.store.AddComment(r.Context(), *caller(r), store.TestCaseOwner, args.CaseID, n)
 	return err
 }
 
@@ -98,7 +98,7 @@ type CaseTagArgs struct {
 
 // AddTag answers TestCase.add_tag.
 func (c *TestCase) AddTag(r *http.Request, args *CaseTagArgs, _ *any) error {
-	return c.s.store.AddCaseTag(r.Context(), *stateOf(r).who, args.CaseID, args.Tag)
+	return c.s.store.AddCaseTag(r.Context(), *caller(r), args.CaseID, args.Tag)
 }
 
 // RemoveTag answers TestCase.remove_tag.

@@ -105,7 +105,7 @@ func (f *form) idList(key string, single bool) []int64 {
 
 // Create answers TestRun.create with the rules of Kiwi's (kiwi-rpc-api.md 5.5).
 func (t *TestRun) Create(r *http.Request, args *ValuesArgs, reply *store.TestRun) error {
-	who := stateOf(r).who
+	who := caller(r)
 	f := newForm(args.Values)
 	v := f.runValues(true)
 	if !truthy(args.Values["manager"]) {
@@ -153,7 +153,7 @@ func (t *TestRun) Update(r *http.Request, args *RunUpdateArgs, reply *store.Test
 		return err
 	}
 	var err error
-	*reply, err = t.s.store.UpdateTestRun(r.Context(), *stateOf(r).who, args.RunID, v)
+	*reply, err = t.s.store.UpdateTestRun(r.Context(), *caller(r), args.RunID, v)
 	return err
 }
 
@@ -162,7 +162,7 @@ func (t *TestRun) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
 	if args.Query == nil {
 		return invalidParams("query is required")
 	}
-	return setDeleted(reply)(t.s.store.RemoveTestRuns(r.Context(), *stateOf(r).who, args.Query))
+	return setDeleted(reply)(t.s.store.RemoveTestRuns(r.Context(), *caller(r), args.Query))
 }
 
 // Summary answers TestRun.summary; the check point has already applied
