@@ -105,7 +105,7 @@ func (a *Auth) Tokens(r *http.Request, _ *NoArgs, reply *[]TokenInfo) error {
 
 // RevokeTokenArgs are the parameters of Auth.revoke_token. The parameter
 // is "id", not "token_id": keyword arguments containing "token" are
-// refused as secrets (call.restricted).
+// refused as secrets, as Kiwi refuses them.
 type RevokeTokenArgs struct {
 	TokenID int64 `json:"id"`
 }

@@ -57,11 +57,6 @@ func (g *Group) Users(r *http.Request, args *GroupIDArgs, reply *[]store.GroupUs
 	return err
 }
 
-// ValuesArgs are the parameters of a create method.
-type ValuesArgs struct {
-	Values map[string]any `json:"values"`
-}
-
 // Create answers Group.create.
 func (g *Group) Create(r *http.Request, args *ValuesArgs, reply *store.Group) error {
 	name, _, err := values(args.Values).str("name")

@@ -26,17 +26,6 @@ type ObjectPermissionValues struct {
 	Values map[string]any `json:"values"`
 }
 
-// QueryArgs is the parameter of a filter method whose query is required.
-type QueryArgs struct {
-	Query map[string]any `json:"query"`
-}
-
-// OptQueryArgs is the parameter of a filter method whose query may be
-// left out (everything).
-type OptQueryArgs struct {
-	Query map[string]any `json:"query" rpc:"optional"`
-}
-
 // grantValues are the keys of a grant's values dict. They bind like
 // keyword parameters, so types and unknown keys get the usual faults.
 type grantValues struct {

@@ -101,23 +101,6 @@ func newCaseValues(r *http.Request, values map[string]any) (store.CaseValues, er
 	return v, nil
 }
 
-// truthy tells whether a value is true in Python's sense.
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case string:
-		return x != ""
-	case int64:
-		return x != 0
-	case float64:
-		return x != 0
-	case bool:
-		return x
-	}
-	return true
-}
-
 // Filter answers TestCase.filter.
 func (t *TestCase) Filter(r *http.Request, args *OptQueryArgs, reply *[]store.TestCaseRow) (err error) {
 	*reply, err = t.s.store.FilterTestCases(r.Context(), args.Query)

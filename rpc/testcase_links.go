@@ -62,17 +62,6 @@ func (c *TestCase) AddComment(r *http.Request, args *AddCommentArgs, reply *stor
 	return err
 }
 
-// newComment reads the parameters every X.add_comment takes.
-func newComment(text string, userID *int64, submitDate any) (store.NewComment, error) {
-	f := newForm(map[string]any{"comment": text})
-	f.text("comment", true, 3000)
-	if err := f.err(); err != nil {
-		return store.NewComment{}, err
-	}
-	when, err := wireTime(submitDate)
-	return store.NewComment{Text: text, UserID: userID, SubmitDate: when}, err
-}
-
 // RemoveCommentArgs are the parameters of TestCase.remove_comment.
 type RemoveCommentArgs struct {
 	CaseID    int64  `json:"case_id"`

@@ -167,12 +167,3 @@ func (t *TestExecution) Remove(r *http.Request, args *QueryArgs, _ *any) error {
 	}
 	return t.s.store.RemoveExecutions(r.Context(), *caller(r), args.Query)
 }
-
-// requiredQuery refuses a null query where Kiwi's signature has no
-// default (Kiwi answers with a TypeError, -32602).
-func requiredQuery(q map[string]any) error {
-	if q == nil {
-		return invalidParams("query is required")
-	}
-	return nil
-}

@@ -60,21 +60,6 @@ func (f *form) runValues(all bool) store.RunValues {
 	return v
 }
 
-// userRefs sets v[key+"_id"] to the user reference of every user field
-// present in the form; the store resolves them.
-func (f *form) userRefs(v map[string]any, keys ...string) error {
-	for _, k := range keys {
-		if f.has(k) {
-			ref, err := userRef(f.v[k])
-			if err != nil {
-				return err
-			}
-			v[k+"_id"] = ref
-		}
-	}
-	return nil
-}
-
 // idList reads a list of ids as Django's multiple choice fields do; with
 // single a lone id counts as a list of one.
 func (f *form) idList(key string, single bool) []int64 {
