@@ -333,9 +333,9 @@ func (f *form) link(key string) *string {
 
 const msgDate = "Invalid date format. Expected YYYY-MM-DD [HH:MM:SS]."
 
-// wireTime reads an optional datetime parameter as Kiwi's forms do
-// (contract 1.10): an XML-RPC dateTime or an ISO-8601 string. nil and ""
-// give nil; anything else is Kiwi's date error.
+// wireTime reads an optional datetime parameter as Kiwi's forms do: an
+// XML-RPC dateTime or an ISO-8601 string. nil and "" give nil; anything
+// else is Kiwi's date error.
 func wireTime(v any) (*time.Time, error) {
 	if s, isText := v.(string); v == nil || isText && strings.TrimSpace(s) == "" {
 		return nil, nil

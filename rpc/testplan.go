@@ -46,7 +46,7 @@ type PlanIDArgs struct {
 	PlanID int64 `json:"plan_id"`
 }
 
-// Create answers TestPlan.create with the rules of Kiwi's (kiwi-rpc-api.md 5.7).
+// Create answers TestPlan.create with the rules of Kiwi's.
 func (t *TestPlan) Create(r *http.Request, args *ValuesArgs, reply *store.TestPlan) error {
 	if _, ok := args.Values["product"]; !ok {
 		return store.Errorf(store.Invalid, "'product'") // Kiwi reads it before its form

@@ -88,7 +88,7 @@ func (f *form) idList(key string, single bool) []int64 {
 	return ids
 }
 
-// Create answers TestRun.create with the rules of Kiwi's (kiwi-rpc-api.md 5.5).
+// Create answers TestRun.create with the rules of Kiwi's.
 func (t *TestRun) Create(r *http.Request, args *ValuesArgs, reply *store.TestRun) error {
 	who := caller(r)
 	f := newForm(args.Values)
@@ -126,8 +126,8 @@ func (t *TestRun) Get(r *http.Request, args *RunIDArgs, reply *store.TestRunRow)
 	return err
 }
 
-// Update answers TestRun.update (kiwi-rpc-api.md 5.6): absent keys keep
-// their values, and a bad value changes nothing.
+// Update answers TestRun.update as Kiwi's does: absent keys keep their
+// values, and a bad value changes nothing.
 func (t *TestRun) Update(r *http.Request, args *RunUpdateArgs, reply *store.TestRun) error {
 	f := newForm(args.Values)
 	v := f.runValues(false)

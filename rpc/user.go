@@ -72,7 +72,7 @@ type UserUpdateArgs struct {
 var userUpdateKeys = []string{"first_name", "last_name", "email", "password", "old_password",
 	"is_active", "is_locked", "is_staff", "is_superuser"}
 
-// Update answers User.update (kiwi-rpc-api.md 5.8, and the lifecycle of
+// Update answers User.update as Kiwi's does (and with the lifecycle of
 // docs/permissions.md): the store refuses escalation.
 func (u *User) Update(r *http.Request, args *UserUpdateArgs, reply *store.User) error {
 	ctx, who := r.Context(), *caller(r)
