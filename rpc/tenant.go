@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -131,23 +130,6 @@ func (s *Server) mailInvitation(r *http.Request, inv store.Issued) {
 	fmt.Fprintf(&b, "To accept, call Auth.accept_invitation with this token, the username you want (or that of your account) and a password:\r\n\r\n    %s\r\n\r\n", inv.Token)
 	fmt.Fprintf(&b, "The invitation expires on %s UTC.\r\n", inv.ExpiresAt.UTC().Format(time.DateTime))
 	s.mail(r.Context(), inv.Email, b.String(), false)
-}
-
-// mail sends a message through Config.SendMail. Without an SMTP server
-// the message is logged when logged is true (a password reset, which has
-// no other way out), else only that it was not sent (an invitation, whose
-// token the inviter got). A failure is logged: the caller's change stands.
-func (s *Server) mail(ctx context.Context, to, msg string, logged bool) {
-	switch {
-	case s.cfg.SendMail == nil && logged:
-		s.log.InfoContext(ctx, "mail not sent: no SMTP server configured", "to", to, "message", msg)
-	case s.cfg.SendMail == nil:
-		s.log.InfoContext(ctx, "mail not sent: no SMTP server configured", "to", to)
-	default:
-		if err := s.cfg.SendMail(to, msg); err != nil {
-			s.log.ErrorContext(ctx, "mail failed", "to", to, "err", err)
-		}
-	}
 }
 
 // TenantRemoveArgs are the parameters of Tenant.remove.
