@@ -12,7 +12,7 @@ SQLC  ?= github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 # A fuzz target is package:FuncName; each one runs for FUZZTIME in `make test`. FUZZTIME is a
 # count of inputs (Nx), not a duration: with a duration, Go 1.26's fuzzing coordinator can
 # report a bare "context deadline exceeded" at the deadline on a busy machine (golang/go#75804).
-FUZZ_TARGETS ?= ./rpc:FuzzParseXMLCall ./rpc:FuzzParseJSONCall ./store:FuzzWhere
+FUZZ_TARGETS ?= ./rpc/internal/wire:FuzzParseXMLCall ./rpc/internal/wire:FuzzParseJSONCall ./store:FuzzWhere
 FUZZTIME     ?= 20000x
 
 # What the server reads (docs/running.md). An empty DATABASE_URL means the private cluster.

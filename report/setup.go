@@ -8,8 +8,8 @@ import (
 	"github.com/tcms/tcms/rpc/client"
 )
 
-// newRun finds or creates the product, version, build and plan as the
-// plugin does (steps 2-8 of shared/ci-clients.md D.3), and looks up what
+// newRun finds or creates the product, version, build and plan as Kiwi's
+// junit.xml plugin does (docs/ci.md), and looks up what
 // new cases need; the run itself is created with the new cases (report).
 // The lookups a usual CI run needs go in one batch; the ones only a
 // missing record needs follow in a second, when something is missing;

@@ -24,7 +24,7 @@ type AttachmentIDArgs struct {
 
 // RemoveAttachment answers Attachment.remove_attachment.
 func (a *Attachment) RemoveAttachment(r *http.Request, args *AttachmentIDArgs, _ *any) error {
-	return a.s.store.RemoveAttachment(r.Context(), *stateOf(r).who, args.AttachmentID)
+	return a.s.store.RemoveAttachment(r.Context(), *caller(r), args.AttachmentID)
 }
 
 // addAttachment decodes b64content and attaches it to the record, as every
@@ -40,7 +40,7 @@ func (s *Server) addAttachment(r *http.Request, owner string, objectID int64, fi
 	if err != nil {
 		return store.Attachment{}, store.Errorf(store.Invalid, "{'attachment_file': ['The content is not valid base64.']}")
 	}
-	return s.store.AddAttachment(r.Context(), *stateOf(r).who, owner, objectID, filename, content)
+	return s.store.AddAttachment(r.Context(), *caller(r), owner, objectID, filename, content)
 }
 
 // listAttachments lists a record's attachments, newest first, with
@@ -81,10 +81,10 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "The database is unavailable; try again shortly.", http.StatusServiceUnavailable)
 		return true
 	}
-	err := s.unavailable(r)
+	err := s.calls.Unavailable(r)
 	var who *store.Principal
 	if err == nil {
-		who, _, _, err = s.sessions.identify(r)
+		who, _, _, err = s.sessions.Identify(r)
 	}
 	if unavailable(err) {
 		return
@@ -94,7 +94,7 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Internal error: internal error", http.StatusInternalServerError)
 		return
 	}
-	reader, err := s.admit(r.Context(), who, &attachmentDownload)
+	reader, err := s.calls.Admit(r.Context(), who, &attachmentDownload)
 	if unavailable(err) {
 		return
 	}

@@ -18,6 +18,6 @@ var auditMethods = []Method{
 
 // Filter answers Audit.filter.
 func (a *Audit) Filter(r *http.Request, args *OptQueryArgs, reply *[]store.AuditRow) (err error) {
-	*reply, err = a.s.store.FilterAudit(r.Context(), *stateOf(r).who, args.Query)
+	*reply, err = a.s.store.FilterAudit(r.Context(), *caller(r), args.Query)
 	return err
 }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tcms/tcms/rpc/internal/dispatch"
+	"github.com/tcms/tcms/rpc/internal/session"
 	"github.com/tcms/tcms/store"
 )
 
@@ -34,32 +36,32 @@ func (a *Auth) Login(r *http.Request, args *LoginArgs, reply *string) error {
 	if args.Username == "" || args.Password == "" {
 		return store.Errorf(store.Invalid, "Username and password is required")
 	}
-	u, err := a.s.store.Authenticate(store.WithClientAddress(r.Context(), clientAddress(r)), args.Username, args.Password)
+	u, err := a.s.store.Authenticate(store.WithClientAddress(r.Context(), session.ClientAddress(r)), args.Username, args.Password)
 	if err != nil {
 		return err
 	}
-	token, id, err := a.s.sessions.issue(r.Context(), u.ID)
+	token, id, err := a.s.sessions.Issue(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
 	// Later calls of the same request (system.multicall) run as this user.
-	st := stateOf(r)
-	st.who, st.session = &store.Principal{UserID: u.ID, Username: u.Username, IsSuperuser: u.IsSuperuser}, id
-	a.s.sessions.setCookie(st.w, r, token)
+	st := dispatch.StateOf(r)
+	st.Who, st.Session = &store.Principal{UserID: u.ID, Username: u.Username, IsSuperuser: u.IsSuperuser}, id
+	a.s.sessions.SetCookie(st.W, r, token)
 	*reply = token
 	return nil
 }
 
 // Logout answers Auth.logout.
 func (a *Auth) Logout(r *http.Request, _ *NoArgs, _ *any) error {
-	st := stateOf(r)
-	if st.session != "" {
-		if err := a.s.store.EndSession(r.Context(), st.session); err != nil {
+	st := dispatch.StateOf(r)
+	if st.Session != "" {
+		if err := a.s.store.EndSession(r.Context(), st.Session); err != nil {
 			return err
 		}
 	}
-	st.who, st.session = nil, ""
-	a.s.sessions.setCookie(st.w, r, "")
+	st.Who, st.Session = nil, ""
+	a.s.sessions.SetCookie(st.W, r, "")
 	return nil
 }
 
@@ -103,12 +105,12 @@ func (a *Auth) Tokens(r *http.Request, _ *NoArgs, reply *[]TokenInfo) error {
 
 // RevokeTokenArgs are the parameters of Auth.revoke_token. The parameter
 // is "id", not "token_id": keyword arguments containing "token" are
-// refused as secrets (call.restricted).
+// refused as secrets, as Kiwi refuses them.
 type RevokeTokenArgs struct {
 	TokenID int64 `json:"id"`
 }
 
 // RevokeToken answers Auth.revoke_token.
 func (a *Auth) RevokeToken(r *http.Request, args *RevokeTokenArgs, _ *any) error {
-	return a.s.store.RevokeToken(r.Context(), *stateOf(r).who, nil, args.TokenID)
+	return a.s.store.RevokeToken(r.Context(), *caller(r), nil, args.TokenID)
 }

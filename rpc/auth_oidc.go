@@ -7,6 +7,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/tcms/tcms/rpc/internal/dispatch"
+	"github.com/tcms/tcms/rpc/internal/wire"
 	"github.com/tcms/tcms/rpc/oidc"
 	"github.com/tcms/tcms/store"
 )
@@ -43,7 +45,7 @@ func (a *Auth) ExchangeOidc(r *http.Request, args *ExchangeArgs, reply *Exchange
 		return store.Errorf(store.Invalid, "jwt: expected an ID token, a signed JWT with an iss claim of at most %d bytes.", oidc.MaxTokenBytes)
 	}
 	refuse := func(why error, attrs ...any) error {
-		a.s.log.WarnContext(ctx, "oidc exchange refused", append([]any{"issuer", truncate(iss, 200), "tenant", store.TenantOf(ctx), "reason", why.Error()}, attrs...)...)
+		a.s.log.WarnContext(ctx, "oidc exchange refused", append([]any{"issuer", wire.Truncate(iss, 200), "tenant", store.TenantOf(ctx), "reason", why.Error()}, attrs...)...)
 		return errNotAccepted
 	}
 	policies, err := a.s.store.TrustPolicyCandidates(ctx, iss)
@@ -60,17 +62,17 @@ func (a *Auth) ExchangeOidc(r *http.Request, args *ExchangeArgs, reply *Exchange
 	sub, _ := claims.GetSubject()
 	p, ok := firstPolicy(policies, claims)
 	if !ok {
-		return refuse(errors.New("no trust policy matches the audience and claims"), "subject", truncate(sub, 200))
+		return refuse(errors.New("no trust policy matches the audience and claims"), "subject", wire.Truncate(sub, 200))
 	}
-	token, id, exp, err := a.s.sessions.issueFor(ctx, p.UserID, p.MaxSession, p.TenantID)
+	token, id, exp, err := a.s.sessions.IssueFor(ctx, p.UserID, p.MaxSession, p.TenantID)
 	if err != nil {
 		return err
 	}
-	a.s.log.InfoContext(ctx, "oidc exchange", "issuer", iss, "subject", truncate(sub, 200), "policy", p.ID,
+	a.s.log.InfoContext(ctx, "oidc exchange", "issuer", iss, "subject", wire.Truncate(sub, 200), "policy", p.ID,
 		"user", p.Username, "tenant", p.Tenant, "expires_at", exp.UTC().Format(time.RFC3339))
 	// Later calls of the same request (system.multicall) run as this user.
-	st := stateOf(r)
-	st.who, st.session = &store.Principal{UserID: p.UserID, Username: p.Username, IsSuperuser: p.Superuser, Tenant: p.Tenant}, id
+	st := dispatch.StateOf(r)
+	st.Who, st.Session = &store.Principal{UserID: p.UserID, Username: p.Username, IsSuperuser: p.Superuser, Tenant: p.Tenant}, id
 	*reply = Exchanged{Token: token, ExpiresAt: exp.UTC().Truncate(time.Second), Username: p.Username}
 	if p.Tenant != "" {
 		reply.Tenant = &p.Tenant

@@ -56,7 +56,7 @@ func (b *Bug) Create(r *http.Request, args *ValuesArgs, reply *store.Bug) error 
 	if n.Assignee, err = userRef(args.Values["assignee"]); err != nil {
 		return err
 	}
-	*reply, err = b.s.store.CreateBug(r.Context(), *stateOf(r).who, n)
+	*reply, err = b.s.store.CreateBug(r.Context(), *caller(r), n)
 	return err
 }
 
@@ -159,7 +159,7 @@ func (b *Bug) Report(r *http.Request, args *ReportArgs, reply *store.BugReport) 
 	if err != nil {
 		return err
 	}
-	*reply, err = b.s.store.ReportBug(r.Context(), *stateOf(r).who, args.ExecutionID, args.TrackerID, "https://"+domain)
+	*reply, err = b.s.store.ReportBug(r.Context(), *caller(r), args.ExecutionID, args.TrackerID, "https://"+domain)
 	return err
 }
 

@@ -31,7 +31,7 @@ type BugTagArgs struct {
 
 // AddTag answers Bug.add_tag.
 func (b *Bug) AddTag(r *http.Request, args *BugTagArgs, _ *any) error {
-	return b.s.store.AddBugTag(r.Context(), *stateOf(r).who, args.BugID, args.Tag)
+	return b.s.store.AddBugTag(r.Context(), *caller(r), args.BugID, args.Tag)
 }
 
 // RemoveTag answers Bug.remove_tag.
@@ -70,7 +70,7 @@ func (b *Bug) AddComment(r *http.Request, args *BugCommentArgs, reply *store.Com
 	if err != nil {
 		return err
 	}
-	*reply, err = b.s.store.AddComment(r.Context(), *stateOf(r).who, store.BugOwner, args.BugID, n)
+	*reply, err = b.s.store.AddComment(r.Context(), *caller(r), store.BugOwner, args.BugID, n)
 	return err
 }
 

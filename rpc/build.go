@@ -66,22 +66,3 @@ func (b *Build) Update(r *http.Request, args *BuildUpdateArgs, reply *store.Buil
 func (b *Build) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
 	return removeMatching(r, args, reply, b.s.store.RemoveBuilds)
 }
-
-// patchText reads a required text field of a partial update: nil when the
-// key is absent, "This field is required." when it is null or empty.
-func patchText(f *form, key string, maxLen int) *string {
-	if !f.has(key) {
-		return nil
-	}
-	s := f.text(key, true, maxLen)
-	return &s
-}
-
-// patchID reads a required foreign key of a partial update: nil when the
-// key is absent, "This field is required." when it is null or empty.
-func patchID(f *form, key string) *int64 {
-	if !f.has(key) {
-		return nil
-	}
-	return f.id(key, true)
-}

@@ -12,8 +12,8 @@ var ciJUnitMethods = []string{"TestRun.create", "TestRun.filter", "TestRun.updat
 	"TestExecution.update", "TestExecution.add_comment", "TestExecution.filter", "TestExecution.get_comments"}
 
 // TestPythonCIJUnit reports testdata/junit-40.xml (22 passes, 8 failures,
-// 4 errors, 6 skips) with testdata/ci_junit.py, the junit.xml plugin's
-// call sequence (shared/ci-clients.md D.3) over Python's stdlib
+// 4 errors, 6 skips) with testdata/ci_junit.py, the call sequence of
+// Kiwi's junit.xml plugin (docs/ci.md) over Python's stdlib
 // xmlrpc.client, as the Tester user. The script checks each execution's
 // status, dates and comment; this test checks the database: one run, 40
 // executions, and after a second report into the same run (TCMS_RUN_ID, a

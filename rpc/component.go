@@ -35,7 +35,7 @@ func (c *Component) Create(r *http.Request, args *ValuesArgs, reply *store.Compo
 	f := newForm(args.Values)
 	name := f.text("name", true, 64)
 	product := f.id("product", true)
-	caller := stateOf(r).who.UserID
+	caller := caller(r).UserID
 	owner := &caller
 	if f.has("initial_owner") {
 		owner = f.id("initial_owner", false)

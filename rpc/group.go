@@ -57,11 +57,6 @@ func (g *Group) Users(r *http.Request, args *GroupIDArgs, reply *[]store.GroupUs
 	return err
 }
 
-// ValuesArgs are the parameters of a create method.
-type ValuesArgs struct {
-	Values map[string]any `json:"values"`
-}
-
 // Create answers Group.create.
 func (g *Group) Create(r *http.Request, args *ValuesArgs, reply *store.Group) error {
 	name, _, err := values(args.Values).str("name")
@@ -115,7 +110,7 @@ func (g *Group) setPermissions(r *http.Request, args *GroupPermissionArgs, grant
 	if err != nil {
 		return err
 	}
-	return g.s.store.SetGroupPermissions(r.Context(), *stateOf(r).who, args.GroupID, ls, grant)
+	return g.s.store.SetGroupPermissions(r.Context(), *caller(r), args.GroupID, ls, grant)
 }
 
 // GroupUserArgs are the parameters of Group.add_user and Group.remove_user.
@@ -139,5 +134,5 @@ func (g *Group) setMembers(r *http.Request, args *GroupUserArgs, add bool) error
 	if err != nil {
 		return err
 	}
-	return g.s.store.SetGroupMembers(r.Context(), *stateOf(r).who, args.GroupID, users, add)
+	return g.s.store.SetGroupMembers(r.Context(), *caller(r), args.GroupID, users, add)
 }

@@ -34,7 +34,7 @@ type InvitationResendArgs struct {
 
 // Resend answers Invitation.resend.
 func (i *Invitation) Resend(r *http.Request, args *InvitationResendArgs, reply *store.Issued) (err error) {
-	*reply, err = i.s.store.ResendInvitation(r.Context(), *stateOf(r).who, args.ID, time.Now().Add(i.s.cfg.InvitationTTL))
+	*reply, err = i.s.store.ResendInvitation(r.Context(), *caller(r), args.ID, time.Now().Add(i.s.cfg.InvitationTTL))
 	if err == nil && (args.Notify == nil || *args.Notify) {
 		i.s.mailInvitation(r, *reply)
 	}

@@ -36,8 +36,8 @@ var markdown = goldmark.New(
 	goldmark.WithRendererOptions(html.WithHardWraps()),
 )
 
-// sanitizer keeps Kiwi's allowed tags and attributes (kiwi-rpc-api.md
-// 5.13), except style, and only http, https and mailto URLs.
+// sanitizer keeps the tags and attributes Kiwi's Markdown.render allows,
+// except style, and only http, https and mailto URLs.
 var sanitizer = func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("h1", "h2", "h3", "h4", "h5", "h6", "b", "i", "strong", "em", "tt", "p", "br", "span", "div",

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"reflect"
 
+	"github.com/tcms/tcms/rpc/internal/wire"
 	"github.com/tcms/tcms/store"
 )
 
@@ -25,17 +26,6 @@ type ObjectPermissionValues struct {
 	Values map[string]any `json:"values"`
 }
 
-// QueryArgs is the parameter of a filter method whose query is required.
-type QueryArgs struct {
-	Query map[string]any `json:"query"`
-}
-
-// OptQueryArgs is the parameter of a filter method whose query may be
-// left out (everything).
-type OptQueryArgs struct {
-	Query map[string]any `json:"query" rpc:"optional"`
-}
-
 // grantValues are the keys of a grant's values dict. They bind like
 // keyword parameters, so types and unknown keys get the usual faults.
 type grantValues struct {
@@ -46,8 +36,8 @@ type grantValues struct {
 	Group      any    `json:"group" rpc:"optional"`
 }
 
-var grantValuesShape = func() *argsShape {
-	s, err := shapeOf(reflect.TypeFor[grantValues]())
+var grantValuesShape = func() *wire.Shape {
+	s, err := wire.ShapeOf(reflect.TypeFor[grantValues]())
 	if err != nil {
 		panic(err)
 	}
@@ -60,7 +50,7 @@ func grantSpec(values map[string]any) (store.ObjectGrantSpec, error) {
 		values = map[string]any{}
 	}
 	var v grantValues
-	if err := bind(grantValuesShape, &v, nil, values); err != nil {
+	if err := grantValuesShape.Bind(&v, nil, values); err != nil {
 		return store.ObjectGrantSpec{}, err
 	}
 	spec := store.ObjectGrantSpec{Permission: v.Permission, ObjectType: v.ObjectType, ObjectID: v.ObjectID}
@@ -82,7 +72,7 @@ func idOrName(key string, v any) (int64, string, error) {
 	case string:
 		return 0, x, nil
 	}
-	return 0, "", invalidParams("%s: expected an id or a name, got %s", key, describe(v))
+	return 0, "", invalidParams("%s: expected an id or a name, got %s", key, wire.Describe(v))
 }
 
 // Grant answers ObjectPermission.grant.
@@ -91,7 +81,7 @@ func (o *ObjectPermission) Grant(r *http.Request, args *ObjectPermissionValues, 
 	if err != nil {
 		return err
 	}
-	*reply, err = o.s.store.GrantObject(r.Context(), *stateOf(r).who, spec)
+	*reply, err = o.s.store.GrantObject(r.Context(), *caller(r), spec)
 	return err
 }
 

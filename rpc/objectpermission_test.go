@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"encoding/json"
-	"net/http"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -195,88 +194,6 @@ func TestObjectPermission(t *testing.T) {
 		json.Unmarshal(r.Result, &list)
 		if r.Error != nil || len(list) != 1 || *list[0].Username != userName || list[0].ObjectID != 1 {
 			t.Fatalf("got %s %+v", r.Result, r.Error)
-		}
-	})
-}
-
-// userGetter stands in for a single-record getter of the User namespace.
-type userGetter struct{}
-
-type userGetArgs struct {
-	ID int64 `json:"user_id"`
-}
-
-func (userGetter) Get(_ *http.Request, a *userGetArgs, reply *int64) error {
-	*reply = a.ID
-	return nil
-}
-
-// TestGetterObjectCheck runs the permission check of a getter the way a
-// call does (authorize, then ReadRequest), for callers with and without
-// the unbound label and object grants.
-func TestGetterObjectCheck(t *testing.T) {
-	ts := mustServer(t)
-	ctx := t.Context()
-	if _, err := ts.Store.RefreshPermissions(ctx); err != nil {
-		t.Fatal(err)
-	}
-	reg := registry{}
-	if err := reg.add(service{"User", userGetter{}, []Method{{Name: "User.get", Access: Perms, Perms: []string{"auth.view_user"}, Getter: true}}}); err != nil {
-		t.Fatal(err)
-	}
-	m := reg["User.get"]
-	principal := func(name, pass string) store.Principal {
-		u, err := ts.Store.Authenticate(ctx, name, pass)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return store.Principal{UserID: u.ID, Username: u.Username, IsSuperuser: u.IsSuperuser}
-	}
-	admin, tester := principal(adminName, adminPass), principal(userName, userPass)
-	viewer, err := ts.Store.CreateUser(ctx, store.System, store.NewUser{Username: "viewer", Groups: []string{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustExec(t, ts.mustDB(), `INSERT INTO user_permissions (user_id, permission_id)
-		SELECT $1, id FROM permissions WHERE app_label || '.' || codename = 'auth.view_user'`, viewer.ID)
-	if _, err := ts.Store.GrantObject(ctx, admin, store.ObjectGrantSpec{UserID: tester.UserID, Permission: "auth.view_user", ObjectType: "User", ObjectID: viewer.ID}); err != nil {
-		t.Fatal(err)
-	}
-	get := func(who store.Principal, id int64) error {
-		objectCheck, err := ts.srv.authorize(ctx, &who, "", m)
-		if err != nil {
-			return err
-		}
-		c := &call{name: m.Name, srv: ts.srv, ctx: ctx, who: &who, method: m, params: []any{id}, objectCheck: objectCheck}
-		return c.ReadRequest(&userGetArgs{})
-	}
-	refused := `Authentication failed when calling "User.get": permission auth.view_user required`
-	for _, c := range []struct {
-		name string
-		who  store.Principal
-		id   int64
-		want string
-	}{
-		{"OKSuperuser", admin, viewer.ID, ""},
-		{"OKUnbound", store.Principal{UserID: viewer.ID}, admin.UserID, ""},
-		{"OKObjectGrant", tester, viewer.ID, ""},
-		{"ErrOtherRecord", tester, admin.UserID, refused},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			err := get(c.who, c.id)
-			if (c.want == "" && err != nil) || (c.want != "" && (err == nil || err.Error() != c.want)) {
-				t.Fatalf("got %v, want %q", err, c.want)
-			}
-		})
-	}
-	t.Run("ErrDeclaration", func(t *testing.T) {
-		for _, bad := range []Method{
-			{Name: "User.get", Access: Perms, Perms: []string{"testcases.view_testcase"}, Getter: true},
-			{Name: "User.get", Access: Perms, Perms: []string{"auth.view_user", "auth.change_user"}, Getter: true},
-		} {
-			if err := (registry{}).add(service{"User", userGetter{}, []Method{bad}}); err == nil {
-				t.Fatalf("%+v: want a declaration error", bad)
-			}
 		}
 	})
 }

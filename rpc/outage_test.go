@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tcms/tcms/rpc/internal/session"
 	"github.com/tcms/tcms/store"
 	"github.com/tcms/tcms/store/storetest"
 )
@@ -81,5 +82,5 @@ func TestDatabaseLostUnnoticed(t *testing.T) {
 	defer proxy.Restore()
 	wantFault(t, ts.jsonCall("Product.filter", []any{map[string]any{}}, "Authorization", "Bearer "+token), CodeInternal, unavailable)
 	wantFault(t, ts.jsonCall("Product.filter", []any{map[string]any{}}, basicAuth(adminName, adminPass)...), CodeInternal, unavailable)
-	wantFault(t, ts.jsonCall("Product.filter", []any{map[string]any{}}, "Cookie", sessionCookie+"="+token), CodeInternal, unavailable)
+	wantFault(t, ts.jsonCall("Product.filter", []any{map[string]any{}}, "Cookie", session.Cookie+"="+token), CodeInternal, unavailable)
 }

@@ -175,25 +175,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-type panicService struct{}
-
-func (panicService) Boom(*http.Request, *NoArgs, *string) error { panic("boom") }
-
-func TestPanicIsInternalError(t *testing.T) {
-	ts := mustServer(t)
-	if err := ts.srv.methods.add(service{"Test", panicService{}, []Method{{Name: "Test.boom"}}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := ts.srv.gorilla.RegisterService(panicService{}, "Test"); err != nil {
-		t.Fatal(err)
-	}
-	wantFault(t, ts.jsonCall("Test.boom", nil), CodeInternal, "Internal error: internal error")
-	// The server goes on serving.
-	if r := ts.jsonCall("system.listMethods", nil); r.Error != nil {
-		t.Fatal(r.Error.Message)
-	}
-}
-
 func TestMetrics(t *testing.T) {
 	ts := mustServer(t)
 	ts.jsonCall("system.listMethods", nil)

@@ -2,7 +2,6 @@ package rpc
 
 import (
 	"encoding/base64"
-	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -68,8 +67,8 @@ func TestPermissionMatrix(t *testing.T) {
 			t.Fatalf("XML-RPC: refused: %s", f.String)
 		}
 	}
-	for _, name := range ts.srv.methods.names() {
-		m := ts.srv.methods[name]
+	for _, name := range ts.srv.calls.Names() {
+		m := ts.srv.calls.Lookup(name)
 		params = nil
 		if m.Getter {
 			params = []any{999999}
@@ -88,49 +87,6 @@ func TestPermissionMatrix(t *testing.T) {
 				refused(t, name, missing, "Authorization", basic)
 			}
 		})
-	}
-}
-
-type okService struct{}
-
-func (okService) Ping(*http.Request, *NoArgs, *string) error  { return nil }
-func (okService) Other(*http.Request, *NoArgs, *string) error { return nil }
-
-func TestRegistryChecks(t *testing.T) {
-	cases := []struct {
-		name    string
-		methods []Method
-		err     string
-	}{
-		{"ErrUndeclaredHandler", []Method{{Name: "X.ping"}}, "handler X.Other has no declaration"},
-		{"ErrNoHandler", []Method{{Name: "X.ping"}, {Name: "X.other"}, {Name: "X.gone"}}, "X.gone has no handler Gone"},
-		{"ErrNamespace", []Method{{Name: "Y.ping"}}, `method "Y.ping" is not in namespace "X"`},
-		{"ErrPermsWithoutLabels", []Method{{Name: "X.ping", Access: Perms}, {Name: "X.other"}}, "Access Perms goes with a non-empty Perms list"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			err := registry{}.add(service{"X", okService{}, c.methods})
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Fatalf("want %q, got %v", c.err, err)
-			}
-		})
-	}
-	t.Run("OK", func(t *testing.T) {
-		reg := registry{}
-		if err := reg.add(service{"X", okService{}, []Method{{Name: "X.ping"}, {Name: "X.other", Access: Perms, Perms: []string{"auth.view_user"}}}}); err != nil {
-			t.Fatal(err)
-		}
-		if reg["X.ping"].goName != "X.Ping" {
-			t.Fatalf("goName %q", reg["X.ping"].goName)
-		}
-	})
-}
-
-func TestGoMethodName(t *testing.T) {
-	for wire, want := range map[string]string{"add_case": "AddCase", "listMethods": "ListMethods", "filter_canonical": "FilterCanonical", "get_cc": "GetCc", "version": "Version"} {
-		if got := goMethodName(wire); got != want {
-			t.Errorf("%s: want %s, got %s", wire, want, got)
-		}
 	}
 }
 
@@ -159,7 +115,7 @@ func TestKiwiMethodsRegistered(t *testing.T) {
 			continue
 		}
 		n++
-		if ts.srv.methods[name] == nil {
+		if ts.srv.calls.Lookup(name) == nil {
 			t.Errorf("%s is not registered", name)
 		}
 	}

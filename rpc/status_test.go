@@ -108,7 +108,7 @@ func TestStatusLabelMethods(t *testing.T) {
 			if !ok {
 				params = []any{map[string]any{"name": "sneaky", "text": "t", "weight": 1, "icon": "fa", "color": "#fff"}}
 			}
-			wantFault(t, nobody(m, params...), CodeAuth, `Authentication failed when calling "`+m+`": permission `+ts.srv.methods[m].Perms[0]+" required")
+			wantFault(t, nobody(m, params...), CodeAuth, `Authentication failed when calling "`+m+`": permission `+ts.srv.calls.Lookup(m).Perms[0]+" required")
 		}
 		if after := statusLabelCounts(t, ts); after != before {
 			t.Fatalf("refused calls wrote: %s -> %s", before, after)

@@ -1,12 +1,12 @@
 package rpc
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/tcms/tcms/rpc/internal/tenancy"
 	"github.com/tcms/tcms/store"
 )
 
@@ -31,10 +31,10 @@ var tenantMethods = []Method{
 
 // Create answers Tenant.create.
 func (t *Tenant) Create(r *http.Request, args *ValuesArgs, reply *store.Tenant) error {
-	if tenantOf(r.Context()) != nil {
+	if tenancy.Of(r.Context()) != nil {
 		return store.Errorf(store.Invalid, "Tenant.create works at the public address only.")
 	}
-	who := stateOf(r).who
+	who := caller(r)
 	f := newForm(args.Values)
 	n := store.NewTenant{SchemaName: f.text("schema_name", true, 63), Name: f.text("name", true, 100),
 		Organization: f.text("organization", false, 100), PubliclyReadable: f.boolean("publicly_readable", false),
@@ -59,7 +59,7 @@ func (t *Tenant) Create(r *http.Request, args *ValuesArgs, reply *store.Tenant) 
 
 // Filter answers Tenant.filter.
 func (t *Tenant) Filter(r *http.Request, args *OptQueryArgs, reply *[]store.Tenant) (err error) {
-	*reply, err = t.s.store.FilterTenants(r.Context(), *stateOf(r).who, args.Query)
+	*reply, err = t.s.store.FilterTenants(r.Context(), *caller(r), args.Query)
 	return err
 }
 
@@ -84,7 +84,7 @@ func (t *Tenant) setUsers(r *http.Request, args *TenantUserArgs, add bool) error
 	if err != nil {
 		return err
 	}
-	return t.s.store.SetTenantUsers(r.Context(), *stateOf(r).who, users, add)
+	return t.s.store.SetTenantUsers(r.Context(), *caller(r), users, add)
 }
 
 // DefaultInvitationTTL is how long a Tenant.invite token lasts unless
@@ -107,7 +107,7 @@ type InviteResult struct {
 // Invite answers Tenant.invite.
 func (t *Tenant) Invite(r *http.Request, args *TenantInviteArgs, reply *InviteResult) error {
 	ctx := r.Context()
-	issued, errored, err := t.s.store.InviteToTenant(ctx, *stateOf(r).who, args.Emails, time.Now().Add(t.s.cfg.InvitationTTL))
+	issued, errored, err := t.s.store.InviteToTenant(ctx, *caller(r), args.Emails, time.Now().Add(t.s.cfg.InvitationTTL))
 	if err != nil {
 		return err
 	}
@@ -123,30 +123,13 @@ func (t *Tenant) Invite(r *http.Request, args *TenantInviteArgs, reply *InviteRe
 
 // mailInvitation mails an invitation's token to its address.
 func (s *Server) mailInvitation(r *http.Request, inv store.Issued) {
-	tn := tenantOf(r.Context())
+	tn := tenancy.Of(r.Context())
 	var b strings.Builder
 	fmt.Fprintf(&b, "Subject: Invitation to %s\r\n\r\n", tn.Name)
 	fmt.Fprintf(&b, "You have been invited to the test management tenant %q at %s (XML-RPC: /xml-rpc/, JSON-RPC: /json-rpc/).\r\n", tn.Name, r.Host)
 	fmt.Fprintf(&b, "To accept, call Auth.accept_invitation with this token, the username you want (or that of your account) and a password:\r\n\r\n    %s\r\n\r\n", inv.Token)
 	fmt.Fprintf(&b, "The invitation expires on %s UTC.\r\n", inv.ExpiresAt.UTC().Format(time.DateTime))
 	s.mail(r.Context(), inv.Email, b.String(), false)
-}
-
-// mail sends a message through Config.SendMail. Without an SMTP server
-// the message is logged when logged is true (a password reset, which has
-// no other way out), else only that it was not sent (an invitation, whose
-// token the inviter got). A failure is logged: the caller's change stands.
-func (s *Server) mail(ctx context.Context, to, msg string, logged bool) {
-	switch {
-	case s.cfg.SendMail == nil && logged:
-		s.log.InfoContext(ctx, "mail not sent: no SMTP server configured", "to", to, "message", msg)
-	case s.cfg.SendMail == nil:
-		s.log.InfoContext(ctx, "mail not sent: no SMTP server configured", "to", to)
-	default:
-		if err := s.cfg.SendMail(to, msg); err != nil {
-			s.log.ErrorContext(ctx, "mail failed", "to", to, "err", err)
-		}
-	}
 }
 
 // TenantRemoveArgs are the parameters of Tenant.remove.
@@ -156,7 +139,7 @@ type TenantRemoveArgs struct {
 
 // Remove answers Tenant.remove.
 func (t *Tenant) Remove(r *http.Request, args *TenantRemoveArgs, _ *any) error {
-	if !stateOf(r).who.IsSuperuser {
+	if !caller(r).IsSuperuser {
 		return authFailed("Tenant.remove", "superuser required")
 	}
 	return t.s.store.RemoveTenant(r.Context(), args.SchemaName)

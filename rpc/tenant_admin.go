@@ -60,7 +60,7 @@ func (t *Tenant) Update(r *http.Request, args *TenantUpdateArgs, reply *store.Te
 		c.Owner = args.Values["owner"]
 	}
 	var err error
-	*reply, err = t.s.store.UpdateTenant(r.Context(), *stateOf(r).who, args.SchemaName, c)
+	*reply, err = t.s.store.UpdateTenant(r.Context(), *caller(r), args.SchemaName, c)
 	return err
 }
 
@@ -82,7 +82,7 @@ func (t *Tenant) RemoveDomain(r *http.Request, args *TenantDomainArgs, _ *any) e
 }
 
 func (t *Tenant) setDomain(r *http.Request, method string, args *TenantDomainArgs, add bool) error {
-	if !stateOf(r).who.IsSuperuser {
+	if !caller(r).IsSuperuser {
 		return authFailed(method, "superuser required")
 	}
 	domain := strings.ToLower(strings.TrimSpace(args.Domain))

@@ -58,7 +58,7 @@ func (g *TenantGroup) setPermissions(r *http.Request, args *GroupPermissionArgs,
 	if err != nil {
 		return err
 	}
-	return g.s.store.SetTenantGroupPermissions(r.Context(), *stateOf(r).who, args.GroupID, ls, grant)
+	return g.s.store.SetTenantGroupPermissions(r.Context(), *caller(r), args.GroupID, ls, grant)
 }
 
 // AddUser answers TenantGroup.add_user.
@@ -76,5 +76,5 @@ func (g *TenantGroup) setMembers(r *http.Request, args *GroupUserArgs, add bool)
 	if err != nil {
 		return err
 	}
-	return g.s.store.SetTenantGroupUsers(r.Context(), *stateOf(r).who, args.GroupID, users, add)
+	return g.s.store.SetTenantGroupUsers(r.Context(), *caller(r), args.GroupID, users, add)
 }

@@ -51,7 +51,7 @@ func (t *TestCase) Create(r *http.Request, args *ValuesArgs, reply *store.TestCa
 	if err != nil {
 		return err
 	}
-	*reply, err = t.s.store.CreateTestCase(r.Context(), *stateOf(r).who, v)
+	*reply, err = t.s.store.CreateTestCase(r.Context(), *caller(r), v)
 	return err
 }
 
@@ -74,7 +74,7 @@ func (t *TestCase) BulkCreate(r *http.Request, args *BulkCreateArgs, reply *[]st
 		list[i] = v
 	}
 	var err error
-	*reply, err = t.s.store.CreateTestCases(r.Context(), *stateOf(r).who, list)
+	*reply, err = t.s.store.CreateTestCases(r.Context(), *caller(r), list)
 	return err
 }
 
@@ -85,7 +85,7 @@ func newCaseValues(r *http.Request, values map[string]any) (store.CaseValues, er
 	v := f.caseValues(true)
 	author := f.id("author", false)
 	if author == nil && !truthy(values["author_id"]) {
-		author = &stateOf(r).who.UserID
+		author = &caller(r).UserID
 	}
 	if author == nil {
 		f.fail("author", msgRequired)
@@ -99,23 +99,6 @@ func newCaseValues(r *http.Request, values map[string]any) (store.CaseValues, er
 		v["create_date"] = *created
 	}
 	return v, nil
-}
-
-// truthy tells whether a value is true in Python's sense.
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case string:
-		return x != ""
-	case int64:
-		return x != 0
-	case float64:
-		return x != 0
-	case bool:
-		return x
-	}
-	return true
 }
 
 // Filter answers TestCase.filter.
@@ -141,7 +124,7 @@ func (t *TestCase) Update(r *http.Request, args *CaseUpdateArgs, reply *store.Te
 		return err
 	}
 	var err error
-	*reply, err = t.s.store.UpdateTestCase(r.Context(), *stateOf(r).who, args.CaseID, v)
+	*reply, err = t.s.store.UpdateTestCase(r.Context(), *caller(r), args.CaseID, v)
 	return err
 }
 
@@ -156,7 +139,7 @@ func (t *TestCase) Remove(r *http.Request, args *QueryArgs, reply *[]any) error 
 	if args.Query == nil {
 		return invalidParams("query is required")
 	}
-	return setDeleted(reply)(t.s.store.RemoveTestCases(r.Context(), *stateOf(r).who, args.Query))
+	return setDeleted(reply)(t.s.store.RemoveTestCases(r.Context(), *caller(r), args.Query))
 }
 
 // Sortkeys answers TestCase.sortkeys.

@@ -1,8 +1,6 @@
 package rpc
 
 import (
-	"fmt"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,8 +9,8 @@ import (
 	"github.com/tcms/tcms/store"
 )
 
-// Readers of the test case form fields that rpc/form.go lacks: durations,
-// datetimes, URLs and optional texts.
+// Readers of the test case form fields that decode.go lacks: durations
+// and optional texts.
 
 // Django's duration formats: "[DD] [[HH:]MM:]ss[.uuuuuu]", ISO 8601 and
 // the PostgreSQL interval style.
@@ -73,28 +71,6 @@ func (f *form) optText(key string, maxLen int) *string {
 	return nil
 }
 
-// webURL reads a URL with scheme http, https, ftp or ftps of at most
-// maxLen characters; "" when not given.
-func (f *form) webURL(key string, required bool, maxLen int) string {
-	s := f.text(key, required, maxLen)
-	if s == "" {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || !strings.Contains(" http https ftp ftps ", " "+strings.ToLower(u.Scheme)+" ") {
-		f.fail(key, "Enter a valid URL.")
-	}
-	return s
-}
-
-// link reads an optional URL column: nil when absent, null or "".
-func (f *form) link(key string) *string {
-	if s := f.webURL(key, false, 1024); s != "" {
-		return &s
-	}
-	return nil
-}
-
 // caseValues reads the test case fields both create and update take, for
 // the keys present in the form (all keys when all is true).
 func (f *form) caseValues(all bool) store.CaseValues {
@@ -119,16 +95,4 @@ func (f *form) caseValues(all bool) store.CaseValues {
 		put(k, k+"_id", func() any { return f.id(k, true) })
 	}
 	return v
-}
-
-// userRef reads a user field of TestCase.update as given; the store
-// resolves it.
-func userRef(v any) (store.UserRef, error) {
-	switch v.(type) {
-	case nil, int64, string:
-		return store.UserRef{Ref: v}, nil
-	case float64:
-		return store.UserRef{Ref: fmt.Sprint(v)}, nil
-	}
-	return store.UserRef{}, store.Errorf(store.Invalid, "Unknown user: %q", fmt.Sprint(v))
 }

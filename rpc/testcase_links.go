@@ -58,19 +58,8 @@ func (c *TestCase) AddComment(r *http.Request, args *AddCommentArgs, reply *stor
 	if err != nil {
 		return err
 	}
-	*reply, err = c.s.store.AddComment(r.Context(), *stateOf(r).who, store.TestCaseOwner, args.CaseID, n)
+	*reply, err = c.s.store.AddComment(r.Context(), *caller(r), store.TestCaseOwner, args.CaseID, n)
 	return err
-}
-
-// newComment reads the parameters every X.add_comment takes.
-func newComment(text string, userID *int64, submitDate any) (store.NewComment, error) {
-	f := newForm(map[string]any{"comment": text})
-	f.text("comment", true, 3000)
-	if err := f.err(); err != nil {
-		return store.NewComment{}, err
-	}
-	when, err := wireTime(submitDate)
-	return store.NewComment{Text: text, UserID: userID, SubmitDate: when}, err
 }
 
 // RemoveCommentArgs are the parameters of TestCase.remove_comment.
@@ -98,7 +87,7 @@ type CaseTagArgs struct {
 
 // AddTag answers TestCase.add_tag.
 func (c *TestCase) AddTag(r *http.Request, args *CaseTagArgs, _ *any) error {
-	return c.s.store.AddCaseTag(r.Context(), *stateOf(r).who, args.CaseID, args.Tag)
+	return c.s.store.AddCaseTag(r.Context(), *caller(r), args.CaseID, args.Tag)
 }
 
 // RemoveTag answers TestCase.remove_tag.

@@ -98,7 +98,7 @@ func (t *TestExecution) Create(r *http.Request, args *ValuesArgs, reply *store.E
 		return err
 	}
 	var err error
-	*reply, err = t.s.store.CreateExecution(r.Context(), *stateOf(r).who, v)
+	*reply, err = t.s.store.CreateExecution(r.Context(), *caller(r), v)
 	return err
 }
 
@@ -119,7 +119,7 @@ func (t *TestExecution) Update(r *http.Request, args *ExecutionUpdateArgs, reply
 		return err
 	}
 	var err error
-	*reply, err = t.s.store.UpdateExecution(r.Context(), *stateOf(r).who, args.ExecutionID, v)
+	*reply, err = t.s.store.UpdateExecution(r.Context(), *caller(r), args.ExecutionID, v)
 	return err
 }
 
@@ -150,7 +150,7 @@ func (t *TestExecution) BulkUpdate(r *http.Request, args *BulkUpdateArgs, reply 
 		results[i] = res
 	}
 	var err error
-	*reply, err = t.s.store.ReportExecutions(r.Context(), *stateOf(r).who, results)
+	*reply, err = t.s.store.ReportExecutions(r.Context(), *caller(r), results)
 	return err
 }
 
@@ -165,14 +165,5 @@ func (t *TestExecution) Remove(r *http.Request, args *QueryArgs, _ *any) error {
 	if err := requiredQuery(args.Query); err != nil {
 		return err
 	}
-	return t.s.store.RemoveExecutions(r.Context(), *stateOf(r).who, args.Query)
-}
-
-// requiredQuery refuses a null query where Kiwi's signature has no
-// default (Kiwi answers with a TypeError, -32602).
-func requiredQuery(q map[string]any) error {
-	if q == nil {
-		return invalidParams("query is required")
-	}
-	return nil
+	return t.s.store.RemoveExecutions(r.Context(), *caller(r), args.Query)
 }

@@ -48,7 +48,7 @@ func (t *TestExecution) AddComment(r *http.Request, args *ExecutionCommentArgs, 
 	if err != nil {
 		return err
 	}
-	*reply, err = t.s.store.AddComment(r.Context(), *stateOf(r).who, store.TestExecutionOwner, args.ExecutionID, n)
+	*reply, err = t.s.store.AddComment(r.Context(), *caller(r), store.TestExecutionOwner, args.ExecutionID, n)
 	return err
 }
 
@@ -151,7 +151,7 @@ type ExecutionTagArgs struct {
 
 // AddTag answers TestExecution.add_tag.
 func (t *TestExecution) AddTag(r *http.Request, args *ExecutionTagArgs, reply *[]store.Tag) (err error) {
-	*reply, err = t.s.store.AddExecutionTag(r.Context(), *stateOf(r).who, args.ExecutionID, args.TagName)
+	*reply, err = t.s.store.AddExecutionTag(r.Context(), *caller(r), args.ExecutionID, args.TagName)
 	return err
 }
 

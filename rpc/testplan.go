@@ -46,12 +46,12 @@ type PlanIDArgs struct {
 	PlanID int64 `json:"plan_id"`
 }
 
-// Create answers TestPlan.create with the rules of Kiwi's (kiwi-rpc-api.md 5.7).
+// Create answers TestPlan.create with the rules of Kiwi's.
 func (t *TestPlan) Create(r *http.Request, args *ValuesArgs, reply *store.TestPlan) error {
 	if _, ok := args.Values["product"]; !ok {
 		return store.Errorf(store.Invalid, "'product'") // Kiwi reads it before its form
 	}
-	who := stateOf(r).who
+	who := caller(r)
 	f := newForm(args.Values)
 	p := store.NewTestPlan{Name: f.text("name", true, 255), Text: f.text("text", false, 0), IsActive: true,
 		ExtraLink: f.link("extra_link"), ParentID: f.id("parent", false), CreateDate: f.dateTime("create_date")}
@@ -105,7 +105,7 @@ func (t *TestPlan) Update(r *http.Request, args *PlanUpdateArgs, reply *store.Te
 		return err
 	}
 	var err error
-	*reply, err = t.s.store.UpdateTestPlan(r.Context(), *stateOf(r).who, args.PlanID, p)
+	*reply, err = t.s.store.UpdateTestPlan(r.Context(), *caller(r), args.PlanID, p)
 	return err
 }
 
@@ -125,5 +125,5 @@ func (p *TestPlan) Remove(r *http.Request, args *QueryArgs, reply *[]any) error 
 	if err := requiredQuery(args.Query); err != nil {
 		return err
 	}
-	return setDeleted(reply)(p.s.store.RemoveTestPlans(r.Context(), *stateOf(r).who, args.Query))
+	return setDeleted(reply)(p.s.store.RemoveTestPlans(r.Context(), *caller(r), args.Query))
 }

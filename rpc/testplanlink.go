@@ -55,7 +55,7 @@ type PlanTagArgs struct {
 
 // AddTag answers TestPlan.add_tag.
 func (t *TestPlan) AddTag(r *http.Request, args *PlanTagArgs, _ *any) error {
-	return t.s.store.TagPlan(r.Context(), *stateOf(r).who, args.PlanID, args.TagName)
+	return t.s.store.TagPlan(r.Context(), *caller(r), args.PlanID, args.TagName)
 }
 
 // RemoveTag answers TestPlan.remove_tag.

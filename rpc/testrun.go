@@ -60,21 +60,6 @@ func (f *form) runValues(all bool) store.RunValues {
 	return v
 }
 
-// userRefs sets v[key+"_id"] to the user reference of every user field
-// present in the form; the store resolves them.
-func (f *form) userRefs(v map[string]any, keys ...string) error {
-	for _, k := range keys {
-		if f.has(k) {
-			ref, err := userRef(f.v[k])
-			if err != nil {
-				return err
-			}
-			v[k+"_id"] = ref
-		}
-	}
-	return nil
-}
-
 // idList reads a list of ids as Django's multiple choice fields do; with
 // single a lone id counts as a list of one.
 func (f *form) idList(key string, single bool) []int64 {
@@ -103,9 +88,9 @@ func (f *form) idList(key string, single bool) []int64 {
 	return ids
 }
 
-// Create answers TestRun.create with the rules of Kiwi's (kiwi-rpc-api.md 5.5).
+// Create answers TestRun.create with the rules of Kiwi's.
 func (t *TestRun) Create(r *http.Request, args *ValuesArgs, reply *store.TestRun) error {
-	who := stateOf(r).who
+	who := caller(r)
 	f := newForm(args.Values)
 	v := f.runValues(true)
 	if !truthy(args.Values["manager"]) {
@@ -141,8 +126,8 @@ func (t *TestRun) Get(r *http.Request, args *RunIDArgs, reply *store.TestRunRow)
 	return err
 }
 
-// Update answers TestRun.update (kiwi-rpc-api.md 5.6): absent keys keep
-// their values, and a bad value changes nothing.
+// Update answers TestRun.update as Kiwi's does: absent keys keep their
+// values, and a bad value changes nothing.
 func (t *TestRun) Update(r *http.Request, args *RunUpdateArgs, reply *store.TestRun) error {
 	f := newForm(args.Values)
 	v := f.runValues(false)
@@ -153,7 +138,7 @@ func (t *TestRun) Update(r *http.Request, args *RunUpdateArgs, reply *store.Test
 		return err
 	}
 	var err error
-	*reply, err = t.s.store.UpdateTestRun(r.Context(), *stateOf(r).who, args.RunID, v)
+	*reply, err = t.s.store.UpdateTestRun(r.Context(), *caller(r), args.RunID, v)
 	return err
 }
 
@@ -162,7 +147,7 @@ func (t *TestRun) Remove(r *http.Request, args *QueryArgs, reply *[]any) error {
 	if args.Query == nil {
 		return invalidParams("query is required")
 	}
-	return setDeleted(reply)(t.s.store.RemoveTestRuns(r.Context(), *stateOf(r).who, args.Query))
+	return setDeleted(reply)(t.s.store.RemoveTestRuns(r.Context(), *caller(r), args.Query))
 }
 
 // Summary answers TestRun.summary; the check point has already applied

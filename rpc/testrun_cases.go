@@ -25,7 +25,7 @@ type RunCaseArgs struct {
 
 // AddCase answers TestRun.add_case: always a list.
 func (t *TestRun) AddCase(r *http.Request, args *RunCaseArgs, reply *[]store.AddedExecution) (err error) {
-	*reply, err = t.s.store.AddCasesToRun(r.Context(), *stateOf(r).who, args.RunID, []int64{args.CaseID})
+	*reply, err = t.s.store.AddCasesToRun(r.Context(), *caller(r), args.RunID, []int64{args.CaseID})
 	return err
 }
 
@@ -37,7 +37,7 @@ type RunCasesArgs struct {
 
 // AddCases answers TestRun.add_cases.
 func (t *TestRun) AddCases(r *http.Request, args *RunCasesArgs, reply *[]store.AddedExecution) (err error) {
-	*reply, err = t.s.store.AddCasesToRun(r.Context(), *stateOf(r).who, args.RunID, args.CaseIDs)
+	*reply, err = t.s.store.AddCasesToRun(r.Context(), *caller(r), args.RunID, args.CaseIDs)
 	return err
 }
 
@@ -49,5 +49,5 @@ func (t *TestRun) GetCases(r *http.Request, args *RunIDArgs, reply *[]store.RunC
 
 // RemoveCase answers TestRun.remove_case.
 func (t *TestRun) RemoveCase(r *http.Request, args *RunCaseArgs, _ *any) error {
-	return t.s.store.RemoveCaseFromRun(r.Context(), *stateOf(r).who, args.RunID, args.CaseID)
+	return t.s.store.RemoveCaseFromRun(r.Context(), *caller(r), args.RunID, args.CaseID)
 }

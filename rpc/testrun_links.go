@@ -35,7 +35,7 @@ type RunTagArgs struct {
 
 // AddTag answers TestRun.add_tag.
 func (t *TestRun) AddTag(r *http.Request, args *RunTagArgs, reply *[]store.Tag) (err error) {
-	*reply, err = t.s.store.AddRunTag(r.Context(), *stateOf(r).who, args.RunID, args.TagName)
+	*reply, err = t.s.store.AddRunTag(r.Context(), *caller(r), args.RunID, args.TagName)
 	return err
 }
 

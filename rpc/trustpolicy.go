@@ -57,7 +57,7 @@ func (p *TrustPolicy) Create(r *http.Request, args *ValuesArgs, reply *store.Tru
 	if err := p.read(args.Values, &v, true); err != nil {
 		return err
 	}
-	who := stateOf(r).who
+	who := caller(r)
 	tp, err := p.s.store.CreateTrustPolicy(r.Context(), *who, v)
 	if err != nil {
 		return err
@@ -69,13 +69,13 @@ func (p *TrustPolicy) Create(r *http.Request, args *ValuesArgs, reply *store.Tru
 
 // Filter answers TrustPolicy.filter.
 func (p *TrustPolicy) Filter(r *http.Request, args *OptQueryArgs, reply *[]store.TrustPolicy) (err error) {
-	*reply, err = p.s.store.FilterTrustPolicies(r.Context(), *stateOf(r).who, args.Query)
+	*reply, err = p.s.store.FilterTrustPolicies(r.Context(), *caller(r), args.Query)
 	return err
 }
 
 // Update answers TrustPolicy.update.
 func (p *TrustPolicy) Update(r *http.Request, args *PolicyUpdateArgs, reply *store.TrustPolicy) error {
-	who := stateOf(r).who
+	who := caller(r)
 	tp, err := p.s.store.UpdateTrustPolicy(r.Context(), *who, args.PolicyID, func(v *store.TrustPolicyValues) error {
 		return p.read(args.Values, v, false)
 	})
@@ -89,7 +89,7 @@ func (p *TrustPolicy) Update(r *http.Request, args *PolicyUpdateArgs, reply *sto
 
 // Remove answers TrustPolicy.remove.
 func (p *TrustPolicy) Remove(r *http.Request, args *PolicyIDArgs, _ *any) error {
-	who := stateOf(r).who
+	who := caller(r)
 	if err := p.s.store.RemoveTrustPolicy(r.Context(), *who, args.PolicyID); err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ var userMethods = []Method{
 func (u *User) Filter(r *http.Request, args *OptQueryArgs, reply *[]store.User) (err error) {
 	q := args.Query
 	if len(q) == 0 {
-		q = map[string]any{"id": stateOf(r).who.UserID}
+		q = map[string]any{"id": caller(r).UserID}
 	}
 	*reply, err = u.s.store.FilterUsers(r.Context(), q)
 	return err
@@ -58,7 +58,7 @@ func (u *User) Deactivate(r *http.Request, args *QueryArgs, reply *[]store.User)
 	if args.Query == nil {
 		return invalidParams("query is required; {} matches every user")
 	}
-	*reply, err = u.s.store.DeactivateMatching(r.Context(), *stateOf(r).who, args.Query)
+	*reply, err = u.s.store.DeactivateMatching(r.Context(), *caller(r), args.Query)
 	return err
 }
 
@@ -72,10 +72,10 @@ type UserUpdateArgs struct {
 var userUpdateKeys = []string{"first_name", "last_name", "email", "password", "old_password",
 	"is_active", "is_locked", "is_staff", "is_superuser"}
 
-// Update answers User.update (kiwi-rpc-api.md 5.8, and the lifecycle of
+// Update answers User.update as Kiwi's does (and with the lifecycle of
 // docs/permissions.md): the store refuses escalation.
 func (u *User) Update(r *http.Request, args *UserUpdateArgs, reply *store.User) error {
-	ctx, who := r.Context(), *stateOf(r).who
+	ctx, who := r.Context(), *caller(r)
 	id := who.UserID
 	if args.UserID != nil && *args.UserID != 0 {
 		id = *args.UserID
@@ -141,7 +141,7 @@ type JoinGroupArgs struct {
 
 // JoinGroup answers User.join_group.
 func (u *User) JoinGroup(r *http.Request, args *JoinGroupArgs, _ *any) error {
-	return u.s.store.JoinGroup(r.Context(), *stateOf(r).who, args.Username, args.Groupname)
+	return u.s.store.JoinGroup(r.Context(), *caller(r), args.Username, args.Groupname)
 }
 
 // Create answers User.create.
@@ -172,7 +172,7 @@ func (u *User) Create(r *http.Request, args *ValuesArgs, reply *store.User) erro
 			return err
 		}
 	}
-	*reply, err = u.s.store.CreateUser(r.Context(), *stateOf(r).who, nu)
+	*reply, err = u.s.store.CreateUser(r.Context(), *caller(r), nu)
 	return err
 }
 
@@ -188,7 +188,7 @@ func (u *User) groupNames(r *http.Request, v any) ([]string, error) {
 		return nil, err
 	}
 	for _, n := range names {
-		if n == store.AdministratorGroup && !stateOf(r).who.IsSuperuser {
+		if n == store.AdministratorGroup && !caller(r).IsSuperuser {
 			return nil, store.Errorf(store.Forbidden, "Only a superuser can change the members of Administrator.")
 		}
 	}
@@ -220,7 +220,7 @@ func (u *User) setPermissions(r *http.Request, args *UserPermissionArgs, grant b
 	if _, err := refs("user_id", args.UserID); err != nil {
 		return err
 	}
-	return u.s.store.SetUserPermissions(r.Context(), *stateOf(r).who, args.UserID, ls, grant)
+	return u.s.store.SetUserPermissions(r.Context(), *caller(r), args.UserID, ls, grant)
 }
 
 // UserRefArgs names one user by id or username.
@@ -260,7 +260,7 @@ type AttachmentRef struct {
 
 // AddAttachment answers User.add_attachment.
 func (u *User) AddAttachment(r *http.Request, args *AddAttachmentArgs, reply *AttachmentRef) error {
-	a, err := u.s.addAttachment(r, "auth_user", stateOf(r).who.UserID, args.Filename, args.B64Content)
+	a, err := u.s.addAttachment(r, "auth_user", caller(r).UserID, args.Filename, args.B64Content)
 	*reply = AttachmentRef{URL: tenantPrefix(r) + a.URL, Filename: a.Filename}
 	return err
 }

@@ -26,7 +26,7 @@ func (u *User) Remove(r *http.Request, args *UserRefArgs, _ *any) error {
 	if _, err := refs("user_id", args.UserID); err != nil {
 		return err
 	}
-	return u.s.store.RemoveUser(r.Context(), *stateOf(r).who, args.UserID)
+	return u.s.store.RemoveUser(r.Context(), *caller(r), args.UserID)
 }
 
 // UserCreateTokenArgs are the parameters of User.create_token.
@@ -69,7 +69,7 @@ func (u *User) RevokeToken(r *http.Request, args *UserRevokeTokenArgs, _ *any) e
 	if err := oneUser(args.User); err != nil {
 		return err
 	}
-	return u.s.store.RevokeToken(r.Context(), *stateOf(r).who, args.User, args.TokenID)
+	return u.s.store.RevokeToken(r.Context(), *caller(r), args.User, args.TokenID)
 }
 
 // oneUser refuses a user parameter that is not one id or username.
@@ -97,7 +97,7 @@ func createToken(r *http.Request, s *Server, user any, name string, days int, re
 		t := time.Now().AddDate(0, 0, days)
 		expires = &t
 	}
-	tok, text, err := s.store.CreateToken(r.Context(), *stateOf(r).who, user, name, expires)
+	tok, text, err := s.store.CreateToken(r.Context(), *caller(r), user, name, expires)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func createToken(r *http.Request, s *Server, user any, name string, days int, re
 
 // listTokens lists the API tokens of user (nil: the caller) into reply.
 func listTokens(r *http.Request, s *Server, user any, reply *[]TokenInfo) error {
-	list, err := s.store.Tokens(r.Context(), *stateOf(r).who, user)
+	list, err := s.store.Tokens(r.Context(), *caller(r), user)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,3 @@
-// Package store is the data layer: a Store over a PostgreSQL pool that owns
-// every transaction and turns driver errors into *Error values.
 package store
 
 import (

@@ -1,7 +1,7 @@
 """Reports a JUnit XML file the way the Kiwi TCMS junit.xml plugin does, with Python's stdlib
-xmlrpc.client over XML-RPC with cookies: the call sequence of shared/ci-clients.md D.3, steps
-1-18. Then it reads the run back and checks it against the file: one execution per test case,
-the status the test name announces, the comment and the dates.
+xmlrpc.client over XML-RPC with cookies: the plugin's whole call sequence for one report
+(docs/ci.md). Then it reads the run back and checks it against the file: one execution per
+test case, the status the test name announces, the comment and the dates.
 
 Usage: ci_junit.py BASE_URL USERNAME PASSWORD JUNIT_FILE [SHIFT_DAYS]
 The environment works as for the plugin: TCMS_RUN_ID (report into that run), TCMS_PRODUCT,

@@ -1,10 +1,10 @@
-"""Runs the setup calls a Kiwi TCMS CI plugin makes (shared/ci-clients.md steps 1, 3, 4, 5
-and the Category and Priority lookups of step 11) with Python's stdlib xmlrpc.client, twice:
+"""Runs the setup calls a Kiwi TCMS CI plugin makes (finding or creating the product, version
+and build, and the Category and Priority lookups) with Python's stdlib xmlrpc.client, twice:
 the first pass creates the product, version and build, the second finds them, and both
 must end with the same ids.
 
 Usage: ci_setup.py BASE_URL USERNAME PASSWORD; prints "ci_setup: OK" on success.
-Steps 2 and 6-10 need TestPlan and TestRun; they are not part of this script.
+The steps that need TestPlan and TestRun are not part of this script.
 """
 import sys
 import xmlrpc.client

@@ -1,4 +1,4 @@
-package rpc
+package wire
 
 import (
 	"errors"
@@ -126,7 +126,7 @@ func TestParseXMLCallValues(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m, params, err := parseXMLCall([]byte(xmlCall(c.value)))
+			m, params, err := ParseXMLCall([]byte(xmlCall(c.value)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +159,7 @@ func TestParseXMLCallDocument(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m, params, err := parseXMLCall([]byte(c.doc))
+			m, params, err := ParseXMLCall([]byte(c.doc))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -259,7 +259,7 @@ func TestParseXMLCallErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m, params, err := parseXMLCall([]byte(c.doc))
+			m, params, err := ParseXMLCall([]byte(c.doc))
 			var f *Fault
 			if !errors.As(err, &f) {
 				t.Fatalf("want a fault, got %q %#v %v", m, params, err)
@@ -286,7 +286,7 @@ func TestParseXMLCallDeep(t *testing.T) {
 		"Open":    xmlCall(strings.Repeat("<array><data><value>", 10000)),
 	} {
 		start := time.Now()
-		_, _, err := parseXMLCall([]byte(doc))
+		_, _, err := ParseXMLCall([]byte(doc))
 		var f *Fault
 		if !errors.As(err, &f) || f.Code != CodeParse {
 			t.Errorf("%s: want a parse fault, got %v", name, err)
@@ -307,7 +307,7 @@ func TestParseXMLCallLarge(t *testing.T) {
 	}
 	long := strings.Repeat("&amp;", n) // one value built from many tokens
 	start := time.Now()
-	_, params, err := parseXMLCall([]byte(xmlCall("<struct>"+b.String()+"</struct>", "<string>"+long+"</string>")))
+	_, params, err := ParseXMLCall([]byte(xmlCall("<struct>"+b.String()+"</struct>", "<string>"+long+"</string>")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +370,7 @@ func FuzzParseXMLCall(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		method, params, err := parseXMLCall(body)
+		method, params, err := ParseXMLCall(body)
 		if err != nil {
 			f, ok := err.(*Fault)
 			if !ok || f.Code != CodeParse && f.Code != CodeInvalidRequest {
@@ -389,7 +389,7 @@ func BenchmarkParseXMLCall(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := parseXMLCall(doc); err != nil {
+		if _, _, err := ParseXMLCall(doc); err != nil {
 			b.Fatal(err)
 		}
 	}

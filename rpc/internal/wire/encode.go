@@ -1,4 +1,4 @@
-package rpc
+package wire
 
 import (
 	"bytes"
@@ -16,24 +16,31 @@ import (
 	"unicode/utf8"
 )
 
-// encoder writes one Go value as an XML-RPC <value> or as JSON. Both
+// Encoder writes Go values as XML-RPC <value>s or as JSON. Both
 // protocols walk values the same way, so they agree on field names (the
 // json tags of wire structs), nil, times and escaping.
-type encoder struct {
-	buf    *reply
+type Encoder struct {
+	buf    *Reply
 	xml    bool
 	escape bool // HTML-escape strings as Kiwi TCMS does (TCMS_ESCAPE_HTML)
+}
+
+// NewEncoder writes into buf, as XML-RPC or as JSON, HTML-escaping
+// strings when escape is set.
+func NewEncoder(buf *Reply, xml, escape bool) *Encoder {
+	return &Encoder{buf: buf, xml: xml, escape: escape}
 }
 
 // maxDepth bounds how deep a reply may nest; replies are built by our own
 // handlers, so hitting it means a cycle.
 const maxDepth = 64
 
-func (e *encoder) encode(v any) {
+// Encode writes one value.
+func (e *Encoder) Encode(v any) {
 	e.value(reflect.ValueOf(v), 0)
 }
 
-func (e *encoder) value(v reflect.Value, depth int) {
+func (e *Encoder) value(v reflect.Value, depth int) {
 	for v.IsValid() && (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) {
 		if v.IsNil() {
 			v = reflect.Value{}
@@ -127,7 +134,7 @@ func (e *encoder) value(v reflect.Value, depth int) {
 	}
 }
 
-func (e *encoder) open(xmlText, jsonText string) {
+func (e *Encoder) open(xmlText, jsonText string) {
 	if e.xml {
 		e.buf.WriteString(xmlText)
 	} else {
@@ -135,7 +142,7 @@ func (e *encoder) open(xmlText, jsonText string) {
 	}
 }
 
-func (e *encoder) member(i int, name string) {
+func (e *Encoder) member(i int, name string) {
 	if e.xml {
 		e.buf.WriteString("<member><name>")
 		xml.EscapeText(e.buf, []byte(name))
@@ -151,7 +158,7 @@ func (e *encoder) member(i int, name string) {
 
 // scalar writes <value><tag>text</tag></value>, or the text as JSON. text
 // must not need escaping.
-func (e *encoder) scalar(tag, text string, empty bool) {
+func (e *Encoder) scalar(tag, text string, empty bool) {
 	if !e.xml {
 		e.buf.WriteString(text)
 		return
@@ -169,7 +176,7 @@ func (e *encoder) scalar(tag, text string, empty bool) {
 	e.buf.WriteString("></value>")
 }
 
-func (e *encoder) int(n int64) {
+func (e *Encoder) int(n int64) {
 	if !e.xml {
 		e.buf.WriteString(strconv.FormatInt(n, 10))
 		return
@@ -183,7 +190,7 @@ func (e *encoder) int(n int64) {
 
 // float writes the shortest exact form and keeps a ".0" on whole numbers,
 // so that Python clients read a float, as from Kiwi.
-func (e *encoder) float(f float64) {
+func (e *Encoder) float(f float64) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		e.scalar("nil", "null", true)
 		return
@@ -197,7 +204,7 @@ func (e *encoder) float(f float64) {
 
 // time writes UTC wall time without zone: XML-RPC 20060102T15:04:05,
 // JSON 2006-01-02T15:04:05 with milliseconds when there are any.
-func (e *encoder) time(t time.Time) {
+func (e *Encoder) time(t time.Time) {
 	t = t.UTC()
 	if e.xml {
 		e.scalar("dateTime.iso8601", t.Format("20060102T15:04:05"), false)
@@ -213,7 +220,7 @@ func (e *encoder) time(t time.Time) {
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#x27;")
 
-func (e *encoder) string(s string) {
+func (e *Encoder) string(s string) {
 	if e.escape {
 		s = htmlEscaper.Replace(s)
 	}
@@ -229,7 +236,7 @@ func (e *encoder) string(s string) {
 const hexDigits = "0123456789abcdef"
 
 // writeJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func writeJSONString(b *reply, s string) {
+func writeJSONString(b *Reply, s string) {
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); {

@@ -1,4 +1,4 @@
-package rpc
+package dispatch
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tcms/tcms/rpc/internal/wire"
 	"github.com/tcms/tcms/store"
 )
 
@@ -51,16 +52,16 @@ type Method struct {
 	Returns string // XML-RPC type of the result, for system.methodSignature
 	Doc     string // one line for system.methodHelp and docs/api.md
 
-	goName string     // "TestRun.AddCase", the gorilla/rpc name
-	args   *argsShape // positional parameters, from the handler's args type
+	goName string      // "TestRun.AddCase", the gorilla/rpc name
+	args   *wire.Shape // positional parameters, from the handler's args type
 }
 
-// service is one namespace: the receiver whose methods gorilla/rpc
+// Service is one namespace: the receiver whose methods gorilla/rpc
 // dispatches to, and their declarations.
-type service struct {
-	name    string
-	rcvr    any
-	methods []Method
+type Service struct {
+	Name     string
+	Receiver any
+	Methods  []Method
 }
 
 // registry maps wire names to declarations.
@@ -69,12 +70,12 @@ type registry map[string]*Method
 // checkGetter makes sure a getter can be checked against object grants:
 // one label that grants on its namespace's records can hold, and a
 // required integer id as the first parameter.
-func checkGetter(m *Method, shape *argsShape, args reflect.Type) error {
+func checkGetter(m *Method, shape *wire.Shape, args reflect.Type) error {
 	objectType, _, _ := strings.Cut(m.Name, ".")
 	if len(m.Perms) != 1 || !slices.Contains(store.ObjectLabels(objectType), m.Perms[0]) {
 		return fmt.Errorf("a getter needs one label of %q that object grants hold", objectType)
 	}
-	if len(shape.fields) == 0 || shape.fields[0].optional || !slices.Contains([]reflect.Kind{reflect.Int, reflect.Int32, reflect.Int64}, args.Field(shape.fields[0].index).Type.Kind()) {
+	if len(shape.Fields) == 0 || shape.Fields[0].Optional || !slices.Contains([]reflect.Kind{reflect.Int, reflect.Int32, reflect.Int64}, args.Field(shape.Fields[0].Index).Type.Kind()) {
 		return fmt.Errorf("a getter's first parameter must be a required integer id")
 	}
 	return nil
@@ -97,20 +98,20 @@ var requestType = reflect.TypeOf((*http.Request)(nil))
 // add registers a service's declarations, checking them against the Go
 // methods of its receiver in both directions: a declaration without a
 // handler, or a handler without a declaration, is a programming error.
-func (reg registry) add(svc service) error {
-	rt := reflect.TypeOf(svc.rcvr)
+func (reg registry) add(svc Service) error {
+	rt := reflect.TypeOf(svc.Receiver)
 	declared := map[string]bool{}
-	for i := range svc.methods {
-		m := svc.methods[i]
+	for i := range svc.Methods {
+		m := svc.Methods[i]
 		ns, short, ok := strings.Cut(m.Name, ".")
-		if !ok || ns != svc.name {
-			return fmt.Errorf("rpc: method %q is not in namespace %q", m.Name, svc.name)
+		if !ok || ns != svc.Name {
+			return fmt.Errorf("rpc: method %q is not in namespace %q", m.Name, svc.Name)
 		}
 		gm, ok := rt.MethodByName(goMethodName(short))
 		if !ok || gm.Type.NumIn() != 4 || gm.Type.In(1) != requestType {
 			return fmt.Errorf("rpc: %s has no handler %s", m.Name, goMethodName(short))
 		}
-		shape, err := shapeOf(gm.Type.In(2).Elem())
+		shape, err := wire.ShapeOf(gm.Type.In(2).Elem())
 		if err != nil {
 			return fmt.Errorf("rpc: %s: %w", m.Name, err)
 		}
@@ -127,7 +128,7 @@ func (reg registry) add(svc service) error {
 				return fmt.Errorf("rpc: %s: %w", m.Name, err)
 			}
 		}
-		m.goName = svc.name + "." + gm.Name
+		m.goName = svc.Name + "." + gm.Name
 		m.args = shape
 		if _, dup := reg[m.Name]; dup {
 			return fmt.Errorf("rpc: %s declared twice", m.Name)
@@ -138,7 +139,7 @@ func (reg registry) add(svc service) error {
 	for i := 0; i < rt.NumMethod(); i++ {
 		gm := rt.Method(i)
 		if gm.Type.NumIn() == 4 && gm.Type.In(1) == requestType && !declared[gm.Name] {
-			return fmt.Errorf("rpc: handler %s.%s has no declaration", svc.name, gm.Name)
+			return fmt.Errorf("rpc: handler %s.%s has no declaration", svc.Name, gm.Name)
 		}
 	}
 	return nil
@@ -156,10 +157,10 @@ func (reg registry) names() []string {
 
 // signature is the method's "name(param: type, ...)" line for humans.
 func (m *Method) signature() string {
-	parts := make([]string, len(m.args.fields))
-	for i, f := range m.args.fields {
-		parts[i] = f.name + ": " + f.wireType
-		if f.optional {
+	parts := make([]string, len(m.args.Fields))
+	for i, f := range m.args.Fields {
+		parts[i] = f.Name + ": " + f.WireType
+		if f.Optional {
 			parts[i] += " (optional)"
 		}
 	}

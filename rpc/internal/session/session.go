@@ -1,4 +1,8 @@
-package rpc
+// Package session finds out who is calling: the sessionid cookie or a
+// Bearer token (a session JWT or an API token), or HTTP Basic credentials.
+// It issues the session tokens, and names the client address logins are
+// throttled under.
+package session
 
 import (
 	"context"
@@ -13,16 +17,21 @@ import (
 	"github.com/tcms/tcms/store"
 )
 
-// sessionCookie is the cookie Kiwi TCMS clients replay.
-const sessionCookie = "sessionid"
+// Cookie is the name of the session cookie Kiwi TCMS clients replay.
+const Cookie = "sessionid"
 
-// sessions issues and checks session tokens: HS256 JWTs whose ID is a
+// Manager issues and checks session tokens: HS256 JWTs whose ID is a
 // session row, so that a session can be ended before it expires.
-type sessions struct {
+type Manager struct {
 	store    *store.Store
 	secret   []byte
 	ttl      time.Duration
 	verified tokenCache // tokens whose signature was checked
+}
+
+// New is a manager whose tokens are signed with secret and last ttl.
+func New(st *store.Store, secret []byte, ttl time.Duration) *Manager {
+	return &Manager{store: st, secret: secret, ttl: ttl}
 }
 
 // tokenCache remembers the session id and expiry of tokens whose
@@ -62,16 +71,16 @@ func (c *tokenCache) put(token, id string, exp time.Time) {
 	c.m[token] = verifiedToken{id, exp}
 }
 
-// issue starts a session for the user and returns its token and id.
-func (m *sessions) issue(ctx context.Context, userID int64) (token, id string, err error) {
-	token, id, _, err = m.issueFor(ctx, userID, m.ttl, nil)
+// Issue starts a session for the user and returns its token and id.
+func (m *Manager) Issue(ctx context.Context, userID int64) (token, id string, err error) {
+	token, id, _, err = m.IssueFor(ctx, userID, m.ttl, nil)
 	return token, id, err
 }
 
-// issueFor is issue for a session that lasts at most maxTTL (and never
+// IssueFor is Issue for a session that lasts at most maxTTL (and never
 // longer than the configured lifetime) and, with a tenantID, is valid in
 // that tenant only. It also returns when the session expires.
-func (m *sessions) issueFor(ctx context.Context, userID int64, maxTTL time.Duration, tenantID *int64) (token, id string, exp time.Time, err error) {
+func (m *Manager) IssueFor(ctx context.Context, userID int64, maxTTL time.Duration, tenantID *int64) (token, id string, exp time.Time, err error) {
 	now := time.Now()
 	exp = now.Add(min(m.ttl, maxTTL))
 	id, err = m.store.CreateBoundSession(ctx, userID, tenantID, exp)
@@ -92,7 +101,7 @@ var jwtParser = jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithE
 
 // principal checks a token and returns its live session's principal, nil
 // for a token that is not one, or the error that kept it from checking.
-func (m *sessions) principal(ctx context.Context, token string) (*store.Principal, string, error) {
+func (m *Manager) principal(ctx context.Context, token string) (*store.Principal, string, error) {
 	id, ok := m.verified.get(token, time.Now())
 	if !ok {
 		var claims jwt.RegisteredClaims
@@ -120,15 +129,15 @@ func failure(err error) error {
 	return nil
 }
 
-// identify finds who is calling: the sessionid cookie, a Bearer token (a
+// Identify finds who is calling: the sessionid cookie, a Bearer token (a
 // session JWT or an API token), or HTTP Basic credentials. Anything
 // missing, invalid, expired or ended makes the caller anonymous, as in
 // Kiwi TCMS; the methods that need a login then refuse, with why as the
 // reason if it is not the usual one. err is set when the credentials could
 // not be checked at all.
-func (m *sessions) identify(r *http.Request) (who *store.Principal, session, why string, err error) {
+func (m *Manager) Identify(r *http.Request) (who *store.Principal, session, why string, err error) {
 	ctx := r.Context()
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+	if c, err := r.Cookie(Cookie); err == nil && c.Value != "" {
 		if p, id, err := m.principal(ctx, c.Value); p != nil || err != nil {
 			return p, id, "", err
 		}
@@ -147,7 +156,7 @@ func (m *sessions) identify(r *http.Request) (who *store.Principal, session, why
 		return p, id, "", err
 	}
 	if user, pass, ok := r.BasicAuth(); ok {
-		p, err := m.store.BasicPrincipal(store.WithClientAddress(ctx, clientAddress(r)), user, pass)
+		p, err := m.store.BasicPrincipal(store.WithClientAddress(ctx, ClientAddress(r)), user, pass)
 		if err != nil {
 			if err := failure(err); err != nil {
 				return nil, "", "", err
@@ -160,15 +169,15 @@ func (m *sessions) identify(r *http.Request) (who *store.Principal, session, why
 	return nil, "", "", nil
 }
 
-// setCookie sends the session cookie (Secure only over HTTPS); an empty
+// SetCookie sends the session cookie (Secure only over HTTPS); an empty
 // token expires it.
-func (m *sessions) setCookie(w http.ResponseWriter, r *http.Request, token string) {
+func (m *Manager) SetCookie(w http.ResponseWriter, r *http.Request, token string) {
 	maxAge := int(m.ttl.Seconds())
 	if token == "" {
 		maxAge = -1
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge,
+		Name: Cookie, Value: token, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
 	})
 }

@@ -1,4 +1,7 @@
-package rpc
+// Package ops serves what operators watch: call counts and latencies
+// (/metrics), liveness and readiness (/healthz, /readyz) and, for
+// superusers, Go's profiles (/debug/pprof/).
+package ops
 
 import (
 	"fmt"
@@ -10,11 +13,11 @@ import (
 	"time"
 )
 
-// metrics counts calls by method and fault code and their latency by
+// Metrics counts calls by method and fault code and their latency by
 // method, and serves them in the Prometheus text format. The label set
 // is bounded: only registered method names (others count as "unknown")
 // and the fixed fault codes.
-type metrics struct {
+type Metrics struct {
 	methods map[string]*methodStats
 }
 
@@ -27,15 +30,17 @@ type methodStats struct {
 	sumNs  atomic.Int64
 }
 
-func newMetrics(methods []string) *metrics {
-	m := &metrics{methods: map[string]*methodStats{"unknown": {}}}
+// NewMetrics counts the calls of these methods, and of "unknown".
+func NewMetrics(methods []string) *Metrics {
+	m := &Metrics{methods: map[string]*methodStats{"unknown": {}}}
 	for _, name := range methods {
 		m.methods[name] = &methodStats{}
 	}
 	return m
 }
 
-func (m *metrics) observe(method string, code int, d time.Duration) {
+// Observe counts one call and its duration.
+func (m *Metrics) Observe(method string, code int, d time.Duration) {
 	st := m.methods[method]
 	if st == nil {
 		st = m.methods["unknown"]
@@ -47,7 +52,8 @@ func (m *metrics) observe(method string, code int, d time.Duration) {
 	st.sumNs.Add(int64(d))
 }
 
-func (m *metrics) handler() http.Handler {
+// Handler serves the counts.
+func (m *Metrics) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		names := make([]string, 0, len(m.methods))

@@ -1,4 +1,4 @@
-package rpc
+package wire
 
 import (
 	"fmt"
@@ -9,32 +9,35 @@ import (
 )
 
 // Wire values, as both decoders produce them: nil, bool, int64, float64,
-// string, time.Time, []byte, []any and map[string]any. bind copies them
+// string, time.Time, []byte, []any and map[string]any. Bind copies them
 // into a handler's args struct, whose exported fields are the method's
 // positional parameters in order; `json:"name"` names a parameter for
 // JSON-RPC keyword calls and `rpc:"optional"` marks a trailing parameter
 // that may be left out.
 
-// argsShape describes a handler's args struct.
-type argsShape struct {
-	fields   []argField
+// Shape describes a handler's args struct.
+type Shape struct {
+	Fields   []Field // the parameters, in order
 	required int
 }
 
-type argField struct {
-	index    int
-	name     string
-	wireType string
-	optional bool
+// Field is one parameter of a handler's args struct.
+type Field struct {
+	Index    int    // of the struct field
+	Name     string // for keyword calls
+	WireType string // as XML-RPC introspection names it
+	Optional bool
 }
 
 var timeType = reflect.TypeOf(time.Time{})
 
-func shapeOf(t reflect.Type) (*argsShape, error) {
+// ShapeOf reads the shape of an args struct type, refusing types Bind
+// cannot fill.
+func ShapeOf(t reflect.Type) (*Shape, error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("args type %s is not a struct", t)
 	}
-	s := &argsShape{}
+	s := &Shape{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		if !f.IsExported() {
@@ -45,14 +48,14 @@ func shapeOf(t reflect.Type) (*argsShape, error) {
 			return nil, fmt.Errorf("field %s has no json name", f.Name)
 		}
 		opt := f.Tag.Get("rpc") == "optional"
-		if !opt && len(s.fields) > s.required {
+		if !opt && len(s.Fields) > s.required {
 			return nil, fmt.Errorf("required field %s after an optional one", f.Name)
 		}
 		wt, err := wireTypeOf(f.Type)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", f.Name, err)
 		}
-		s.fields = append(s.fields, argField{index: i, name: name, wireType: wt, optional: opt})
+		s.Fields = append(s.Fields, Field{Index: i, Name: name, WireType: wt, Optional: opt})
 		if !opt {
 			s.required++
 		}
@@ -61,7 +64,7 @@ func shapeOf(t reflect.Type) (*argsShape, error) {
 }
 
 // wireTypeOf names a Go type the way XML-RPC introspection does, and
-// refuses types bind cannot fill.
+// refuses types Bind cannot fill.
 func wireTypeOf(t reflect.Type) (string, error) {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -95,61 +98,61 @@ func wireTypeOf(t reflect.Type) (string, error) {
 	return "", fmt.Errorf("unsupported parameter type %s", t)
 }
 
-// bind fills args (a pointer to the handler's args struct) from positional
+// Bind fills args (a pointer to the handler's args struct) from positional
 // params or, for JSON-RPC keyword calls, from named.
-func bind(shape *argsShape, args any, params []any, named map[string]any) error {
+func (shape *Shape) Bind(args any, params []any, named map[string]any) error {
 	dst := reflect.ValueOf(args).Elem()
 	if named != nil {
 		return bindNamed(shape, dst, named)
 	}
-	if len(params) < shape.required || len(params) > len(shape.fields) {
-		return invalidParams("expected %s, got %d", countText(shape), len(params))
+	if len(params) < shape.required || len(params) > len(shape.Fields) {
+		return InvalidParams("expected %s, got %d", countText(shape), len(params))
 	}
 	for i, v := range params {
-		f := shape.fields[i]
-		if err := assign(dst.Field(f.index), v); err != nil {
-			return invalidParams("%s: %s", f.name, err)
+		f := shape.Fields[i]
+		if err := assign(dst.Field(f.Index), v); err != nil {
+			return InvalidParams("%s: %s", f.Name, err)
 		}
 	}
 	return nil
 }
 
-func bindNamed(shape *argsShape, dst reflect.Value, named map[string]any) error {
+func bindNamed(shape *Shape, dst reflect.Value, named map[string]any) error {
 	seen := 0
-	for _, f := range shape.fields {
-		v, ok := named[f.name]
+	for _, f := range shape.Fields {
+		v, ok := named[f.Name]
 		if !ok {
-			if !f.optional {
-				return invalidParams("missing required argument %q", f.name)
+			if !f.Optional {
+				return InvalidParams("missing required argument %q", f.Name)
 			}
 			continue
 		}
 		seen++
-		if err := assign(dst.Field(f.index), v); err != nil {
-			return invalidParams("%s: %s", f.name, err)
+		if err := assign(dst.Field(f.Index), v); err != nil {
+			return InvalidParams("%s: %s", f.Name, err)
 		}
 	}
 	if seen != len(named) {
 		for k := range named {
 			if !shape.has(k) {
-				return invalidParams("unexpected keyword argument %q", k)
+				return InvalidParams("unexpected keyword argument %q", k)
 			}
 		}
 	}
 	return nil
 }
 
-func (s *argsShape) has(name string) bool {
-	for _, f := range s.fields {
-		if f.name == name {
+func (s *Shape) has(name string) bool {
+	for _, f := range s.Fields {
+		if f.Name == name {
 			return true
 		}
 	}
 	return false
 }
 
-func countText(s *argsShape) string {
-	n := len(s.fields)
+func countText(s *Shape) string {
+	n := len(s.Fields)
 	switch {
 	case s.required == n && n == 1:
 		return "1 parameter"
@@ -241,7 +244,7 @@ func assign(dst reflect.Value, v any) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("expected %s, got %s", mustWireType(t), describe(v))
+	return fmt.Errorf("expected %s, got %s", mustWireType(t), Describe(v))
 }
 
 func mustWireType(t reflect.Type) string {
@@ -252,9 +255,9 @@ func mustWireType(t reflect.Type) string {
 	return "a " + s
 }
 
-// describe names a wire value for an error message without echoing long
+// Describe names a wire value for an error message without echoing long
 // or secret-looking content.
-func describe(v any) string {
+func Describe(v any) string {
 	switch x := v.(type) {
 	case string:
 		if len(x) > 40 {

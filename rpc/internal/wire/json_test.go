@@ -1,4 +1,4 @@
-package rpc
+package wire
 
 import (
 	"encoding/json"
@@ -19,7 +19,7 @@ func FuzzParseJSONCall(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		calls, _, fault := parseJSONCall(body, DefaultMaxBatch)
+		calls, _, fault := ParseJSONCall(body, 1000)
 		if fault != nil {
 			if fault.Code != CodeParse && fault.Code != CodeInvalidRequest {
 				t.Fatalf("unexpected fault %d %s", fault.Code, fault.Message)
@@ -30,11 +30,11 @@ func FuzzParseJSONCall(f *testing.F) {
 			t.Fatal("no calls and no fault")
 		}
 		for _, c := range calls {
-			if c.fault == nil && c.call.name == "" {
+			if c.Fault == nil && c.Name == "" {
 				t.Fatal("call without a method name")
 			}
-			if c.id != nil && !json.Valid(c.id) {
-				t.Fatalf("invalid id %q", c.id)
+			if c.ID != nil && !json.Valid(c.ID) {
+				t.Fatalf("invalid id %q", c.ID)
 			}
 		}
 	})

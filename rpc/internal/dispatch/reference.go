@@ -1,15 +1,16 @@
-package rpc
+package dispatch
 
 import (
 	"fmt"
 	"strings"
 )
 
-// APIReference renders docs/api.md from the method registry, so the
-// reference cannot drift from what the server answers.
-func APIReference() (string, error) {
+// Reference renders docs/api.md from the declarations of the services and
+// the system namespace, so the reference cannot drift from what the
+// server answers.
+func Reference(services []Service) (string, error) {
 	reg := registry{}
-	for _, svc := range (&Server{}).services() {
+	for _, svc := range append(services, (&Dispatcher{}).system()) {
 		if err := reg.add(svc); err != nil {
 			return "", err
 		}

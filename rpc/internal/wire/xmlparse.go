@@ -1,4 +1,4 @@
-package rpc
+package wire
 
 import (
 	"bytes"
@@ -15,20 +15,20 @@ import (
 // maxXMLDepth bounds how deeply arrays and structs may nest in a request.
 const maxXMLDepth = 64
 
-// parseXMLCall decodes an XML-RPC methodCall document into the method name and its
+// ParseXMLCall decodes an XML-RPC methodCall document into the method name and its
 // positional parameters as wire values: nil, bool, int64, float64, string,
 // time.Time (UTC), []byte, []any and map[string]any. Every error is a *Fault:
 // -32700 when the document cannot be read, -32600 when it names no method.
 // DTDs are refused outright, so no entity is ever expanded.
-func parseXMLCall(body []byte) (method string, params []any, err error) {
+func ParseXMLCall(body []byte) (method string, params []any, err error) {
 	d := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
 	d.Strict, d.CharsetReader = true, xmlCharsetReader
 	p := xmlParser{d: d, open: make([]xml.Name, 0, 8)}
 	if method, params, err = p.call(); err == io.EOF {
-		err = parseError("unexpected end of document")
+		err = ParseError("unexpected end of document")
 	}
 	if err == nil && method == "" {
-		err = invalidRequest("Unable to find method name")
+		err = InvalidRequest("Unable to find method name")
 	}
 	if err != nil {
 		return "", nil, err
@@ -51,12 +51,12 @@ func (p *xmlParser) call() (method string, params []any, err error) {
 	name, ok, err := p.child()
 	if err != nil || !ok {
 		if err == nil {
-			err = parseError("no element found")
+			err = ParseError("no element found")
 		}
 		return "", nil, err
 	}
 	if name != "methodCall" {
-		return "", nil, parseError("expected <methodCall>, found <%s>", xmlName(p.open[0]))
+		return "", nil, ParseError("expected <methodCall>, found <%s>", xmlName(p.open[0]))
 	}
 	haveName := false
 	for {
@@ -102,9 +102,9 @@ func (p *xmlParser) next() (xml.Token, error) {
 		case xml.EndElement:
 			n := len(p.open)
 			if n == 0 {
-				return nil, parseError("unexpected end tag </%s>", xmlName(t.Name))
+				return nil, ParseError("unexpected end tag </%s>", xmlName(t.Name))
 			} else if p.open[n-1] != t.Name {
-				return nil, parseError("element <%s> closed by </%s>", xmlName(p.open[n-1]), xmlName(t.Name))
+				return nil, ParseError("element <%s> closed by </%s>", xmlName(p.open[n-1]), xmlName(t.Name))
 			}
 			p.open = p.open[:n-1]
 			return tok, nil
@@ -114,13 +114,13 @@ func (p *xmlParser) next() (xml.Token, error) {
 			return nil, &Fault{CodeParse, "Parse error, unable to read the request: DOCTYPE is not allowed"}
 		case xml.Comment:
 			if !utf8.Valid(t) {
-				return nil, parseError("invalid UTF-8 in a comment")
+				return nil, ParseError("invalid UTF-8 in a comment")
 			}
 		case xml.ProcInst:
 			if off != 0 && strings.EqualFold(t.Target, "xml") {
-				return nil, parseError("XML declaration not at start of document")
+				return nil, ParseError("XML declaration not at start of document")
 			} else if !utf8.Valid(t.Inst) {
-				return nil, parseError("invalid UTF-8 in a processing instruction")
+				return nil, ParseError("invalid UTF-8 in a processing instruction")
 			}
 		}
 	}
@@ -148,9 +148,9 @@ func (p *xmlParser) child() (name string, ok bool, err error) {
 			if len(bytes.TrimLeft(t, " \t\r\n")) == 0 {
 				continue
 			} else if len(p.open) == 0 {
-				return "", false, parseError("text outside the document element")
+				return "", false, ParseError("text outside the document element")
 			}
-			return "", false, parseError("unexpected text in <%s>", xmlName(p.open[len(p.open)-1]))
+			return "", false, ParseError("unexpected text in <%s>", xmlName(p.open[len(p.open)-1]))
 		}
 	}
 }
@@ -168,9 +168,9 @@ func (p *xmlParser) end() error {
 func (p *xmlParser) unexpected() error {
 	n := len(p.open)
 	if n == 1 {
-		return parseError("junk after document element: <%s>", xmlName(p.open[0]))
+		return ParseError("junk after document element: <%s>", xmlName(p.open[0]))
 	}
-	return parseError("unexpected element <%s> in <%s>", xmlName(p.open[n-1]), xmlName(p.open[n-2]))
+	return ParseError("unexpected element <%s> in <%s>", xmlName(p.open[n-1]), xmlName(p.open[n-2]))
 }
 
 // text reads the rest of an element holding only text. The result is
@@ -219,7 +219,7 @@ func (p *xmlParser) list(elem string, depth int) ([]any, error) {
 		if elem == "value" {
 			v, err = p.value(depth)
 		} else if name, ok, err = p.child(); err == nil && !ok {
-			err = parseError("<param> without a <value>")
+			err = ParseError("<param> without a <value>")
 		} else if err == nil && name != "value" {
 			err = p.unexpected()
 		} else if err == nil {
@@ -245,7 +245,7 @@ func (p *xmlParser) value(depth int) (any, error) {
 		return string(b), nil
 	}
 	if len(bytes.TrimLeft(b, " \t\r\n")) != 0 {
-		return nil, parseError("unexpected text in <%s>", xmlName(p.open[len(p.open)-2]))
+		return nil, ParseError("unexpected text in <%s>", xmlName(p.open[len(p.open)-2]))
 	}
 	v, err := p.typed(start.Name.Local, depth)
 	if err == nil {
@@ -259,7 +259,7 @@ func (p *xmlParser) typed(typ string, depth int) (any, error) {
 	switch typ {
 	case "array", "struct":
 		if depth >= maxXMLDepth {
-			return nil, parseError("values nested too deeply")
+			return nil, ParseError("values nested too deeply")
 		}
 		if typ == "array" {
 			return p.array(depth + 1)
@@ -309,13 +309,13 @@ func (p *xmlParser) typed(typ string, depth int) (any, error) {
 		if m, err := base64.StdEncoding.Decode(out, b[:n]); err == nil {
 			return out[:m], nil
 		}
-		return nil, parseError("invalid <base64> value")
+		return nil, ParseError("invalid <base64> value")
 	default: // the integer types
 		if i, err := strconv.ParseInt(string(s), 10, 64); err == nil {
 			return i, nil
 		}
 	}
-	return nil, parseError("invalid <%s> value %q", typ, xmlShort(string(b)))
+	return nil, ParseError("invalid <%s> value %q", typ, xmlShort(string(b)))
 }
 
 // array reads the rest of an <array>: one <data>, which may be left out.
@@ -362,7 +362,7 @@ func (p *xmlParser) structValue(depth int) (any, error) {
 			}
 		}
 		if err == nil && (!haveKey || !haveValue) {
-			err = parseError("<member> needs a <name> and a <value>")
+			err = ParseError("<member> needs a <name> and a <value>")
 		}
 		if err != nil {
 			return nil, err
@@ -439,7 +439,7 @@ func xmlCharsetReader(label string, r io.Reader) (io.Reader, error) {
 		}
 		return bytes.NewReader(out), err
 	}
-	return nil, parseError("unsupported charset %q", xmlShort(label))
+	return nil, ParseError("unsupported charset %q", xmlShort(label))
 }
 
 // xmlFault turns a decoder error into a parse fault; io.EOF is kept.
@@ -452,9 +452,9 @@ func xmlFault(err error) error {
 	case errors.As(err, &f):
 		return f
 	case errors.As(err, &se):
-		return parseError("%s (line %d)", se.Msg, se.Line)
+		return ParseError("%s (line %d)", se.Msg, se.Line)
 	}
-	return parseError("%s", strings.TrimPrefix(err.Error(), "xml: "))
+	return ParseError("%s", strings.TrimPrefix(err.Error(), "xml: "))
 }
 
 // xmlName spells an element name as written, shortened for messages.

@@ -1,16 +1,18 @@
-package rpc
+package ops
 
 import (
 	"net/http"
 	"net/http/pprof"
+
+	"github.com/tcms/tcms/store"
 )
 
-// pprofHandler serves Go's runtime profiles under /debug/pprof/ to
-// superusers only (Config.Pprof turns it on): profiles show code paths and
-// memory contents, and a CPU profile costs the server time while it runs.
-// Callers identify themselves as for RPC calls: the sessionid cookie, a
-// Bearer token or HTTP Basic.
-func (s *Server) pprofHandler() http.Handler {
+// Profiles serves Go's runtime profiles under /debug/pprof/ to superusers
+// only (TCMS_PPROF turns it on): profiles show code paths and memory
+// contents, and a CPU profile costs the server time while it runs.
+// identify finds the caller as for RPC calls: the sessionid cookie, a
+// Bearer token or HTTP Basic; nil for anyone else.
+func Profiles(identify func(*http.Request) *store.Principal) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -18,7 +20,7 @@ func (s *Server) pprofHandler() http.Handler {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		who, _, _, _ := s.sessions.identify(r)
+		who := identify(r)
 		switch {
 		case who == nil:
 			w.Header().Set("WWW-Authenticate", `Basic realm="tcms"`)

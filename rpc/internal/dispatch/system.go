@@ -1,11 +1,16 @@
-package rpc
+package dispatch
 
 import (
 	"net/http"
+
+	"github.com/tcms/tcms/rpc/internal/wire"
 )
 
 // System holds the introspection methods and system.multicall.
-type System struct{ s *Server }
+type System struct{ d *Dispatcher }
+
+// system is the system namespace's service.
+func (d *Dispatcher) system() Service { return Service{"system", &System{d}, systemMethods} }
 
 var systemMethods = []Method{
 	{Name: "system.listMethods", Access: Anonymous, Returns: "array",
@@ -28,15 +33,15 @@ type MethodNameArgs struct {
 
 // ListMethods answers system.listMethods.
 func (x *System) ListMethods(_ *http.Request, _ *NoArgs, reply *[]string) error {
-	*reply = x.s.methods.names()
+	*reply = x.d.methods.names()
 	return nil
 }
 
 // MethodHelp answers system.methodHelp.
 func (x *System) MethodHelp(_ *http.Request, args *MethodNameArgs, reply *string) error {
-	m := x.s.methods[args.MethodName]
+	m := x.d.methods[args.MethodName]
 	if m == nil {
-		return noMethod(args.MethodName)
+		return wire.NoMethod(args.MethodName)
 	}
 	*reply = m.signature() + "\n\n" + m.Doc + "\n\nAccess: " + m.accessText()
 	return nil
@@ -44,14 +49,14 @@ func (x *System) MethodHelp(_ *http.Request, args *MethodNameArgs, reply *string
 
 // MethodSignature answers system.methodSignature.
 func (x *System) MethodSignature(_ *http.Request, args *MethodNameArgs, reply *any) error {
-	m := x.s.methods[args.MethodName]
+	m := x.d.methods[args.MethodName]
 	if m == nil {
 		*reply = "undef"
 		return nil
 	}
 	sig := []string{m.Returns}
-	for _, f := range m.args.fields {
-		sig = append(sig, f.wireType)
+	for _, f := range m.args.Fields {
+		sig = append(sig, f.WireType)
 	}
 	*reply = [][]string{sig}
 	return nil
@@ -70,13 +75,13 @@ type MulticallArgs struct {
 func (x *System) Multicall(r *http.Request, args *MulticallArgs, _ *[]any) error {
 	self := r.Context().Value(callKey{}).(*call)
 	if !self.xml {
-		return noMethod("system.multicall")
+		return wire.NoMethod("system.multicall")
 	}
-	if len(args.Calls) > x.s.cfg.MaxBatch {
-		return tooManyCalls("system.multicall", x.s.cfg.MaxBatch, len(args.Calls))
+	if len(args.Calls) > x.d.cfg.MaxBatch {
+		return wire.TooManyCalls("system.multicall", x.d.cfg.MaxBatch, len(args.Calls))
 	}
-	out := stateOf(r).reply
-	enc := encoder{buf: out, xml: true, escape: x.s.cfg.EscapeHTML}
+	out := StateOf(r).reply
+	enc := wire.NewEncoder(out, true, x.d.cfg.EscapeHTML)
 	out.WriteString("<value><array><data>")
 	for i, item := range args.Calls {
 		c := &call{xml: true}
@@ -85,22 +90,22 @@ func (x *System) Multicall(r *http.Request, args *MulticallArgs, _ *[]any) error
 		params, okParams := spec["params"].([]any)
 		switch {
 		case !ok || name == "":
-			c.err = invalidRequest("each call needs a methodName")
+			c.err = wire.InvalidRequest("each call needs a methodName")
 		case spec["params"] != nil && !okParams:
-			c.err = invalidParams("params of %s must be an array", name)
+			c.err = wire.InvalidParams("params of %s must be an array", name)
 		case name == "system.multicall":
-			c.err = invalidRequest("system.multicall cannot be nested")
+			c.err = wire.InvalidRequest("system.multicall cannot be nested")
 		default:
 			c.name, c.params = name, params
-			x.s.dispatch(r, c)
+			x.d.dispatch(r, c)
 		}
-		if f, isFault := c.err.(*Fault); isFault {
-			enc.encode(faultStruct{f.Code, f.Message})
+		if f, isFault := c.err.(*wire.Fault); isFault {
+			enc.Encode(wire.FaultStruct{Code: f.Code, String: f.Message})
 		} else {
-			enc.encode([]any{c.reply})
+			enc.Encode([]any{c.reply})
 		}
-		if f := out.err(); f != nil {
-			return atCall(f, i, len(args.Calls))
+		if f := out.Err(); f != nil {
+			return wire.AtCall(f, i, len(args.Calls))
 		}
 	}
 	out.WriteString("</data></array></value>")
