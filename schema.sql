@@ -332,8 +332,8 @@ ORDER BY v.ord;
 
 -- Catalogue (issue 4), statuses and labels: plan types, tags, templates,
 -- test case and test execution statuses, severities. Seed rows follow
--- kiwi-rpc-api.md 4.1 and go only into an empty table, in order, so their
--- ids are the contract's.
+-- Kiwi's seed data and go only into an empty table, in order, so their
+-- ids are Kiwi's.
 
 CREATE TABLE IF NOT EXISTS plan_types (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -7,7 +7,7 @@ import (
 
 // catalogueModels lists, per app label, the models whose add, change,
 // delete and view permissions exist, as Django creates them for Kiwi TCMS
-// (kiwi-rpc-api.md 4.3). The "tcms" app holds the labels of our own
+// (Kiwi's permission catalogue; docs/permissions.md). The "tcms" app holds the labels of our own
 // additions.
 var catalogueModels = map[string][]string{
 	"admin":           {"logentry"},
@@ -40,7 +40,7 @@ var catalogueModels = map[string][]string{
 var catalogueExtra = []string{"attachments.delete_foreign_attachments", "django_comments.can_moderate"}
 
 // testerApps are the apps whose every label the Tester group holds, except
-// testerExcluded (kiwi-rpc-api.md 4.2).
+// testerExcluded, as Kiwi's Tester group (docs/permissions.md, Default groups).
 var testerApps = []string{"attachments", "bugs", "django_comments", "linkreference", "management", "testcases", "testplans", "testruns"}
 
 // TestManagementApp tells whether an app label is one of test management

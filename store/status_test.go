@@ -10,7 +10,7 @@ import (
 	"github.com/tcms/tcms/store/storetest"
 )
 
-// TestSeedRows compares the seed rows with kiwi-rpc-api.md 4.1, row for row.
+// TestSeedRows compares the seed rows with Kiwi's seed data (ids, names, weights, icons, colours), row for row.
 func TestSeedRows(t *testing.T) {
 	st := storetest.New(t)
 	ctx := t.Context()

@@ -314,7 +314,7 @@ func (s *Store) CreateExecution(ctx context.Context, by Principal, v ExecutionVa
 		r.StartDate, r.StopDate, r.Sortkey, r.RunID, r.CaseID, r.StatusID, r.BuildID), Tag: r.Tag}, nil
 }
 
-// UpdateExecution sets the given columns of an execution (contract 5.2)
+// UpdateExecution sets the given columns of an execution (as Kiwi's TestExecution.update)
 // and writes its '~' history row, in one statement, and returns
 // S-TestExecution-u. With a status, a falsy tested_by becomes the caller
 // and a falsy build the run's current build. Dates are never set

@@ -68,7 +68,7 @@ const TestPlanOwner = "testplans_testplan"
 // msgLoop is the refusal of a parent that would close a loop, as Kiwi's tree.
 const msgLoop = "[('__all__', ['A node cannot be made a descendant of itself.'])]"
 
-// ParseDateTime reads a datetime value as Kiwi's forms do (contract 1.10):
+// ParseDateTime reads a datetime value as Kiwi's forms do (docs/filters.md):
 // a time.Time, or an ISO-8601 string whose wall clock is taken as UTC.
 func ParseDateTime(v any) (time.Time, bool) { return toTime(v, false) }
 

@@ -110,7 +110,7 @@ type RunCase struct {
 	Status      string `json:"status" db:"status"`
 }
 
-// RunCases answers TestRun.get_cases (contract 5.9): one row per execution
+// RunCases answers TestRun.get_cases (Kiwi's reply shape, docs/api.md): one row per execution
 // of the run, by execution id; every row of a case carries the id and
 // status of the case's last execution. A missing run has none.
 func (s *Store) RunCases(ctx context.Context, runID int64) ([]RunCase, error) {

@@ -19,7 +19,7 @@ import (
 const KiwiTrackerType = "tcms.issuetracker.kiwitcms.KiwiTCMS"
 
 // TrackerMatches tells whether link belongs to the tracker whose base_url
-// is baseURL (contract 5.14): the same scheme, the same host (case
+// is baseURL (Kiwi's matching of bug URLs to trackers): the same scheme, the same host (case
 // ignored) and the same port (80 for http and 443 for https when not
 // written), and a path at or under the base_url's path. The path must
 // continue at a segment boundary: base /bugs covers /bugs and /bugs/7 but
@@ -111,7 +111,7 @@ func kiwiBugAt(ctx context.Context, tx pgx.Tx, link string) (id int64, ok bool, 
 }
 
 // linkToTracker is the tracker's "add execution to issue" action for a
-// new link (contract 5.10). For the built-in tracker it links the
+// new link (Kiwi's TestExecution.add_link). For the built-in tracker it links the
 // execution to the bug the URL names, if that bug exists, whatever
 // is_defect and update_tracker say. External trackers would be told only
 // for a defect link with update_tracker and credentials; this server
