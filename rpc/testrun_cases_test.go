@@ -193,6 +193,13 @@ func TestRunAddCases(t *testing.T) {
 	// All or nothing: the proposed case stops the whole call.
 	f.tester.fault(t, CodeInternal, fmt.Sprintf("Internal error: TC-%d status is not confirmed", f.proposed), "TestRun.add_cases", f.run, []int64{f.cases[0], f.proposed})
 	f.tester.fault(t, CodeInternal, "Internal error: TestCase matching query does not exist: 999998, 999999.", "TestRun.add_cases", f.run, []int64{999999, f.cases[0], 999998})
+	many := make([]int64, 5000)
+	for i := range many {
+		many[i] = 900000 + int64(i)
+	}
+	f.tester.fault(t, CodeInternal, "Internal error: TestCase matching query does not exist: 900000, 900001, 900002, 900003, 900004, "+
+		"900005, 900006, 900007, 900008, 900009, 900010, 900011, 900012, 900013, 900014, 900015, 900016, 900017, 900018, 900019 and 4980 more.",
+		"TestRun.add_cases", f.run, many)
 	if n := f.count(t, "SELECT count(*) FROM test_executions"); n != 1 {
 		t.Fatalf("%d executions after refused calls, want 1", n)
 	}

@@ -95,12 +95,20 @@ func (s *Store) whyNotAdded(ctx context.Context, runID int64, caseIDs []int64) e
 }
 
 func joinIDs(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
+	shown := ids[:min(len(ids), maxIDsNamed)]
+	s := make([]string, len(shown))
+	for i, id := range shown {
 		s[i] = fmt.Sprint(id)
+	}
+	if more := len(ids) - len(shown); more > 0 {
+		return fmt.Sprintf("%s and %d more", strings.Join(s, ", "), more)
 	}
 	return strings.Join(s, ", ")
 }
+
+// maxIDsNamed bounds the ids a fault names, so that a call naming
+// thousands of missing records gets a short fault, not all of them back.
+const maxIDsNamed = 20
 
 // RunCase is S-TestCase-run: a case of a run with the id and status name
 // of its execution.
