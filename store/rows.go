@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -39,6 +40,15 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// timeOrNil is a nullable timestamptz that sqlc could only type as any
+// (an aggregate's result): its time, or nil for NULL.
+func timeOrNil(v any) *time.Time {
+	if t, ok := v.(time.Time); ok {
+		return &t
+	}
+	return nil
 }
 
 // micros is an interval in microseconds, as PostgreSQL's extract(epoch)

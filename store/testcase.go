@@ -137,7 +137,7 @@ func caseRowOf(r db.TestCaseFilterRow) caseRow {
 			DefaultTester: r.DefaultTesterID, Reviewer: r.ReviewerID},
 		CaseNames: CaseNames{CaseStatusName: r.CaseStatusName, CategoryName: r.CategoryName, PriorityValue: r.PriorityValue,
 			AuthorUsername: r.AuthorUsername, DefaultTesterUsername: r.DefaultTesterUsername, ReviewerUsername: r.ReviewerUsername},
-		SetupUs: micros(r.SetupDuration), TestingUs: micros(r.TestingDuration), HistoryDate: r.HistoryDate,
+		SetupUs: micros(r.SetupDuration), TestingUs: micros(r.TestingDuration), HistoryDate: timeOrNil(r.HistoryDate),
 	}
 }
 
