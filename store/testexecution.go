@@ -48,20 +48,6 @@ type ExecutionRow struct {
 	ExecutionNames
 }
 
-// executionJoins joins the FK names of ExecutionNames to the test_executions
-// row e; executionNames selects them.
-func executionJoins(e string) string {
-	return fmt.Sprintf(`
-JOIN test_cases c ON c.id = %[1]s.case_id
-JOIN builds b ON b.id = %[1]s.build_id
-JOIN test_execution_statuses st ON st.id = %[1]s.status_id
-LEFT JOIN users au ON au.id = %[1]s.assignee_id
-LEFT JOIN users tb ON tb.id = %[1]s.tested_by_id`, e)
-}
-
-const executionNames = `au.username AS assignee__username, tb.username AS tested_by__username,
-	c.summary AS case__summary, b.name AS build__name, st.name AS status__name`
-
 // executionEntity is what TestExecution.filter may filter on: the
 // execution's columns and durations, its run, case, status, build and
 // users, and its tags, bugs, links and properties.
