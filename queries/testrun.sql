@@ -166,3 +166,24 @@ SELECT (SELECT count(*) FROM r) AS runs,
     (SELECT count(*) FROM test_run_cc x WHERE x.run_id = ANY(@ids::bigint[])) AS cc,
     (SELECT count(*) FROM test_run_properties x WHERE x.run_id = ANY(@ids::bigint[])) AS properties,
     (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments;
+
+-- name: TestRunCases :many
+-- TestRunCases answers TestRun.get_cases: one row per execution of the run, by execution id, each the execution's case with the id and status name of the case's last execution in the run.
+SELECT tc.id, tc.create_date, tc.is_automated, tc.script, tc.arguments, tc.extra_link, tc.summary, tc.requirement,
+    tc.notes, tc.text, tc.case_status_id, tc.category_id, tc.priority_id, tc.author_id, tc.default_tester_id,
+    tc.reviewer_id, last.id AS execution_id, last.name AS status
+FROM test_executions e JOIN test_cases tc ON tc.id = e.case_id
+JOIN LATERAL (SELECT l.id, st.name FROM test_executions l JOIN test_execution_statuses st ON st.id = l.status_id
+    WHERE l.run_id = e.run_id AND l.case_id = e.case_id ORDER BY l.id DESC LIMIT 1) last ON true
+WHERE e.run_id = @run_id
+ORDER BY e.id;
+
+-- name: TestRunAddCasesRefusal :one
+-- TestRunAddCasesRefusal tells why TestRunAddCases wrote nothing: whether the run exists, the case ids given that no case has and the cases given that are not confirmed and not in the run yet, ascending.
+SELECT EXISTS (SELECT 1 FROM test_runs r WHERE r.id = @run_id)::boolean AS run_exists,
+    ARRAY(SELECT w FROM unnest(@case_ids::bigint[]) w
+        WHERE NOT EXISTS (SELECT 1 FROM test_cases tc WHERE tc.id = w) ORDER BY w)::bigint[] AS missing,
+    ARRAY(SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id
+        WHERE tc.id = ANY (@case_ids::bigint[]) AND NOT cs.is_confirmed
+            AND NOT EXISTS (SELECT 1 FROM test_executions e WHERE e.run_id = @run_id AND e.case_id = tc.id)
+        ORDER BY tc.id)::bigint[] AS unconfirmed;

@@ -43,7 +43,7 @@ var sqlExceptions = map[string]string{
 var sqlPendingPartP = []string{
 	"store/history.go",
 	"store/tenant.go", // tenantUser, used only by testcase.go's default tester lookup
-	"store/testcase.go", "store/testexecution.go", "store/testrun.go", "store/testrun_cases.go",
+	"store/testcase.go", "store/testexecution.go", "store/testrun.go",
 }
 
 // sqlText matches text that reads as SQL: statement openings, and the

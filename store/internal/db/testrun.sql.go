@@ -147,6 +147,107 @@ func (q *Queries) TestRunAddCases(ctx context.Context, arg TestRunAddCasesParams
 	return items, nil
 }
 
+const testRunAddCasesRefusal = `-- name: TestRunAddCasesRefusal :one
+SELECT EXISTS (SELECT 1 FROM test_runs r WHERE r.id = $1)::boolean AS run_exists,
+    ARRAY(SELECT w FROM unnest($2::bigint[]) w
+        WHERE NOT EXISTS (SELECT 1 FROM test_cases tc WHERE tc.id = w) ORDER BY w)::bigint[] AS missing,
+    ARRAY(SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id
+        WHERE tc.id = ANY ($2::bigint[]) AND NOT cs.is_confirmed
+            AND NOT EXISTS (SELECT 1 FROM test_executions e WHERE e.run_id = $1 AND e.case_id = tc.id)
+        ORDER BY tc.id)::bigint[] AS unconfirmed
+`
+
+type TestRunAddCasesRefusalParams struct {
+	RunID   int64
+	CaseIds []int64
+}
+
+type TestRunAddCasesRefusalRow struct {
+	RunExists   bool
+	Missing     []int64
+	Unconfirmed []int64
+}
+
+// TestRunAddCasesRefusal tells why TestRunAddCases wrote nothing: whether the run exists, the case ids given that no case has and the cases given that are not confirmed and not in the run yet, ascending.
+func (q *Queries) TestRunAddCasesRefusal(ctx context.Context, arg TestRunAddCasesRefusalParams) (TestRunAddCasesRefusalRow, error) {
+	row := q.db.QueryRow(ctx, testRunAddCasesRefusal, arg.RunID, arg.CaseIds)
+	var i TestRunAddCasesRefusalRow
+	err := row.Scan(&i.RunExists, &i.Missing, &i.Unconfirmed)
+	return i, err
+}
+
+const testRunCases = `-- name: TestRunCases :many
+SELECT tc.id, tc.create_date, tc.is_automated, tc.script, tc.arguments, tc.extra_link, tc.summary, tc.requirement,
+    tc.notes, tc.text, tc.case_status_id, tc.category_id, tc.priority_id, tc.author_id, tc.default_tester_id,
+    tc.reviewer_id, last.id AS execution_id, last.name AS status
+FROM test_executions e JOIN test_cases tc ON tc.id = e.case_id
+JOIN LATERAL (SELECT l.id, st.name FROM test_executions l JOIN test_execution_statuses st ON st.id = l.status_id
+    WHERE l.run_id = e.run_id AND l.case_id = e.case_id ORDER BY l.id DESC LIMIT 1) last ON true
+WHERE e.run_id = $1
+ORDER BY e.id
+`
+
+type TestRunCasesRow struct {
+	ID              int64
+	CreateDate      time.Time
+	IsAutomated     bool
+	Script          *string
+	Arguments       *string
+	ExtraLink       *string
+	Summary         string
+	Requirement     *string
+	Notes           *string
+	Text            string
+	CaseStatusID    int64
+	CategoryID      int64
+	PriorityID      int64
+	AuthorID        int64
+	DefaultTesterID *int64
+	ReviewerID      *int64
+	ExecutionID     int64
+	Status          string
+}
+
+// TestRunCases answers TestRun.get_cases: one row per execution of the run, by execution id, each the execution's case with the id and status name of the case's last execution in the run.
+func (q *Queries) TestRunCases(ctx context.Context, runID int64) ([]TestRunCasesRow, error) {
+	rows, err := q.db.Query(ctx, testRunCases, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestRunCasesRow
+	for rows.Next() {
+		var i TestRunCasesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.CreateDate,
+			&i.IsAutomated,
+			&i.Script,
+			&i.Arguments,
+			&i.ExtraLink,
+			&i.Summary,
+			&i.Requirement,
+			&i.Notes,
+			&i.Text,
+			&i.CaseStatusID,
+			&i.CategoryID,
+			&i.PriorityID,
+			&i.AuthorID,
+			&i.DefaultTesterID,
+			&i.ReviewerID,
+			&i.ExecutionID,
+			&i.Status,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const testRunCheck = `-- name: TestRunCheck :one
 SELECT ARRAY(SELECT unnest($1::bigint[]) EXCEPT
         SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id WHERE cs.is_confirmed)::bigint[] AS bad_cases,
