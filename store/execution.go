@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tcms/tcms/store/internal/db"
@@ -30,12 +29,6 @@ type ExecutionCore struct {
 	Case            int64      `json:"case" db:"case"`
 	Status          int64      `json:"status" db:"status"`
 	Build           int64      `json:"build" db:"build"`
-}
-
-// runRecord is the jsonb copy of a test_runs row r in history, without the
-// sortkey counter.
-func runRecord(r string) string {
-	return fmt.Sprintf("(to_jsonb(%s) - 'last_sortkey')", r)
 }
 
 // deleteExecutions deletes the executions d names (by id, case or run)
