@@ -26,7 +26,7 @@ SELECT ins.id, ins.create_date, ins.is_automated, ins.script, ins.arguments, ins
 FROM ins ORDER BY ins.id;
 
 -- name: TestCaseUpdate :one
--- TestCaseUpdate is TestCase.update in one statement: it sets the fields given (null keeps summary, text, is_automated, case_status_id, category_id and priority_id; the set_ flags say whether the nullable ones are given, null then clearing them) and writes a '~' history row whose change reason lists the fields that changed, a short unified-diff-like text in key order (none when nothing changed). Each user given (set_author, set_default_tester, set_reviewer) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the case with the names of its FKs; no row means nothing was written: the case or a user named was not found, or the author names none.
+-- TestCaseUpdate is TestCase.update in one statement: it sets the fields given (null keeps summary, text, is_automated, case_status_id, category_id and priority_id; the set_ flags say whether the nullable ones are given, null then clearing them) and writes a '~' history row whose change reason lists the fields that changed (history_diff). Each user given (set_author, set_default_tester, set_reviewer) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the case as TestCaseFilter does (the history date is the new row's); no row means nothing was written: the case or a user named was not found, or the author names none.
 WITH u AS (
     SELECT (SELECT r.r FROM user_by_ref(@author_ids::bigint[], @author_names::text[]) AS r) AS author_id,
         (SELECT r.r FROM user_by_ref(@tester_ids::bigint[], @tester_names::text[]) AS r) AS default_tester_id,
@@ -70,25 +70,23 @@ WITH u AS (
     FROM c
 ), h AS (
     INSERT INTO history (owner, object_id, history_type, history_user_id, history_change_reason, record)
-    SELECT 'testcases_testcase', n.id, '~', @history_user_id::bigint,
-        (SELECT string_agg(format(E'--- %1$s\n+++ %1$s\n@@ -1 +1 @@\n-%2$s\n+%3$s', k,
-                replace(coalesce(o.rec->>k, ''), E'\n', E'\n-'), replace(coalesce(n.rec->>k, ''), E'\n', E'\n+')), E'\n' ORDER BY k)
-            FROM jsonb_object_keys(n.rec) k WHERE o.rec->k IS DISTINCT FROM n.rec->k),
-        n.rec
+    SELECT 'testcases_testcase', n.id, '~', @history_user_id::bigint, history_diff(o.rec, n.rec), n.rec
     FROM n, o
+    RETURNING object_id, history_date
 )
 SELECT c.id, c.create_date, c.is_automated, c.script, c.arguments, c.extra_link, c.summary, c.requirement, c.notes, c.text,
     c.case_status_id, cs.name AS case_status__name, c.category_id, cat.name AS category__name,
     c.priority_id, pr.value AS priority__value, c.author_id, au.username AS author__username,
     c.default_tester_id, dt.username AS default_tester__username, c.reviewer_id, rv.username AS reviewer__username,
-    c.setup_duration, c.testing_duration
+    c.setup_duration, c.testing_duration, h.history_date
 FROM c
 JOIN test_case_statuses cs ON cs.id = c.case_status_id
 JOIN categories cat ON cat.id = c.category_id
 JOIN priorities pr ON pr.id = c.priority_id
 JOIN users au ON au.id = c.author_id
 LEFT JOIN users dt ON dt.id = c.default_tester_id
-LEFT JOIN users rv ON rv.id = c.reviewer_id;
+LEFT JOIN users rv ON rv.id = c.reviewer_id
+LEFT JOIN h ON h.object_id = c.id;
 
 -- name: TestCaseMissing :many
 -- TestCaseMissing lists, ascending, the ids given that no test case has.

@@ -113,7 +113,7 @@ SELECT r.id, r.start_date, r.stop_date, r.planned_start, r.planned_stop, r.summa
 FROM r;
 
 -- name: TestRunUpdate :one
--- TestRunUpdate is TestRun.update in one statement: it sets the fields given (null keeps summary, notes, plan_id and build_id; the set_ flags say whether the dates are given, null then clearing them) and writes a '~' history row (the record without the sortkey counter) whose change reason lists the fields that changed, a short unified-diff-like text in key order (none when nothing changed). Unless a plan is given, the build (given or current) must be an active build of the current plan's version. Each user given (set_manager, set_default_tester) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the run; no row means nothing was written: the run is not found, the build does not fit, a user named is not found or the manager names none.
+-- TestRunUpdate is TestRun.update in one statement: it sets the fields given (null keeps summary, notes, plan_id and build_id; the set_ flags say whether the dates are given, null then clearing them) and writes a '~' history row (the record without the sortkey counter) whose change reason lists the fields that changed (history_diff). Unless a plan is given, the build (given or current) must be an active build of the current plan's version. Each user given (set_manager, set_default_tester) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the run; no row means nothing was written: the run is not found, the build does not fit, a user named is not found or the manager names none.
 WITH u AS (
     SELECT (SELECT r.r FROM user_by_ref(@manager_ids::bigint[], @manager_names::text[]) AS r) AS manager_id,
         (SELECT r.r FROM user_by_ref(@tester_ids::bigint[], @tester_names::text[]) AS r) AS default_tester_id
@@ -147,11 +147,7 @@ WITH u AS (
     SELECT c.id, to_jsonb(c) - 'last_sortkey' AS rec FROM c
 ), h AS (
     INSERT INTO history (owner, object_id, history_type, history_user_id, history_change_reason, record)
-    SELECT 'testruns_testrun', n.id, '~', @history_user_id::bigint,
-        (SELECT string_agg(format(E'--- %1$s\n+++ %1$s\n@@ -1 +1 @@\n-%2$s\n+%3$s', k,
-                replace(coalesce(o.rec->>k, ''), E'\n', E'\n-'), replace(coalesce(n.rec->>k, ''), E'\n', E'\n+')), E'\n' ORDER BY k)
-            FROM jsonb_object_keys(n.rec) k WHERE o.rec->k IS DISTINCT FROM n.rec->k),
-        n.rec
+    SELECT 'testruns_testrun', n.id, '~', @history_user_id::bigint, history_diff(o.rec, n.rec), n.rec
     FROM n, o
 )
 SELECT c.id, c.start_date, c.stop_date, c.planned_start, c.planned_stop, c.summary, c.notes, c.plan_id, c.build_id,

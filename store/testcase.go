@@ -248,15 +248,7 @@ func (s *Store) UpdateTestCase(ctx context.Context, by Principal, id int64, c Ca
 	if err != nil {
 		return TestCaseUpdated{}, translate(err, "TestCase")
 	}
-	row := caseRow{
-		CaseCore: CaseCore{ID: r.ID, CreateDate: r.CreateDate, IsAutomated: r.IsAutomated, Script: r.Script,
-			Arguments: r.Arguments, ExtraLink: r.ExtraLink, Summary: r.Summary, Requirement: r.Requirement, Notes: r.Notes,
-			Text: r.Text, CaseStatus: r.CaseStatusID, Category: r.CategoryID, Priority: r.PriorityID, Author: r.AuthorID,
-			DefaultTester: r.DefaultTesterID, Reviewer: r.ReviewerID},
-		CaseNames: CaseNames{CaseStatusName: r.CaseStatusName, CategoryName: r.CategoryName, PriorityValue: r.PriorityValue,
-			AuthorUsername: r.AuthorUsername, DefaultTesterUsername: r.DefaultTesterUsername, ReviewerUsername: r.ReviewerUsername},
-		SetupUs: micros(r.SetupDuration), TestingUs: micros(r.TestingDuration),
-	}
+	row := caseRowOf(db.TestCaseFilterRow(r)) // the same columns
 	return TestCaseUpdated{TestCase: row.created(), CaseNames: row.CaseNames}, nil
 }
 

@@ -159,9 +159,7 @@ func (s *Store) CreateTestRun(ctx context.Context, by Principal, n NewRun, check
 	if err != nil {
 		return TestRun{}, translate(err, "TestRun")
 	}
-	return TestRun{ID: r.ID, StartDate: r.StartDate, StopDate: r.StopDate, PlannedStart: r.PlannedStart,
-		PlannedStop: r.PlannedStop, Summary: r.Summary, Notes: r.Notes, Plan: r.PlanID, Build: r.BuildID,
-		Manager: r.ManagerID, DefaultTester: r.DefaultTesterID}, nil
+	return testRun(r), nil
 }
 
 // ptrValue is *p, or the zero value for nil.
@@ -215,9 +213,14 @@ func (s *Store) UpdateTestRun(ctx context.Context, by Principal, id int64, c Run
 	if err != nil {
 		return TestRun{}, translate(err, "TestRun")
 	}
+	return testRun(db.TestRunCreateRow(r)), nil // the same columns
+}
+
+// testRun is S-TestRun from a row of TestRunCreate.
+func testRun(r db.TestRunCreateRow) TestRun {
 	return TestRun{ID: r.ID, StartDate: r.StartDate, StopDate: r.StopDate, PlannedStart: r.PlannedStart,
 		PlannedStop: r.PlannedStop, Summary: r.Summary, Notes: r.Notes, Plan: r.PlanID, Build: r.BuildID,
-		Manager: r.ManagerID, DefaultTester: r.DefaultTesterID}, nil
+		Manager: r.ManagerID, DefaultTester: r.DefaultTesterID}
 }
 
 // whyNoRunChange words why TestRunUpdate wrote nothing: the run is not

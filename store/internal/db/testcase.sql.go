@@ -380,18 +380,15 @@ WITH u AS (
     FROM c
 ), h AS (
     INSERT INTO history (owner, object_id, history_type, history_user_id, history_change_reason, record)
-    SELECT 'testcases_testcase', n.id, '~', $31::bigint,
-        (SELECT string_agg(format(E'--- %1$s\n+++ %1$s\n@@ -1 +1 @@\n-%2$s\n+%3$s', k,
-                replace(coalesce(o.rec->>k, ''), E'\n', E'\n-'), replace(coalesce(n.rec->>k, ''), E'\n', E'\n+')), E'\n' ORDER BY k)
-            FROM jsonb_object_keys(n.rec) k WHERE o.rec->k IS DISTINCT FROM n.rec->k),
-        n.rec
+    SELECT 'testcases_testcase', n.id, '~', $31::bigint, history_diff(o.rec, n.rec), n.rec
     FROM n, o
+    RETURNING object_id, history_date
 )
 SELECT c.id, c.create_date, c.is_automated, c.script, c.arguments, c.extra_link, c.summary, c.requirement, c.notes, c.text,
     c.case_status_id, cs.name AS case_status__name, c.category_id, cat.name AS category__name,
     c.priority_id, pr.value AS priority__value, c.author_id, au.username AS author__username,
     c.default_tester_id, dt.username AS default_tester__username, c.reviewer_id, rv.username AS reviewer__username,
-    c.setup_duration, c.testing_duration
+    c.setup_duration, c.testing_duration, h.history_date
 FROM c
 JOIN test_case_statuses cs ON cs.id = c.case_status_id
 JOIN categories cat ON cat.id = c.category_id
@@ -399,6 +396,7 @@ JOIN priorities pr ON pr.id = c.priority_id
 JOIN users au ON au.id = c.author_id
 LEFT JOIN users dt ON dt.id = c.default_tester_id
 LEFT JOIN users rv ON rv.id = c.reviewer_id
+LEFT JOIN h ON h.object_id = c.id
 `
 
 type TestCaseUpdateParams struct {
@@ -460,9 +458,10 @@ type TestCaseUpdateRow struct {
 	ReviewerUsername      *string
 	SetupDuration         pgtype.Interval
 	TestingDuration       pgtype.Interval
+	HistoryDate           *time.Time
 }
 
-// TestCaseUpdate is TestCase.update in one statement: it sets the fields given (null keeps summary, text, is_automated, case_status_id, category_id and priority_id; the set_ flags say whether the nullable ones are given, null then clearing them) and writes a '~' history row whose change reason lists the fields that changed, a short unified-diff-like text in key order (none when nothing changed). Each user given (set_author, set_default_tester, set_reviewer) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the case with the names of its FKs; no row means nothing was written: the case or a user named was not found, or the author names none.
+// TestCaseUpdate is TestCase.update in one statement: it sets the fields given (null keeps summary, text, is_automated, case_status_id, category_id and priority_id; the set_ flags say whether the nullable ones are given, null then clearing them) and writes a '~' history row whose change reason lists the fields that changed (history_diff). Each user given (set_author, set_default_tester, set_reviewer) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the case as TestCaseFilter does (the history date is the new row's); no row means nothing was written: the case or a user named was not found, or the author names none.
 func (q *Queries) TestCaseUpdate(ctx context.Context, arg TestCaseUpdateParams) (TestCaseUpdateRow, error) {
 	row := q.db.QueryRow(ctx, testCaseUpdate,
 		arg.AuthorIds,
@@ -523,6 +522,7 @@ func (q *Queries) TestCaseUpdate(ctx context.Context, arg TestCaseUpdateParams) 
 		&i.ReviewerUsername,
 		&i.SetupDuration,
 		&i.TestingDuration,
+		&i.HistoryDate,
 	)
 	return i, err
 }
