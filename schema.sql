@@ -251,6 +251,14 @@ LANGUAGE sql STABLE AS $$
     ORDER BY u.username = ANY (names) DESC, u.id
     LIMIT 1
 $$;
+-- history_diff is the change reason of a history row: a short unified-diff-like text of the keys
+-- whose values differ between the records old and new, in key order, or NULL when none does.
+CREATE OR REPLACE FUNCTION history_diff(old jsonb, new jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT string_agg(format(E'--- %1$s\n+++ %1$s\n@@ -1 +1 @@\n-%2$s\n+%3$s', k,
+        replace(coalesce(old->>k, ''), E'\n', E'\n-'), replace(coalesce(new->>k, ''), E'\n', E'\n+')), E'\n' ORDER BY k)
+    FROM jsonb_object_keys(new) k WHERE old->k IS DISTINCT FROM new->k
+$$;
 -- Every (user, label) of the public address, for Permission.export:
 -- superusers hold every label, others their direct and shared groups'
 -- labels (source 'superuser', 'direct' or 'group:<name>'; tenant '').

@@ -1,10 +1,6 @@
 -- The tag and property operations test runs, test executions and bugs
 -- share (store/recordlink.go): one query per kind of record.
 
--- name: TestCaseKeyShare :one
--- TestCaseKeyShare keeps a test case from being deleted until the transaction ends; no row means there is no such case.
-SELECT id FROM test_cases WHERE id = @id FOR KEY SHARE;
-
 -- name: TestRunKeyShare :one
 -- TestRunKeyShare keeps a run from being deleted until the transaction ends; no row means there is no such run.
 SELECT id FROM test_runs WHERE id = @id FOR KEY SHARE;

@@ -13,10 +13,6 @@ WHERE s.id = @id AND s.revoked_at IS NULL AND s.expires_at > @now AND u.is_activ
 WITH r AS (UPDATE sessions SET revoked_at = @now::timestamptz WHERE id = @id AND revoked_at IS NULL)
 SELECT pg_notify('tcms_auth', @payload::text);
 
--- name: SessionRevokeByUser :exec
--- SessionRevokeByUser ends every live session of a user.
-UPDATE sessions SET revoked_at = @now::timestamptz WHERE user_id = @user_id AND revoked_at IS NULL;
-
 -- name: AuthNotify :exec
 -- AuthNotify tells every process to drop cached sessions or credentials; it is delivered on commit. Payloads are "s:<session id>" (session ended), "t:<token id>" (API token revoked), "u:<user id>" (user changed) and "p" (grants, groups or tenants changed).
 SELECT pg_notify('tcms_auth', @payload::text);

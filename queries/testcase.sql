@@ -25,6 +25,68 @@ SELECT ins.id, ins.create_date, ins.is_automated, ins.script, ins.arguments, ins
     ins.reviewer_id, ins.setup_duration, ins.testing_duration
 FROM ins ORDER BY ins.id;
 
+-- name: TestCaseUpdate :one
+-- TestCaseUpdate is TestCase.update in one statement: it sets the fields given (null keeps summary, text, is_automated, case_status_id, category_id and priority_id; the set_ flags say whether the nullable ones are given, null then clearing them) and writes a '~' history row whose change reason lists the fields that changed (history_diff). Each user given (set_author, set_default_tester, set_reviewer) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the case as TestCaseFilter does (the history date is the new row's); no row means nothing was written: the case or a user named was not found, or the author names none.
+WITH u AS (
+    SELECT (SELECT r.r FROM user_by_ref(@author_ids::bigint[], @author_names::text[]) AS r) AS author_id,
+        (SELECT r.r FROM user_by_ref(@tester_ids::bigint[], @tester_names::text[]) AS r) AS default_tester_id,
+        (SELECT r.r FROM user_by_ref(@reviewer_ids::bigint[], @reviewer_names::text[]) AS r) AS reviewer_id
+), o AS (
+    SELECT x.id, (to_jsonb(x) - 'cc_list') || jsonb_build_object(
+            'setup_duration', extract(epoch FROM x.setup_duration)::float8,
+            'testing_duration', extract(epoch FROM x.testing_duration)::float8) AS rec
+    FROM test_cases x WHERE x.id = @id FOR UPDATE
+), c AS (
+    UPDATE test_cases t SET
+        summary           = coalesce(sqlc.narg(summary)::text, t.summary),
+        text              = coalesce(sqlc.narg(text)::text, t.text),
+        is_automated      = coalesce(sqlc.narg(is_automated)::boolean, t.is_automated),
+        case_status_id    = coalesce(sqlc.narg(case_status_id)::bigint, t.case_status_id),
+        category_id       = coalesce(sqlc.narg(category_id)::bigint, t.category_id),
+        priority_id       = coalesce(sqlc.narg(priority_id)::bigint, t.priority_id),
+        script            = CASE WHEN @set_script::boolean THEN sqlc.narg(script)::text ELSE t.script END,
+        arguments         = CASE WHEN @set_arguments::boolean THEN sqlc.narg(arguments)::text ELSE t.arguments END,
+        extra_link        = CASE WHEN @set_extra_link::boolean THEN sqlc.narg(extra_link)::text ELSE t.extra_link END,
+        requirement       = CASE WHEN @set_requirement::boolean THEN sqlc.narg(requirement)::text ELSE t.requirement END,
+        notes             = CASE WHEN @set_notes::boolean THEN sqlc.narg(notes)::text ELSE t.notes END,
+        setup_duration    = CASE WHEN @set_setup::boolean THEN sqlc.narg(setup_us)::bigint * interval '1 microsecond'
+                                ELSE t.setup_duration END,
+        testing_duration  = CASE WHEN @set_testing::boolean THEN sqlc.narg(testing_us)::bigint * interval '1 microsecond'
+                                ELSE t.testing_duration END,
+        author_id         = CASE WHEN @set_author::boolean THEN u.author_id ELSE t.author_id END,
+        default_tester_id = CASE WHEN @set_default_tester::boolean THEN u.default_tester_id ELSE t.default_tester_id END,
+        reviewer_id       = CASE WHEN @set_reviewer::boolean THEN u.reviewer_id ELSE t.reviewer_id END
+    FROM o, u
+    WHERE t.id = o.id AND (NOT @set_author::boolean OR u.author_id IS NOT NULL)
+        AND (NOT @set_default_tester::boolean OR u.default_tester_id IS NOT NULL
+            OR coalesce(cardinality(@tester_ids::bigint[]), 0) + coalesce(cardinality(@tester_names::text[]), 0) = 0)
+        AND (NOT @set_reviewer::boolean OR u.reviewer_id IS NOT NULL
+            OR coalesce(cardinality(@reviewer_ids::bigint[]), 0) + coalesce(cardinality(@reviewer_names::text[]), 0) = 0)
+    RETURNING t.*
+), n AS (
+    SELECT c.id, (to_jsonb(c) - 'cc_list') || jsonb_build_object(
+            'setup_duration', extract(epoch FROM c.setup_duration)::float8,
+            'testing_duration', extract(epoch FROM c.testing_duration)::float8) AS rec
+    FROM c
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, history_change_reason, record)
+    SELECT 'testcases_testcase', n.id, '~', @history_user_id::bigint, history_diff(o.rec, n.rec), n.rec
+    FROM n, o
+    RETURNING object_id, history_date
+)
+SELECT c.id, c.create_date, c.is_automated, c.script, c.arguments, c.extra_link, c.summary, c.requirement, c.notes, c.text,
+    c.case_status_id, cs.name AS case_status__name, c.category_id, cat.name AS category__name,
+    c.priority_id, pr.value AS priority__value, c.author_id, au.username AS author__username,
+    c.default_tester_id, dt.username AS default_tester__username, c.reviewer_id, rv.username AS reviewer__username,
+    c.setup_duration, c.testing_duration, (SELECT max(h.history_date) FROM h) AS history_date
+FROM c
+JOIN test_case_statuses cs ON cs.id = c.case_status_id
+JOIN categories cat ON cat.id = c.category_id
+JOIN priorities pr ON pr.id = c.priority_id
+JOIN users au ON au.id = c.author_id
+LEFT JOIN users dt ON dt.id = c.default_tester_id
+LEFT JOIN users rv ON rv.id = c.reviewer_id;
+
 -- name: TestCaseMissing :many
 -- TestCaseMissing lists, ascending, the ids given that no test case has.
 SELECT w.id::bigint FROM unnest(@ids::bigint[]) AS w (id)

@@ -112,6 +112,55 @@ SELECT r.id, r.start_date, r.stop_date, r.planned_start, r.planned_stop, r.summa
     r.manager_id, r.default_tester_id
 FROM r;
 
+-- name: TestRunUpdate :one
+-- TestRunUpdate is TestRun.update in one statement: it sets the fields given (null keeps summary, notes, plan_id and build_id; the set_ flags say whether the dates are given, null then clearing them) and writes a '~' history row (the record without the sortkey counter) whose change reason lists the fields that changed (history_diff). Unless a plan is given, the build (given or current) must be an active build of the current plan's version. Each user given (set_manager, set_default_tester) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the run; no row means nothing was written: the run is not found, the build does not fit, a user named is not found or the manager names none.
+WITH u AS (
+    SELECT (SELECT r.r FROM user_by_ref(@manager_ids::bigint[], @manager_names::text[]) AS r) AS manager_id,
+        (SELECT r.r FROM user_by_ref(@tester_ids::bigint[], @tester_names::text[]) AS r) AS default_tester_id
+), o AS (
+    SELECT x.id, to_jsonb(x) - 'last_sortkey' AS rec,
+        coalesce(b.is_active AND b.version_id = p.product_version_id, false) AS fit
+    FROM test_runs x JOIN test_plans p ON p.id = x.plan_id
+    LEFT JOIN builds b ON b.id = coalesce(sqlc.narg(build_id)::bigint, x.build_id)
+    WHERE x.id = @id FOR UPDATE OF x
+), c AS (
+    UPDATE test_runs t SET
+        summary           = coalesce(sqlc.narg(summary)::text, t.summary),
+        notes             = coalesce(sqlc.narg(notes)::text, t.notes),
+        plan_id           = coalesce(sqlc.narg(plan_id)::bigint, t.plan_id),
+        build_id          = coalesce(sqlc.narg(build_id)::bigint, t.build_id),
+        manager_id        = CASE WHEN @set_manager::boolean THEN u.manager_id ELSE t.manager_id END,
+        default_tester_id = CASE WHEN @set_default_tester::boolean THEN u.default_tester_id ELSE t.default_tester_id END,
+        start_date        = CASE WHEN @set_start_date::boolean THEN sqlc.narg(start_date)::timestamptz ELSE t.start_date END,
+        stop_date         = CASE WHEN @set_stop_date::boolean THEN sqlc.narg(stop_date)::timestamptz ELSE t.stop_date END,
+        planned_start     = CASE WHEN @set_planned_start::boolean THEN sqlc.narg(planned_start)::timestamptz
+                                ELSE t.planned_start END,
+        planned_stop      = CASE WHEN @set_planned_stop::boolean THEN sqlc.narg(planned_stop)::timestamptz
+                                ELSE t.planned_stop END
+    FROM o, u
+    WHERE t.id = o.id AND (o.fit OR sqlc.narg(plan_id)::bigint IS NOT NULL)
+        AND (NOT @set_manager::boolean OR u.manager_id IS NOT NULL)
+        AND (NOT @set_default_tester::boolean OR u.default_tester_id IS NOT NULL
+            OR coalesce(cardinality(@tester_ids::bigint[]), 0) + coalesce(cardinality(@tester_names::text[]), 0) = 0)
+    RETURNING t.*
+), n AS (
+    SELECT c.id, to_jsonb(c) - 'last_sortkey' AS rec FROM c
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, history_change_reason, record)
+    SELECT 'testruns_testrun', n.id, '~', @history_user_id::bigint, history_diff(o.rec, n.rec), n.rec
+    FROM n, o
+)
+SELECT c.id, c.start_date, c.stop_date, c.planned_start, c.planned_stop, c.summary, c.notes, c.plan_id, c.build_id,
+    c.manager_id, c.default_tester_id
+FROM c;
+
+-- name: TestRunBuildFits :one
+-- TestRunBuildFits tells whether a build (null: the run's current one) is an active build of the version of the run's plan; no row when there is no such run.
+SELECT coalesce(b.is_active AND b.version_id = p.product_version_id, false)::boolean AS fit
+FROM test_runs x JOIN test_plans p ON p.id = x.plan_id
+LEFT JOIN builds b ON b.id = coalesce(sqlc.narg(build_id)::bigint, x.build_id)
+WHERE x.id = @id;
+
 -- name: TestRunCheck :one
 -- TestRunCheck validates the keys of TestRun.create that change nothing: it returns the case ids given that are not confirmed cases, whether the product (if any) exists and whether every environment given exists.
 SELECT ARRAY(SELECT unnest(@case_ids::bigint[]) EXCEPT
@@ -166,3 +215,24 @@ SELECT (SELECT count(*) FROM r) AS runs,
     (SELECT count(*) FROM test_run_cc x WHERE x.run_id = ANY(@ids::bigint[])) AS cc,
     (SELECT count(*) FROM test_run_properties x WHERE x.run_id = ANY(@ids::bigint[])) AS properties,
     (SELECT count(*) FROM cm) AS comments, (SELECT count(*) FROM at) AS attachments;
+
+-- name: TestRunCases :many
+-- TestRunCases answers TestRun.get_cases: one row per execution of the run, by execution id, each the execution's case with the id and status name of the case's last execution in the run.
+SELECT tc.id, tc.create_date, tc.is_automated, tc.script, tc.arguments, tc.extra_link, tc.summary, tc.requirement,
+    tc.notes, tc.text, tc.case_status_id, tc.category_id, tc.priority_id, tc.author_id, tc.default_tester_id,
+    tc.reviewer_id, last.id AS execution_id, last.name AS status
+FROM test_executions e JOIN test_cases tc ON tc.id = e.case_id
+JOIN LATERAL (SELECT l.id, st.name FROM test_executions l JOIN test_execution_statuses st ON st.id = l.status_id
+    WHERE l.run_id = e.run_id AND l.case_id = e.case_id ORDER BY l.id DESC LIMIT 1) last ON true
+WHERE e.run_id = @run_id
+ORDER BY e.id;
+
+-- name: TestRunAddCasesRefusal :one
+-- TestRunAddCasesRefusal tells why TestRunAddCases wrote nothing: whether the run exists, the case ids given that no case has and the cases given that are not confirmed and not in the run yet, ascending.
+SELECT EXISTS (SELECT 1 FROM test_runs r WHERE r.id = @run_id)::boolean AS run_exists,
+    ARRAY(SELECT w FROM unnest(@case_ids::bigint[]) w
+        WHERE NOT EXISTS (SELECT 1 FROM test_cases tc WHERE tc.id = w) ORDER BY w)::bigint[] AS missing,
+    ARRAY(SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id
+        WHERE tc.id = ANY (@case_ids::bigint[]) AND NOT cs.is_confirmed
+            AND NOT EXISTS (SELECT 1 FROM test_executions e WHERE e.run_id = @run_id AND e.case_id = tc.id)
+        ORDER BY tc.id)::bigint[] AS unconfirmed;

@@ -294,16 +294,16 @@ func patchID(f *form, key string) *int64 {
 	return f.id(key, true)
 }
 
-// userRefs sets v[key+"_id"] to the user reference of every user field
-// present in the form; the store resolves them.
-func (f *form) userRefs(v map[string]any, keys ...string) error {
-	for _, k := range keys {
+// userRefs sets *refs[i] to the user reference of the user field keys[i]
+// when the form has it; the store resolves them.
+func (f *form) userRefs(keys []string, refs ...**store.UserRef) error {
+	for i, k := range keys {
 		if f.has(k) {
 			ref, err := userRef(f.v[k])
 			if err != nil {
 				return err
 			}
-			v[k+"_id"] = ref
+			*refs[i] = &ref
 		}
 	}
 	return nil

@@ -35,7 +35,9 @@ func TestRoundTrips(t *testing.T) {
 	}{
 		{"TestCase.create", []any{newCase("one")}, 1},
 		{"TestCase.bulk_create", []any{[]any{newCase("two"), newCase("three")}}, 1},
+		{"TestCase.update", []any{tc.ID, map[string]any{"summary": "renamed", "notes": "", "default_tester": adminName}}, 1},
 		{"TestRun.create", []any{f.runValues("second")}, 1},
+		{"TestRun.update", []any{f.run, map[string]any{"summary": "renamed", "stop_date": nil, "manager": adminName}}, 1},
 		{"TestRun.add_case", []any{f.run, tc.ID}, 1},
 		{"TestRun.add_cases", []any{f.run, []any{tc.ID}}, 1},
 		{"TestRun.get_cases", []any{f.run}, 1},

@@ -47,7 +47,7 @@ type CaseHistoryArgs struct {
 
 // Create answers TestCase.create.
 func (t *TestCase) Create(r *http.Request, args *ValuesArgs, reply *store.TestCase) error {
-	v, err := newCaseValues(r, args.Values)
+	v, err := newCase(r, args.Values)
 	if err != nil {
 		return err
 	}
@@ -65,9 +65,9 @@ func (t *TestCase) BulkCreate(r *http.Request, args *BulkCreateArgs, reply *[]st
 	if len(args.ValuesList) > store.MaxBulkCases {
 		return invalidParams("values_list has %d items; at most %d are allowed in one call", len(args.ValuesList), store.MaxBulkCases)
 	}
-	list := make([]store.CaseValues, len(args.ValuesList))
+	list := make([]store.NewCase, len(args.ValuesList))
 	for i, item := range args.ValuesList {
-		v, err := newCaseValues(r, item)
+		v, err := newCase(r, item)
 		if err != nil {
 			return store.Errorf(store.Invalid, "values_list item %d: %s", i, err)
 		}
@@ -78,11 +78,11 @@ func (t *TestCase) BulkCreate(r *http.Request, args *BulkCreateArgs, reply *[]st
 	return err
 }
 
-// newCaseValues reads the values of a new test case; the author defaults
-// to the caller.
-func newCaseValues(r *http.Request, values map[string]any) (store.CaseValues, error) {
+// newCase reads the values of a new test case; the author defaults to
+// the caller.
+func newCase(r *http.Request, values map[string]any) (store.NewCase, error) {
 	f := newForm(values)
-	v := f.caseValues(true)
+	v := store.NewCase{CaseFields: f.caseFields(true)}
 	author := f.id("author", false)
 	if author == nil && !truthy(values["author_id"]) {
 		author = &caller(r).UserID
@@ -90,14 +90,12 @@ func newCaseValues(r *http.Request, values map[string]any) (store.CaseValues, er
 	if author == nil {
 		f.fail("author", msgRequired)
 	}
-	v["author_id"], v["default_tester_id"] = author, f.id("default_tester", false)
-	created := f.dateTime("create_date")
+	v.DefaultTester = f.id("default_tester", false)
+	v.CreateDate = f.dateTime("create_date")
 	if err := f.err(); err != nil {
-		return nil, err
+		return store.NewCase{}, err
 	}
-	if created != nil {
-		v["create_date"] = *created
-	}
+	v.Author = *author
 	return v, nil
 }
 
@@ -116,11 +114,11 @@ func (t *TestCase) Get(r *http.Request, args *CaseIDArgs, reply *store.TestCaseR
 // Update answers TestCase.update: absent keys keep their values.
 func (t *TestCase) Update(r *http.Request, args *CaseUpdateArgs, reply *store.TestCaseUpdated) error {
 	f := newForm(args.Values)
-	v := f.caseValues(false)
+	v := store.CaseChange{CaseFields: f.caseFields(false)}
 	if err := f.err(); err != nil {
 		return err
 	}
-	if err := f.userRefs(v, "author", "default_tester", "reviewer"); err != nil {
+	if err := f.userRefs([]string{"author", "default_tester", "reviewer"}, &v.Author, &v.DefaultTester, &v.Reviewer); err != nil {
 		return err
 	}
 	var err error

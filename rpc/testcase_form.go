@@ -71,28 +71,48 @@ func (f *form) optText(key string, maxLen int) *string {
 	return nil
 }
 
-// caseValues reads the test case fields both create and update take, for
+// caseFields reads the test case fields both create and update take, for
 // the keys present in the form (all keys when all is true).
-func (f *form) caseValues(all bool) store.CaseValues {
-	v := store.CaseValues{}
-	put := func(key, col string, read func() any) {
-		if all || f.has(key) {
-			v[col] = read()
+func (f *form) caseFields(all bool) store.CaseFields {
+	var v store.CaseFields
+	given := func(key string) bool { return all || f.has(key) }
+	if given("summary") {
+		v.Summary = new(f.text("summary", true, 255))
+	}
+	if given("is_automated") {
+		v.IsAutomated = new(f.boolean("is_automated", false))
+	}
+	if given("text") {
+		v.Text = new(f.text("text", false, 0))
+	}
+	// In this order, for the error list.
+	for _, t := range []struct {
+		key    string
+		set    *bool
+		v      **string
+		maxLen int
+	}{{"script", &v.SetScript, &v.Script, 0}, {"arguments", &v.SetArguments, &v.Arguments, 0},
+		{"notes", &v.SetNotes, &v.Notes, 0}, {"requirement", &v.SetRequirement, &v.Requirement, 255}} {
+		if *t.set = given(t.key); *t.set {
+			*t.v = f.optText(t.key, t.maxLen)
 		}
 	}
-	put("summary", "summary", func() any { return f.text("summary", true, 255) })
-	put("is_automated", "is_automated", func() any { return f.boolean("is_automated", false) })
-	put("text", "text", func() any { return f.text("text", false, 0) })
-	for _, k := range []string{"script", "arguments", "notes"} {
-		put(k, k, func() any { return f.optText(k, 0) })
+	if v.SetExtraLink = given("extra_link"); v.SetExtraLink {
+		v.ExtraLink = f.link("extra_link")
 	}
-	put("requirement", "requirement", func() any { return f.optText("requirement", 255) })
-	put("extra_link", "extra_link", func() any { return f.link("extra_link") })
-	for _, k := range []string{"setup_duration", "testing_duration"} {
-		put(k, k, func() any { return f.duration(k) })
+	if v.SetSetupDuration = given("setup_duration"); v.SetSetupDuration {
+		v.SetupDuration = f.duration("setup_duration")
 	}
-	for _, k := range []string{"case_status", "category", "priority"} {
-		put(k, k+"_id", func() any { return f.id(k, true) })
+	if v.SetTestingDuration = given("testing_duration"); v.SetTestingDuration {
+		v.TestingDuration = f.duration("testing_duration")
+	}
+	for _, t := range []struct {
+		key string
+		id  **int64
+	}{{"case_status", &v.CaseStatus}, {"category", &v.Category}, {"priority", &v.Priority}} {
+		if given(t.key) {
+			*t.id = f.id(t.key, true)
+		}
 	}
 	return v
 }

@@ -40,51 +40,51 @@ type BulkUpdateArgs struct {
 	ValuesList []map[string]any `json:"values_list"`
 }
 
-// executionValues reads the fields of TestExecution.create (all, with
+// executionFields reads the fields of TestExecution.create (all, with
 // create) or update (those present).
-func (f *form) executionValues(create bool) store.ExecutionValues {
-	v := store.ExecutionValues{}
+func (f *form) executionFields(create bool) store.ExecutionFields {
+	var v store.ExecutionFields
 	// In the order of Kiwi's form, for its error list.
 	switch x := f.v["case_text_version"]; {
 	case !create && x == store.LatestCaseText:
-		v["case_text_version"] = x
+		v.LatestCaseText = true
 	case create || f.has("case_text_version"):
 		if x == nil {
 			f.fail("case_text_version", msgRequired)
 		}
-		v["case_text_version"] = f.integer("case_text_version", 0)
+		v.CaseTextVersion = new(f.integer("case_text_version", 0))
 	}
-	for _, k := range []string{"run", "case", "status", "build"} {
-		if create || (k == "status" || k == "build") && f.has(k) {
+	for _, t := range []struct {
+		key string
+		id  **int64
+	}{{"run", &v.Run}, {"case", &v.Case}, {"status", &v.Status}, {"build", &v.Build}} {
+		if create || (t.key == "status" || t.key == "build") && f.has(t.key) {
 			// An update may leave build empty: a status fills it in.
-			if id := f.id(k, create || k == "status"); id != nil {
-				v[k+"_id"] = *id
-			} else {
-				v[k+"_id"] = nil
-			}
+			*t.id = f.id(t.key, create || t.key == "status")
 		}
 	}
-	if f.has("sortkey") {
-		v["sortkey"] = nil
-		if f.v["sortkey"] != nil {
-			v["sortkey"] = f.integer("sortkey", 0)
-		}
+	if v.SetSortkey = f.has("sortkey"); v.SetSortkey && f.v["sortkey"] != nil {
+		v.Sortkey = new(f.integer("sortkey", 0))
 	}
-	for _, k := range []string{"start_date", "stop_date"} {
-		if f.has(k) {
-			v[k] = f.dateTime(k)
-		}
+	if v.SetStartDate = f.has("start_date"); v.SetStartDate {
+		v.StartDate = f.dateTime("start_date")
 	}
-	for _, k := range []string{"assignee", "tested_by"} {
-		if f.has(k) {
-			ref, err := userRef(f.v[k])
+	if v.SetStopDate = f.has("stop_date"); v.SetStopDate {
+		v.StopDate = f.dateTime("stop_date")
+	}
+	for _, t := range []struct {
+		key string
+		ref **store.UserRef
+	}{{"assignee", &v.Assignee}, {"tested_by", &v.TestedBy}} {
+		if f.has(t.key) {
+			ref, err := userRef(f.v[t.key])
 			if err != nil {
-				f.fail(k, err.Error())
+				f.fail(t.key, err.Error())
 			}
-			v[k+"_id"] = ref
+			*t.ref = &ref
 		}
 	}
-	if !create && v["build_id"] == nil && f.has("build") && !truthy(f.v["status"]) {
+	if !create && v.Build == nil && f.has("build") && !truthy(f.v["status"]) {
 		f.fail("build", msgRequired)
 	}
 	return v
@@ -93,7 +93,7 @@ func (f *form) executionValues(create bool) store.ExecutionValues {
 // Create answers TestExecution.create.
 func (t *TestExecution) Create(r *http.Request, args *ValuesArgs, reply *store.Execution) error {
 	f := newForm(args.Values)
-	v := f.executionValues(true)
+	v := f.executionFields(true)
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (t *TestExecution) Filter(r *http.Request, args *QueryArgs, reply *[]store.
 // Update answers TestExecution.update: absent keys keep their values.
 func (t *TestExecution) Update(r *http.Request, args *ExecutionUpdateArgs, reply *store.ExecutionUpdated) error {
 	f := newForm(args.Values)
-	v := f.executionValues(false)
+	v := f.executionFields(false)
 	if err := f.err(); err != nil {
 		return err
 	}

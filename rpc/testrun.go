@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/tcms/tcms/store"
 )
@@ -38,24 +39,33 @@ type RunUpdateArgs struct {
 	Values map[string]any `json:"values"`
 }
 
-// runDates are the datetime fields of a run.
-var runDates = []string{"start_date", "stop_date", "planned_start", "planned_stop"}
-
-// runValues reads the run fields both create and update take but the
+// runFields reads the run fields both create and update take but the
 // users, for the keys present in the form (all keys when all is true).
-func (f *form) runValues(all bool) store.RunValues {
-	v := store.RunValues{}
-	put := func(key, col string, read func() any) {
-		if all || f.has(key) {
-			v[col] = read()
-		}
+func (f *form) runFields(all bool) store.RunFields {
+	var v store.RunFields
+	given := func(key string) bool { return all || f.has(key) }
+	if given("summary") {
+		v.Summary = new(f.text("summary", true, 0))
 	}
-	put("summary", "summary", func() any { return f.text("summary", true, 0) })
-	put("notes", "notes", func() any { return f.text("notes", false, 0) })
-	put("plan", "plan_id", func() any { return f.id("plan", true) })
-	put("build", "build_id", func() any { return f.id("build", true) })
-	for _, k := range runDates {
-		put(k, k, func() any { return f.dateTime(k) })
+	if given("notes") {
+		v.Notes = new(f.text("notes", false, 0))
+	}
+	if given("plan") {
+		v.Plan = f.id("plan", true)
+	}
+	if given("build") {
+		v.Build = f.id("build", true)
+	}
+	// In this order, for the error list.
+	for _, d := range []struct {
+		key string
+		set *bool
+		v   **time.Time
+	}{{"start_date", &v.SetStartDate, &v.StartDate}, {"stop_date", &v.SetStopDate, &v.StopDate},
+		{"planned_start", &v.SetPlannedStart, &v.PlannedStart}, {"planned_stop", &v.SetPlannedStop, &v.PlannedStop}} {
+		if *d.set = given(d.key); *d.set {
+			*d.v = f.dateTime(d.key)
+		}
 	}
 	return v
 }
@@ -92,7 +102,7 @@ func (f *form) idList(key string, single bool) []int64 {
 func (t *TestRun) Create(r *http.Request, args *ValuesArgs, reply *store.TestRun) error {
 	who := caller(r)
 	f := newForm(args.Values)
-	v := f.runValues(true)
+	v := store.NewRun{RunFields: f.runFields(true)}
 	if !truthy(args.Values["manager"]) {
 		f.fail("manager", msgRequired)
 	}
@@ -103,11 +113,13 @@ func (t *TestRun) Create(r *http.Request, args *ValuesArgs, reply *store.TestRun
 	if err := f.err(); err != nil {
 		return err
 	}
-	if err := f.userRefs(v, "manager", "default_tester"); err != nil {
+	var manager *store.UserRef // given: the form checked it
+	if err := f.userRefs([]string{"manager", "default_tester"}, &manager, &v.DefaultTester); err != nil {
 		return err
 	}
+	v.Manager = *manager
 	if !truthy(args.Values["default_tester"]) {
-		v["default_tester_id"] = who.UserID
+		v.DefaultTester = nil // the caller
 	}
 	var err error
 	*reply, err = t.s.store.CreateTestRun(r.Context(), *who, v, checks)
@@ -130,11 +142,11 @@ func (t *TestRun) Get(r *http.Request, args *RunIDArgs, reply *store.TestRunRow)
 // values, and a bad value changes nothing.
 func (t *TestRun) Update(r *http.Request, args *RunUpdateArgs, reply *store.TestRun) error {
 	f := newForm(args.Values)
-	v := f.runValues(false)
+	v := store.RunChange{RunFields: f.runFields(false)}
 	if err := f.err(); err != nil {
 		return err
 	}
-	if err := f.userRefs(v, "manager", "default_tester"); err != nil {
+	if err := f.userRefs([]string{"manager", "default_tester"}, &v.Manager, &v.DefaultTester); err != nil {
 		return err
 	}
 	var err error

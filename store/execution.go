@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tcms/tcms/store/internal/db"
@@ -30,27 +29,6 @@ type ExecutionCore struct {
 	Case            int64      `json:"case" db:"case"`
 	Status          int64      `json:"status" db:"status"`
 	Build           int64      `json:"build" db:"build"`
-}
-
-// executionColumns selects an Execution from the test_executions row e
-// (a table alias or a CTE name).
-func executionColumns(e string) string {
-	return fmt.Sprintf(`%[1]s.id, %[1]s.assignee_id AS assignee, %[1]s.tested_by_id AS tested_by,
-	%[1]s.case_text_version, %[1]s.start_date, %[1]s.stop_date, %[1]s.sortkey::bigint AS sortkey,
-	%[1]s.run_id AS run, %[1]s.case_id AS "case", %[1]s.status_id AS status, %[1]s.build_id AS build,
-	ARRAY(SELECT xt.tag_id FROM test_execution_tags xt WHERE xt.execution_id = %[1]s.id ORDER BY xt.tag_id) AS tag`, e)
-}
-
-// executionRecord is the jsonb copy of a test_executions row r in history:
-// its columns under their own names, without the matrix slot.
-func executionRecord(r string) string {
-	return fmt.Sprintf("(to_jsonb(%s) - 'slot')", r)
-}
-
-// runRecord is the jsonb copy of a test_runs row r in history, without the
-// sortkey counter.
-func runRecord(r string) string {
-	return fmt.Sprintf("(to_jsonb(%s) - 'last_sortkey')", r)
 }
 
 // deleteExecutions deletes the executions d names (by id, case or run)

@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tcms/tcms/store/internal/db"
 )
@@ -93,6 +97,72 @@ func Select[T any](ctx context.Context, q interface {
 	out, err := collectByName[T](rows)
 	if err != nil {
 		return nil, e.translate(err)
+	}
+	return out, nil
+}
+
+// collectByName reads every row into a T, matching columns to fields as
+// pgx.RowToStructByName does (the `db` tag, else the field name ignoring
+// case; embedded structs are flattened), but works the matching out once
+// per result instead of once per row: filters return 10,000 rows. It
+// returns [] rather than nil for no rows.
+func collectByName[T any](rows pgx.Rows) ([]T, error) {
+	defer rows.Close()
+	index, err := fieldIndexes(reflect.TypeFor[T](), rows.FieldDescriptions())
+	if err != nil {
+		return nil, err
+	}
+	// Each row is scanned into one scratch value, cleared first (so that
+	// pointer fields get fresh values, never the last row's), then copied
+	// out: the scan targets are worked out once, not per row.
+	var row, zero T
+	v := reflect.ValueOf(&row).Elem()
+	targets := make([]any, len(index))
+	for i, ix := range index {
+		targets[i] = v.FieldByIndex(ix).Addr().Interface()
+	}
+	out := []T{}
+	for rows.Next() {
+		row = zero
+		if err := rows.Scan(targets...); err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// fieldIndexes finds the field of t each column goes to.
+func fieldIndexes(t reflect.Type, cols []pgconn.FieldDescription) ([][]int, error) {
+	byName := map[string][]int{}
+	var walk func(t reflect.Type, prefix []int)
+	walk = func(t reflect.Type, prefix []int) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			ix := append(append([]int{}, prefix...), i)
+			tag, tagged := f.Tag.Lookup("db")
+			switch {
+			case tag == "-" || !f.IsExported():
+			case f.Anonymous && f.Type.Kind() == reflect.Struct && !tagged:
+				walk(f.Type, ix)
+			case tagged:
+				byName[tag] = ix
+			default:
+				byName[strings.ToLower(f.Name)] = ix
+			}
+		}
+	}
+	walk(t, nil)
+	out := make([][]int, len(cols))
+	for i, c := range cols {
+		ix, ok := byName[c.Name]
+		if !ok {
+			ix, ok = byName[strings.ToLower(c.Name)]
+		}
+		if !ok {
+			return nil, fmt.Errorf("store: no field of %s for column %q", t, c.Name)
+		}
+		out[i] = ix
 	}
 	return out, nil
 }

@@ -4,34 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tcms/tcms/store/internal/db"
 )
 
 // History rows are written by the statement that changes the record: a
-// data-modifying CTE names the changed rows and historyStep adds the
-// INSERT INTO history that copies each of them, so the change and its
-// history commit or fail together.
-
-// historyStep returns a CTE step, named h, that writes one history row of
-// type typ ('+', '~' or '-') for every row of the CTE src. record is the
-// jsonb expression of a row copy over src; user is the placeholder of the
-// history user id and reason the SQL of the change reason ("NULL": none).
-func historyStep(owner, src, typ, record string, user int, reason string) string {
-	return fmt.Sprintf(`h AS (INSERT INTO history (owner, object_id, history_type, history_user_id, history_change_reason, record)
-	SELECT '%s', %s.id, '%s', $%d::bigint, %s, %s FROM %s)`, owner, src, typ, user, reason, record, src)
-}
-
-// changeReason is the SQL of a short unified-diff-like text of the keys
-// whose values differ between the jsonb records old and new, in key
-// order, or NULL when none does.
-func changeReason(old, new string) string {
-	return fmt.Sprintf(`(SELECT string_agg(format(E'--- %%1$s\n+++ %%1$s\n@@ -1 +1 @@\n-%%2$s\n+%%3$s', k,
-		replace(coalesce(%[1]s->>k, ''), E'\n', E'\n-'), replace(coalesce(%[2]s->>k, ''), E'\n', E'\n+')), E'\n' ORDER BY k)
-	FROM jsonb_object_keys(%[2]s) k WHERE %[1]s->k IS DISTINCT FROM %[2]s->k)`, old, new)
-}
+// data-modifying CTE of the sqlc query (queries/*.sql) inserts the history
+// row beside the change, so the change and its history commit or fail
+// together.
 
 // historyEntity is the allow-list over history rows: their own columns and
 // the copied fields of the record.
@@ -78,21 +59,4 @@ type HistoryMeta struct {
 	HistoryChangeReason *string   `json:"history_change_reason"`
 	HistoryType         string    `json:"history_type"`
 	HistoryUserID       *int64    `json:"history_user_id"`
-}
-
-// recordedUpdate is the SQL of one statement that updates the row $1 of
-// table with the assignments set, writes a '~' history row whose change
-// reason lists the changed fields (record is the jsonb copy of a row,
-// user the placeholder of the history user), and selects out over the
-// updated row c. Without assignments it saves the row unchanged, which
-// still writes history.
-func recordedUpdate(table, owner string, record func(string) string, set []string, user int, out string) string {
-	if len(set) == 0 {
-		set = []string{"summary = summary"} // test cases and runs have one
-	}
-	return `WITH o AS (SELECT ` + record("x") + ` AS r FROM ` + table + ` x WHERE x.id = $1),
-	c AS (UPDATE ` + table + ` SET ` + strings.Join(set, ", ") + ` WHERE id = $1 RETURNING *),
-	n AS (SELECT c.id, ` + record("c") + ` AS r FROM c),
-	` + historyStep(owner, "n", "~", "n.r", user, "(SELECT "+changeReason("o.r", "n.r")+" FROM o)") + `
-	SELECT ` + out + ` FROM c`
 }

@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -36,16 +35,6 @@ var sqlExceptions = map[string]string{
 	"cmd/tcms-bench/pgbench.go": "pgbench's own script, run by pgbench on its own tables as the reference figure of make bench",
 }
 
-// sqlPendingPartP are the files whose hand-written statements part P of
-// issue 17 (the CI hot path write paths, single-record reads, removes and
-// history there) is moving to sqlc in its own branch. The test fails once
-// one has no SQL left, so that the entry goes when that work is merged.
-var sqlPendingPartP = []string{
-	"store/execution.go", "store/history.go",
-	"store/tenant.go", // tenantUser, used only by testcase.go's default tester lookup
-	"store/testcase.go", "store/testexecution.go", "store/testrun.go", "store/testrun_cases.go",
-}
-
 // sqlText matches text that reads as SQL: statement openings, and the
 // clauses that only SQL writes in capitals.
 var sqlText = regexp.MustCompile(`(?i:\bselect\b[\s\S]*\bfrom\b|\binsert\s+into\b|\bdelete\s+from\b|\bupdate\s+\w+\s+set\b)` +
@@ -57,7 +46,6 @@ func TestSQLOnlyInQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := map[string]bool{} // files with SQL, allowed or not
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -73,7 +61,6 @@ func TestSQLOnlyInQueries(t *testing.T) {
 			return nil
 		}
 		for _, lit := range sqlLiterals(t, path) {
-			found[rel] = true
 			if why := sqlAllowed(rel, lit.inEntity); why == "" {
 				t.Errorf("%s:%d: SQL in Go code; put the statement in queries/*.sql (make generate): %.80q", rel, lit.line, lit.text)
 			}
@@ -82,11 +69,6 @@ func TestSQLOnlyInQueries(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, rel := range sqlPendingPartP {
-		if _, err := os.Stat(filepath.Join(root, rel)); err == nil && !found[rel] {
-			t.Errorf("%s has no SQL left: take it off sqlPendingPartP", rel)
-		}
 	}
 }
 
@@ -97,8 +79,6 @@ func sqlAllowed(rel string, inEntity bool) string {
 		return "the filter translator"
 	case inEntity && strings.HasPrefix(rel, "store/"):
 		return "an entity declaration of the filter translator"
-	case slices.Contains(sqlPendingPartP, rel):
-		return "being moved by part P of issue 17"
 	}
 	for prefix, why := range sqlExceptions {
 		if rel == prefix || strings.HasSuffix(prefix, "/") && strings.HasPrefix(rel, prefix) {

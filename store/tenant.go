@@ -209,12 +209,6 @@ func giveTenantDefaults(ctx context.Context, q *db.Queries) error {
 	return nil
 }
 
-// tenantUser is true for the users u that records of the current tenant
-// may name, and User.filter shows: everyone in public, the authorised
-// users elsewhere. current_schema() is the first schema of search_path.
-const tenantUser = `(current_schema() = 'public' OR EXISTS (SELECT 1 FROM tenant_authorized_users a
-	JOIN tenants t ON t.id = a.tenant_id WHERE t.schema_name = current_schema() AND a.user_id = u.id))`
-
 // tenantTTL bounds how long a looked-up tenant is trusted without a
 // notification.
 const tenantTTL = time.Minute

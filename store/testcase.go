@@ -2,9 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -179,86 +178,92 @@ func (s *Store) TestCaseByID(ctx context.Context, id int64) (TestCaseRow, error)
 	return onlyRow(rows, err, "TestCase")
 }
 
-// caseByID reads one test case inside a transaction.
-func caseByID(ctx context.Context, tx pgx.Tx, id int64) (caseRow, error) {
-	rows, err := filtered(tx, caseEntity, map[string]any{"pk": id}).TestCaseFilter(ctx)
-	return onlyRow(convert(rows, caseRowOf), err, "TestCase")
+// CaseFields are the fields of a test case that TestCase.create and
+// update take alike. In an update nil keeps a field and the Set flags say
+// whether the nullable ones are given (nil then clears them); a create
+// writes every field as it is.
+type CaseFields struct {
+	Summary, Text                  *string
+	IsAutomated                    *bool
+	CaseStatus, Category, Priority *int64
+
+	SetScript, SetArguments, SetExtraLink, SetRequirement, SetNotes bool
+	Script, Arguments, ExtraLink, Requirement, Notes                *string
+	SetSetupDuration, SetTestingDuration                            bool
+	SetupDuration, TestingDuration                                  *time.Duration
 }
 
-// CaseValues are column values of a test case, keyed by column name
-// (summary, case_status_id, setup_duration as a time.Duration, ...). In
-// UpdateTestCase the user columns take a UserRef.
-type CaseValues map[string]any
-
-// caseColumns are the columns CaseValues may set.
-var caseColumns = []string{"create_date", "is_automated", "script", "arguments", "extra_link", "summary",
-	"requirement", "notes", "text", "setup_duration", "testing_duration", "case_status_id", "category_id",
-	"priority_id", "author_id", "default_tester_id", "reviewer_id"}
-
-// caseRecord is the jsonb copy of a test_cases row r in history, with the
-// S-HistTestCase keys and durations in float seconds.
-func caseRecord(r string) string {
-	return fmt.Sprintf(`((to_jsonb(%[1]s) - 'cc_list') || jsonb_build_object(
-		'setup_duration', extract(epoch FROM %[1]s.setup_duration)::float8,
-		'testing_duration', extract(epoch FROM %[1]s.testing_duration)::float8))`, r)
+// NewCase is a test case to create: its fields, its author and default
+// tester by id, and its creation time (nil: now).
+type NewCase struct {
+	CaseFields
+	Author        int64
+	DefaultTester *int64
+	CreateDate    *time.Time
 }
 
-// columns checks v's keys against caseColumns and returns them sorted
-// with their values.
-func (v CaseValues) columns() ([]string, []any, error) {
-	cols := slices.Sorted(maps.Keys(v))
-	args := make([]any, len(cols))
-	for i, c := range cols {
-		if !slices.Contains(caseColumns, c) {
-			return nil, nil, fmt.Errorf("test case: no column %q", c)
-		}
-		args[i] = v[c]
-	}
-	return cols, args, nil
+// CaseChange is what TestCase.update sets: the fields given, and the users
+// given (nil keeps a user; a reference to no user clears it, but a case
+// always has an author). The creation time never changes.
+type CaseChange struct {
+	CaseFields
+	Author, DefaultTester, Reviewer *UserRef
 }
 
 // CreateTestCase adds a test case and its '+' history row in one
 // statement and returns it as S-TestCase.
-func (s *Store) CreateTestCase(ctx context.Context, by Principal, v CaseValues) (TestCase, error) {
-	out, err := s.createTestCases(ctx, by, []CaseValues{v})
+func (s *Store) CreateTestCase(ctx context.Context, by Principal, c NewCase) (TestCase, error) {
+	out, err := s.createTestCases(ctx, by, []NewCase{c})
 	if err != nil {
 		return TestCase{}, err
 	}
 	return out[0], nil
 }
 
-// UpdateTestCase sets the given columns of a test case (create_date is
-// never changed) and writes a '~' history row whose change reason lists
-// the changed fields, in one statement; it returns S-TestCase-u.
-func (s *Store) UpdateTestCase(ctx context.Context, by Principal, id int64, v CaseValues) (TestCaseUpdated, error) {
-	v = maps.Clone(v)
-	delete(v, "create_date")
-	var row caseRow
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, "SELECT id FROM test_cases WHERE id = $1 FOR UPDATE", id).Scan(&id); err != nil {
-			return err
-		}
-		if err := resolveUserFields(ctx, tx, v, "author_id"); err != nil {
-			return err
-		}
-		cols, args, err := v.columns()
-		if err != nil {
-			return err
-		}
-		set := make([]string, len(cols))
-		for i, c := range cols {
-			set[i] = fmt.Sprintf("%s = $%d", c, i+2)
-		}
-		_, err = tx.Exec(ctx, recordedUpdate("test_cases", caseOwner, caseRecord, set, len(cols)+2, "c.id"),
-			append(append([]any{id}, args...), by.UserID)...)
-		if err != nil {
-			return err
-		}
-		row, err = caseByID(ctx, tx, id)
-		return err
-	})
+// UpdateTestCase sets the fields and users a change gives and writes a '~'
+// history row whose change reason lists the changed fields, in one
+// statement that also finds the users; it returns S-TestCase-u.
+func (s *Store) UpdateTestCase(ctx context.Context, by Principal, id int64, c CaseChange) (TestCaseUpdated, error) {
+	f := c.CaseFields
+	p := db.TestCaseUpdateParams{ID: id, HistoryUserID: by.UserID, Summary: f.Summary, Text: f.Text,
+		IsAutomated: f.IsAutomated, CaseStatusID: f.CaseStatus, CategoryID: f.Category, PriorityID: f.Priority,
+		SetScript: f.SetScript, Script: f.Script, SetArguments: f.SetArguments, Arguments: f.Arguments,
+		SetExtraLink: f.SetExtraLink, ExtraLink: f.ExtraLink, SetRequirement: f.SetRequirement, Requirement: f.Requirement,
+		SetNotes: f.SetNotes, Notes: f.Notes, SetSetup: f.SetSetupDuration, SetupUs: durationMicros(f.SetupDuration),
+		SetTesting: f.SetTestingDuration, TestingUs: durationMicros(f.TestingDuration)}
+	var err error
+	if p.SetAuthor, p.AuthorIds, p.AuthorNames, err = refParam(c.Author); err != nil {
+		return TestCaseUpdated{}, err
+	}
+	if p.SetDefaultTester, p.TesterIds, p.TesterNames, err = refParam(c.DefaultTester); err != nil {
+		return TestCaseUpdated{}, err
+	}
+	if p.SetReviewer, p.ReviewerIds, p.ReviewerNames, err = refParam(c.Reviewer); err != nil {
+		return TestCaseUpdated{}, err
+	}
+	r, err := s.q.TestCaseUpdate(ctx, p)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return TestCaseUpdated{}, s.whyNoCaseChange(ctx, id, c)
+	}
 	if err != nil {
 		return TestCaseUpdated{}, translate(err, "TestCase")
 	}
+	row := caseRowOf(db.TestCaseFilterRow(r)) // the same columns
 	return TestCaseUpdated{TestCase: row.created(), CaseNames: row.CaseNames}, nil
+}
+
+// whyNoCaseChange words why TestCaseUpdate wrote nothing: the case is not
+// found, else a user named is not, or the author names no user.
+func (s *Store) whyNoCaseChange(ctx context.Context, id int64, c CaseChange) error {
+	missing, err := s.q.TestCaseMissing(ctx, []int64{id})
+	switch {
+	case err != nil:
+		return translate(err, "TestCase")
+	case len(missing) > 0:
+		return Errorf(NotFound, "TestCase matching query does not exist.")
+	}
+	if err := refusedUser(ctx, s.pool, c.Author, c.DefaultTester, c.Reviewer); err != nil {
+		return err
+	}
+	return errors.New("store: TestCaseUpdate wrote nothing, yet the case and its users are found")
 }

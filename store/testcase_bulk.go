@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgtype"
-
 	"github.com/tcms/tcms/store/internal/db"
 )
 
@@ -20,7 +18,7 @@ const MaxBulkCases = 10000
 // CreateTestCases adds test cases (each as CreateTestCase takes it), all
 // or none, with their history rows, and returns them as CreateTestCase
 // does, in the order given. One statement writes them all.
-func (s *Store) CreateTestCases(ctx context.Context, by Principal, list []CaseValues) ([]TestCase, error) {
+func (s *Store) CreateTestCases(ctx context.Context, by Principal, list []NewCase) ([]TestCase, error) {
 	if len(list) > MaxBulkCases {
 		return nil, Errorf(Invalid, "values_list: at most %d cases per call, got %d.", MaxBulkCases, len(list))
 	}
@@ -28,14 +26,14 @@ func (s *Store) CreateTestCases(ctx context.Context, by Principal, list []CaseVa
 }
 
 // createTestCases runs TestCaseCreate.
-func (s *Store) createTestCases(ctx context.Context, by Principal, list []CaseValues) ([]TestCase, error) {
-	rows := make([]map[string]any, len(list))
-	for i, v := range list {
-		row, err := v.jsonRow()
-		if err != nil {
-			return nil, err
-		}
-		rows[i] = row
+func (s *Store) createTestCases(ctx context.Context, by Principal, list []NewCase) ([]TestCase, error) {
+	rows := make([]newCaseRow, len(list))
+	for i, c := range list {
+		rows[i] = newCaseRow{CreateDate: c.CreateDate, IsAutomated: c.IsAutomated, Script: c.Script, Arguments: c.Arguments,
+			ExtraLink: c.ExtraLink, Summary: c.Summary, Requirement: c.Requirement, Notes: c.Notes, Text: c.Text,
+			SetupUs: durationMicros(c.SetupDuration), TestingUs: durationMicros(c.TestingDuration),
+			CaseStatusID: c.CaseStatus, CategoryID: c.Category, PriorityID: c.Priority, AuthorID: c.Author,
+			DefaultTesterID: c.DefaultTester}
 	}
 	cases, err := json.Marshal(rows)
 	if err != nil {
@@ -51,44 +49,38 @@ func (s *Store) createTestCases(ctx context.Context, by Principal, list []CaseVa
 			Arguments: r.Arguments, ExtraLink: r.ExtraLink, Summary: r.Summary, Requirement: r.Requirement, Notes: r.Notes,
 			Text: r.Text, CaseStatus: r.CaseStatusID, Category: r.CategoryID, Priority: r.PriorityID, Author: r.AuthorID,
 			DefaultTester: r.DefaultTesterID, Reviewer: r.ReviewerID},
-			SetupDuration: timedeltaText(intervalMicroseconds(r.SetupDuration)), TestingDuration: timedeltaText(intervalMicroseconds(r.TestingDuration))}
+			SetupDuration: timedeltaText(micros(r.SetupDuration)), TestingDuration: timedeltaText(micros(r.TestingDuration))}
 	}
 	return out, nil
 }
 
-// intervalMicroseconds is a nullable interval in microseconds, a day as
-// 86,400 s and a month as 30 days, as extract(epoch ...) counts them.
-func intervalMicroseconds(i pgtype.Interval) *int64 {
-	if !i.Valid {
-		return nil
-	}
-	return new(i.Microseconds + (int64(i.Days)+30*int64(i.Months))*86400e6)
+// newCaseRow is one case as TestCaseCreate reads it: keyed by column,
+// durations in microseconds.
+type newCaseRow struct {
+	CreateDate      *time.Time `json:"create_date"`
+	IsAutomated     *bool      `json:"is_automated"`
+	Script          *string    `json:"script"`
+	Arguments       *string    `json:"arguments"`
+	ExtraLink       *string    `json:"extra_link"`
+	Summary         *string    `json:"summary"`
+	Requirement     *string    `json:"requirement"`
+	Notes           *string    `json:"notes"`
+	Text            *string    `json:"text"`
+	SetupUs         *int64     `json:"setup_us"`
+	TestingUs       *int64     `json:"testing_us"`
+	CaseStatusID    *int64     `json:"case_status_id"`
+	CategoryID      *int64     `json:"category_id"`
+	PriorityID      *int64     `json:"priority_id"`
+	AuthorID        int64      `json:"author_id"`
+	DefaultTesterID *int64     `json:"default_tester_id"`
 }
 
-// jsonRow is v as TestCaseCreate reads one case: keyed by column,
-// durations in microseconds as setup_us and testing_us.
-func (v CaseValues) jsonRow() (map[string]any, error) {
-	cols, vals, err := v.columns()
-	if err != nil {
-		return nil, err
+// durationMicros is a duration in whole microseconds, nil for none.
+func durationMicros(d *time.Duration) *int64 {
+	if d == nil {
+		return nil
 	}
-	row := make(map[string]any, len(cols))
-	for i, c := range cols {
-		switch d := vals[i].(type) {
-		case *time.Duration:
-			key := c[:len(c)-len("_duration")] + "_us"
-			if d == nil {
-				row[key] = nil
-			} else {
-				row[key] = d.Microseconds()
-			}
-		case time.Time:
-			row[c] = d.UTC().Format(time.RFC3339Nano)
-		default:
-			row[c] = d
-		}
-	}
-	return row, nil
+	return new(d.Microseconds())
 }
 
 // AddCasesToPlan links cases to a plan after its last case, in the order

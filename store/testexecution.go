@@ -1,12 +1,9 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"maps"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -47,20 +44,6 @@ type ExecutionRow struct {
 	ActualDuration   *float64 `json:"actual_duration" db:"actual_duration"`
 	ExecutionNames
 }
-
-// executionJoins joins the FK names of ExecutionNames to the test_executions
-// row e; executionNames selects them.
-func executionJoins(e string) string {
-	return fmt.Sprintf(`
-JOIN test_cases c ON c.id = %[1]s.case_id
-JOIN builds b ON b.id = %[1]s.build_id
-JOIN test_execution_statuses st ON st.id = %[1]s.status_id
-LEFT JOIN users au ON au.id = %[1]s.assignee_id
-LEFT JOIN users tb ON tb.id = %[1]s.tested_by_id`, e)
-}
-
-const executionNames = `au.username AS assignee__username, tb.username AS tested_by__username,
-	c.summary AS case__summary, b.name AS build__name, st.name AS status__name`
 
 // executionEntity is what TestExecution.filter may filter on: the
 // execution's columns and durations, its run, case, status, build and
@@ -117,11 +100,21 @@ func executionRow(r db.TestExecutionFilterRow) ExecutionRow {
 	return out
 }
 
-// ExecutionValues are column values of a test execution, keyed by column:
-// run_id, case_id, status_id, build_id, case_text_version, sortkey (int64
-// or nil), start_date, stop_date (*time.Time), assignee_id, tested_by_id
-// (UserRef). In an update case_text_version may be LatestCaseText.
-type ExecutionValues map[string]any
+// ExecutionFields are the fields of TestExecution.create and update: nil
+// leaves a field out (a create defaults nothing, an update keeps it) and
+// the Set flags say whether sortkey and the dates are given (nil then
+// clears them). Run and Case are for a create only; an update may take
+// LatestCaseText in place of CaseTextVersion.
+type ExecutionFields struct {
+	Run, Case, Status, Build  *int64
+	CaseTextVersion           *int64
+	LatestCaseText            bool // the case's latest history row
+	SetSortkey                bool
+	Sortkey                   *int64
+	SetStartDate, SetStopDate bool
+	StartDate, StopDate       *time.Time
+	Assignee, TestedBy        *UserRef
+}
 
 // LatestCaseText as case_text_version stands for the case's latest
 // history row.
@@ -133,33 +126,43 @@ var userColumns = map[string]string{
 	"test_executions_tested_by_id_fkey": "tested_by_id",
 }
 
-// resolveUsers replaces the UserRefs of v by user ids: ids and digit
-// strings as they are (the FK answers for unknown ones), usernames and
-// emails by one lookup each. It returns the values as given, for
-// execError.
-func (s *Store) resolveUsers(ctx context.Context, v ExecutionValues) (map[string]any, error) {
-	given := map[string]any{}
-	for _, col := range userColumns {
-		ref, ok := v[col].(UserRef)
-		if !ok {
+// executionUsers are the users of an execution's fields: ids, and whether
+// each is given; given holds them as given by column, for execError.
+type executionUsers struct {
+	assignee, tester       *int64
+	setAssignee, setTester bool
+	given                  map[string]any
+}
+
+// resolveUsers finds the users v gives: ids and digit strings as they are
+// (the FK answers for unknown ones), usernames and emails by one lookup
+// each.
+func (s *Store) resolveUsers(ctx context.Context, v ExecutionFields) (executionUsers, error) {
+	u := executionUsers{given: map[string]any{}}
+	for _, f := range []struct {
+		col string
+		ref *UserRef
+		id  **int64
+		set *bool
+	}{{"assignee_id", v.Assignee, &u.assignee, &u.setAssignee}, {"tested_by_id", v.TestedBy, &u.tester, &u.setTester}} {
+		if f.ref == nil {
 			continue
 		}
-		given[col] = ref.Ref
-		ids, _, _ := splitRefs([]any{ref.Ref})
+		*f.set, u.given[f.col] = true, f.ref.Ref
+		ids, _, _ := splitRefs([]any{f.ref.Ref})
 		switch {
-		case ref.Ref == nil || ref.Ref == "":
-			v[col] = nil
+		case f.ref.Ref == nil || f.ref.Ref == "":
 		case len(ids) == 1:
-			v[col] = ids[0]
+			*f.id = &ids[0]
 		default:
-			id, err := resolveUserRef(ctx, s.pool, ref)
+			id, err := resolveUserRef(ctx, s.pool, *f.ref)
 			if err != nil {
-				return nil, err
+				return u, err
 			}
-			v[col] = *id
+			*f.id = id
 		}
 	}
-	return given, nil
+	return u, nil
 }
 
 // execError translates an execution statement's error; a violated user
@@ -174,54 +177,9 @@ func execError(err error, given map[string]any) error {
 	return translate(err, "TestExecution")
 }
 
-// falsy tells whether a value is absent, null or 0 (Python's falsy ids).
-func falsy(v any) bool {
-	return v == nil || v == int64(0)
-}
-
-// executionFields are the typed values of ExecutionValues once its users
-// are resolved; set says which columns were given.
-type executionFields struct {
-	set                                 map[string]bool
-	run, cas, status, build, text, sort *int64
-	assignee, testedBy                  *int64
-	start, stop                         *time.Time
-	latestText                          bool
-}
-
-// fields checks v's columns and types.
-func (v ExecutionValues) fields() (executionFields, error) {
-	f := executionFields{set: make(map[string]bool, len(v))}
-	ints := map[string]**int64{"run_id": &f.run, "case_id": &f.cas, "status_id": &f.status, "build_id": &f.build,
-		"case_text_version": &f.text, "sortkey": &f.sort, "assignee_id": &f.assignee, "tested_by_id": &f.testedBy}
-	dates := map[string]**time.Time{"start_date": &f.start, "stop_date": &f.stop}
-	for col, x := range v {
-		f.set[col] = true
-		switch val := x.(type) {
-		case nil:
-			if ints[col] == nil && dates[col] == nil {
-				return f, fmt.Errorf("test execution: no column %q", col)
-			}
-		case int64:
-			if ints[col] == nil {
-				return f, fmt.Errorf("test execution: column %q takes no %T", col, x)
-			}
-			*ints[col] = &val
-		case *time.Time:
-			if dates[col] == nil {
-				return f, fmt.Errorf("test execution: column %q takes no %T", col, x)
-			}
-			*dates[col] = val
-		case string:
-			if col != "case_text_version" || val != LatestCaseText {
-				return f, fmt.Errorf("test execution: column %q takes no %q", col, val)
-			}
-			f.latestText = true
-		default:
-			return f, fmt.Errorf("test execution: column %q takes no %T", col, x)
-		}
-	}
-	return f, nil
+// falsy tells whether an id is absent, null or 0 (Python's falsy ids).
+func falsy(id *int64) bool {
+	return id == nil || *id == 0
 }
 
 // executionCore is the ExecutionCore of a generated row.
@@ -294,62 +252,54 @@ func (s *Store) changeExecutions(ctx context.Context, by Principal, changes []ex
 
 // CreateExecution adds a test execution and its '+' history row in one
 // statement and returns it as S-TestExecution. Nothing is defaulted.
-func (s *Store) CreateExecution(ctx context.Context, by Principal, v ExecutionValues) (Execution, error) {
-	v = maps.Clone(v)
-	given, err := s.resolveUsers(ctx, v)
+func (s *Store) CreateExecution(ctx context.Context, by Principal, v ExecutionFields) (Execution, error) {
+	if v.LatestCaseText {
+		return Execution{}, errors.New("test execution: a new execution has no latest case text")
+	}
+	u, err := s.resolveUsers(ctx, v)
 	if err != nil {
 		return Execution{}, err
 	}
-	f, err := v.fields()
-	if err != nil || f.latestText {
-		return Execution{}, cmp.Or(err, errors.New("test execution: a new execution has no latest case text"))
-	}
-	r, err := s.q.TestExecutionCreate(ctx, db.TestExecutionCreateParams{RunID: f.run, CaseID: f.cas, StatusID: f.status,
-		BuildID: f.build, CaseTextVersion: f.text, Sortkey: f.sort, StartDate: f.start, StopDate: f.stop,
-		AssigneeID: f.assignee, TestedByID: f.testedBy, HistoryUserID: by.UserID})
+	r, err := s.q.TestExecutionCreate(ctx, db.TestExecutionCreateParams{RunID: v.Run, CaseID: v.Case, StatusID: v.Status,
+		BuildID: v.Build, CaseTextVersion: v.CaseTextVersion, Sortkey: v.Sortkey, StartDate: v.StartDate, StopDate: v.StopDate,
+		AssigneeID: u.assignee, TestedByID: u.tester, HistoryUserID: by.UserID})
 	if err != nil {
-		return Execution{}, execError(err, given)
+		return Execution{}, execError(err, u.given)
 	}
 	return Execution{ExecutionCore: executionCore(r.ID, r.AssigneeID, r.TestedByID, r.CaseTextVersion,
 		r.StartDate, r.StopDate, r.Sortkey, r.RunID, r.CaseID, r.StatusID, r.BuildID), Tag: r.Tag}, nil
 }
 
-// UpdateExecution sets the given columns of an execution (as Kiwi's TestExecution.update)
+// UpdateExecution sets the given fields of an execution (as Kiwi's TestExecution.update)
 // and writes its '~' history row, in one statement, and returns
 // S-TestExecution-u. With a status, a falsy tested_by becomes the caller
 // and a falsy build the run's current build. Dates are never set
 // implicitly. Without values it saves the execution unchanged, which still
 // writes history.
-func (s *Store) UpdateExecution(ctx context.Context, by Principal, id int64, v ExecutionValues) (ExecutionUpdated, error) {
-	v = maps.Clone(v)
-	given, err := s.resolveUsers(ctx, v)
-	if err != nil {
-		return ExecutionUpdated{}, err
-	}
-	runBuild := false
-	if status, ok := v["status_id"]; ok && !falsy(status) {
-		if falsy(v["tested_by_id"]) {
-			v["tested_by_id"] = by.UserID
-		}
-		if runBuild = falsy(v["build_id"]); runBuild {
-			delete(v, "build_id")
-		}
-	}
-	f, err := v.fields()
-	if err != nil {
-		return ExecutionUpdated{}, err
-	}
-	if f.set["run_id"] || f.set["case_id"] {
+func (s *Store) UpdateExecution(ctx context.Context, by Principal, id int64, v ExecutionFields) (ExecutionUpdated, error) {
+	if v.Run != nil || v.Case != nil {
 		return ExecutionUpdated{}, errors.New("test execution: an update moves no execution to another run or case")
 	}
-	rows, err := s.changeExecutions(ctx, by, []executionChange{{ID: id,
-		SetStatus: f.set["status_id"], Status: f.status, RunBuild: runBuild, SetBuild: f.set["build_id"], Build: f.build,
-		LatestText: f.latestText, SetText: f.set["case_text_version"] && !f.latestText, Text: f.text,
-		SetSortkey: f.set["sortkey"], Sortkey: f.sort, SetStart: f.set["start_date"], Start: microseconds(f.start),
-		SetStop: f.set["stop_date"], Stop: microseconds(f.stop), SetAssignee: f.set["assignee_id"], Assignee: f.assignee,
-		SetTester: f.set["tested_by_id"], Tester: f.testedBy}})
+	u, err := s.resolveUsers(ctx, v)
 	if err != nil {
-		return ExecutionUpdated{}, execError(err, given)
+		return ExecutionUpdated{}, err
+	}
+	c := executionChange{ID: id, SetStatus: v.Status != nil, Status: v.Status, SetBuild: v.Build != nil, Build: v.Build,
+		LatestText: v.LatestCaseText, SetText: v.CaseTextVersion != nil && !v.LatestCaseText, Text: v.CaseTextVersion,
+		SetSortkey: v.SetSortkey, Sortkey: v.Sortkey, SetStart: v.SetStartDate, Start: microseconds(v.StartDate),
+		SetStop: v.SetStopDate, Stop: microseconds(v.StopDate), SetAssignee: u.setAssignee, Assignee: u.assignee,
+		SetTester: u.setTester, Tester: u.tester}
+	if !falsy(v.Status) {
+		if falsy(u.tester) {
+			c.SetTester, c.Tester = true, &by.UserID
+		}
+		if falsy(v.Build) {
+			c.RunBuild, c.SetBuild, c.Build = true, false, nil
+		}
+	}
+	rows, err := s.changeExecutions(ctx, by, []executionChange{c})
+	if err != nil {
+		return ExecutionUpdated{}, execError(err, u.given)
 	}
 	if len(rows) == 0 {
 		return ExecutionUpdated{}, Errorf(NotFound, "TestExecution matching query does not exist.")

@@ -54,7 +54,7 @@ func TestExecutionHotPathOneStatement(t *testing.T) {
 	by := store.Principal{UserID: user.ID, Username: user.Username}
 	start, stop := time.Date(2026, 1, 6, 20, 30, 0, 0, time.UTC), time.Date(2026, 1, 6, 20, 31, 0, 0, time.UTC)
 
-	got, err := st.UpdateExecution(t.Context(), by, execs[0], store.ExecutionValues{"status_id": int64(4), "start_date": &start, "stop_date": &stop})
+	got, err := st.UpdateExecution(t.Context(), by, execs[0], store.ExecutionFields{Status: new(int64(4)), SetStartDate: true, StartDate: &start, SetStopDate: true, StopDate: &stop})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestReportExecutionsConcurrently(t *testing.T) {
 		}()
 		go func() {
 			defer wg.Done()
-			_, err := st.UpdateExecution(t.Context(), by, execs[j], store.ExecutionValues{"sortkey": int64(j)})
+			_, err := st.UpdateExecution(t.Context(), by, execs[j], store.ExecutionFields{SetSortkey: true, Sortkey: new(int64(j))})
 			errs <- err
 		}()
 	}

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -39,14 +37,6 @@ type TestRunRow struct {
 	BuildVersionProduct   int64   `json:"build__version__product" db:"build__version__product"`
 	ManagerUsername       string  `json:"manager__username" db:"manager__username"`
 	DefaultTesterUsername *string `json:"default_tester__username" db:"default_tester__username"`
-}
-
-// runFields selects a TestRun from the test_runs row r (an alias or a
-// CTE name).
-func runFields(r string) string {
-	return fmt.Sprintf(`%[1]s.id, %[1]s.start_date, %[1]s.stop_date, %[1]s.planned_start, %[1]s.planned_stop,
-	%[1]s.summary, %[1]s.notes, %[1]s.plan_id AS plan, %[1]s.build_id AS build, %[1]s.manager_id AS manager,
-	%[1]s.default_tester_id AS default_tester`, r)
 }
 
 // runEntity is what TestRun.filter may filter on: the run's columns, its
@@ -85,49 +75,32 @@ func (s *Store) TestRunByID(ctx context.Context, id int64) (TestRunRow, error) {
 	return onlyRow(rows, err, "TestRun")
 }
 
-// RunValues are column values of a test run keyed by column name
-// (summary, plan_id, start_date as a *time.Time, ...). The user columns
-// manager_id and default_tester_id take an id or a UserRef.
-type RunValues map[string]any
+// RunFields are the fields of a run that TestRun.create and update take
+// alike (users apart). In an update nil keeps a field and the Set flags
+// say whether the dates are given (nil then clears them); a create writes
+// every field as it is.
+type RunFields struct {
+	Summary, Notes *string
+	Plan, Build    *int64
 
-// runColumns are the columns RunValues may set, with their SQL types.
-var runColumns = map[string]string{
-	"summary": "text", "notes": "text", "plan_id": "bigint", "build_id": "bigint",
-	"manager_id": "bigint", "default_tester_id": "bigint",
-	"start_date": "timestamptz", "stop_date": "timestamptz", "planned_start": "timestamptz", "planned_stop": "timestamptz",
+	SetStartDate, SetStopDate, SetPlannedStart, SetPlannedStop bool
+	StartDate, StopDate, PlannedStart, PlannedStop             *time.Time
 }
 
-// columns checks v's keys against runColumns and returns them sorted, with
-// their typed placeholders numbered from $first and their values.
-func (v RunValues) columns(first int) (cols, marks []string, args []any, err error) {
-	cols = slices.Sorted(maps.Keys(v))
-	for i, c := range cols {
-		typ, ok := runColumns[c]
-		if !ok {
-			return nil, nil, nil, fmt.Errorf("test run: no column %q", c)
-		}
-		marks = append(marks, fmt.Sprintf("$%d::%s", first+i, typ))
-		args = append(args, v[c])
-	}
-	return cols, marks, args, nil
+// NewRun is a run to create: its fields, its manager and its default
+// tester (nil: the caller) by reference.
+type NewRun struct {
+	RunFields
+	Manager       UserRef
+	DefaultTester *UserRef
 }
 
-// resolveUserFields replaces the UserRef values of v by user ids (nil for
-// no user); a required column left without a user is refused.
-func resolveUserFields(ctx context.Context, tx db.DBTX, v map[string]any, required string) error {
-	for k, x := range v {
-		if ref, ok := x.(UserRef); ok {
-			uid, err := resolveUserRef(ctx, tx, ref)
-			if err != nil {
-				return err
-			}
-			if uid == nil && k == required {
-				return Errorf(Invalid, "A user name or user ID is required.")
-			}
-			v[k] = uid
-		}
-	}
-	return nil
+// RunChange is what TestRun.update sets: the fields given, and the users
+// given (nil keeps a user; a reference to no user clears it, but a run
+// always has a manager).
+type RunChange struct {
+	RunFields
+	Manager, DefaultTester *UserRef
 }
 
 // RunChecks are the keys of TestRun.create that Kiwi validates but that
@@ -157,59 +130,36 @@ func (s *Store) checkRun(ctx context.Context, c RunChecks) error {
 	return nil
 }
 
-// int64Value reads an id column value: an int64, a *int64 or nil.
-func int64Value(x any) *int64 {
-	switch v := x.(type) {
-	case int64:
-		return &v
-	case *int64:
-		return v
-	}
-	return nil
-}
-
 // CreateTestRun adds a run and its '+' history row in one statement, the
 // users it names found in the same statement, and returns it as
 // S-TestRun. The build must be an active build of the plan's version.
-func (s *Store) CreateTestRun(ctx context.Context, by Principal, v RunValues, checks RunChecks) (TestRun, error) {
-	for c := range v {
-		if _, ok := runColumns[c]; !ok {
-			return TestRun{}, fmt.Errorf("test run: no column %q", c)
-		}
-	}
+func (s *Store) CreateTestRun(ctx context.Context, by Principal, n NewRun, checks RunChecks) (TestRun, error) {
 	if err := s.checkRun(ctx, checks); err != nil {
 		return TestRun{}, err
 	}
-	if ref, ok := v["manager_id"].(UserRef); ok && (ref.Ref == nil || ref.Ref == "") {
+	if n.Manager.Ref == nil || n.Manager.Ref == "" {
 		return TestRun{}, Errorf(Invalid, "A user name or user ID is required.")
 	}
-	p := db.TestRunCreateParams{HistoryUserID: by.UserID, PlanID: ptrValue(int64Value(v["plan_id"])),
-		BuildID: ptrValue(int64Value(v["build_id"]))}
+	p := db.TestRunCreateParams{HistoryUserID: by.UserID, PlanID: ptrValue(n.Plan), BuildID: ptrValue(n.Build),
+		Summary: ptrValue(n.Summary), Notes: n.Notes, StartDate: n.StartDate, StopDate: n.StopDate,
+		PlannedStart: n.PlannedStart, PlannedStop: n.PlannedStop}
 	var err error
-	if p.ManagerID, p.ManagerIds, p.ManagerNames, err = userParam(v["manager_id"]); err != nil {
+	if p.ManagerID, p.ManagerIds, p.ManagerNames, err = userParam(n.Manager); err != nil {
 		return TestRun{}, err
 	}
-	if p.DefaultTesterID, p.TesterIds, p.TesterNames, err = userParam(v["default_tester_id"]); err != nil {
+	if n.DefaultTester == nil {
+		p.DefaultTesterID = &by.UserID
+	} else if p.DefaultTesterID, p.TesterIds, p.TesterNames, err = userParam(*n.DefaultTester); err != nil {
 		return TestRun{}, err
-	}
-	p.Summary, _ = v["summary"].(string)
-	if notes, ok := v["notes"].(string); ok {
-		p.Notes = &notes
-	}
-	for col, d := range map[string]**time.Time{"start_date": &p.StartDate, "stop_date": &p.StopDate,
-		"planned_start": &p.PlannedStart, "planned_stop": &p.PlannedStop} {
-		*d, _ = v[col].(*time.Time)
 	}
 	r, err := s.q.TestRunCreate(ctx, p)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return TestRun{}, s.whyNoRun(ctx, v)
+		return TestRun{}, s.whyNoRun(ctx, n)
 	}
 	if err != nil {
 		return TestRun{}, translate(err, "TestRun")
 	}
-	return TestRun{ID: r.ID, StartDate: r.StartDate, StopDate: r.StopDate, PlannedStart: r.PlannedStart,
-		PlannedStop: r.PlannedStop, Summary: r.Summary, Notes: r.Notes, Plan: r.PlanID, Build: r.BuildID,
-		Manager: r.ManagerID, DefaultTester: r.DefaultTesterID}, nil
+	return testRun(r), nil
 }
 
 // ptrValue is *p, or the zero value for nil.
@@ -224,12 +174,12 @@ func ptrValue[T any](p *T) T {
 // whyNoRun words why TestRunCreate wrote nothing: a user named is not
 // found, else the build does not fit the plan (a missing plan is the
 // plan's fault).
-func (s *Store) whyNoRun(ctx context.Context, v RunValues) error {
-	if err := resolveUserFields(ctx, s.pool, maps.Clone(v), "manager_id"); err != nil {
+func (s *Store) whyNoRun(ctx context.Context, n NewRun) error {
+	if err := refusedUser(ctx, s.pool, &n.Manager, n.DefaultTester); err != nil {
 		return err
 	}
 	field := "build"
-	found, err := s.q.TestRunPlanExists(ctx, ptrValue(int64Value(v["plan_id"])))
+	found, err := s.q.TestRunPlanExists(ctx, ptrValue(n.Plan))
 	if err != nil {
 		return translate(err, "TestRun")
 	}
@@ -239,42 +189,53 @@ func (s *Store) whyNoRun(ctx context.Context, v RunValues) error {
 	return Errorf(Invalid, "[('%s', ['%s'])]", field, msgInvalidChoice)
 }
 
-// UpdateTestRun sets the given columns of a run and writes a '~' history
-// row whose change reason lists the changed fields, in one statement; it
-// returns S-TestRun. Unless the plan is given, the build (given or
-// current) must be an active build of the plan's version.
-func (s *Store) UpdateTestRun(ctx context.Context, by Principal, id int64, v RunValues) (TestRun, error) {
-	v = maps.Clone(v)
-	var out TestRun
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var fit bool
-		err := tx.QueryRow(ctx, `SELECT coalesce(b.is_active AND b.version_id = p.product_version_id, false)
-			FROM test_runs r JOIN test_plans p ON p.id = r.plan_id LEFT JOIN builds b ON b.id = coalesce($2::bigint, r.build_id)
-			WHERE r.id = $1 FOR UPDATE OF r`, id, v["build_id"]).Scan(&fit)
-		if err != nil {
-			return err
-		}
-		if _, planGiven := v["plan_id"]; !fit && !planGiven {
-			return Errorf(Invalid, "[('build', ['%s'])]", msgInvalidChoice)
-		}
-		if err := resolveUserFields(ctx, tx, v, "manager_id"); err != nil {
-			return err
-		}
-		cols, marks, args, err := v.columns(2)
-		if err != nil {
-			return err
-		}
-		set := make([]string, len(cols))
-		for i, c := range cols {
-			set[i] = c + " = " + marks[i]
-		}
-		rows, err := tx.Query(ctx, recordedUpdate("test_runs", TestRunOwner, runRecord, set, len(cols)+2, runFields("c")),
-			append(append([]any{id}, args...), by.UserID)...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[TestRun])
+// UpdateTestRun sets the fields and users a change gives and writes a '~'
+// history row whose change reason lists the changed fields, in one
+// statement that also finds the users; it returns S-TestRun. Unless the
+// plan is given, the build (given or current) must be an active build of
+// the plan's version.
+func (s *Store) UpdateTestRun(ctx context.Context, by Principal, id int64, c RunChange) (TestRun, error) {
+	p := db.TestRunUpdateParams{ID: id, HistoryUserID: by.UserID, Summary: c.Summary, Notes: c.Notes, PlanID: c.Plan,
+		BuildID: c.Build, SetStartDate: c.SetStartDate, StartDate: c.StartDate, SetStopDate: c.SetStopDate,
+		StopDate: c.StopDate, SetPlannedStart: c.SetPlannedStart, PlannedStart: c.PlannedStart,
+		SetPlannedStop: c.SetPlannedStop, PlannedStop: c.PlannedStop}
+	var err error
+	if p.SetManager, p.ManagerIds, p.ManagerNames, err = refParam(c.Manager); err != nil {
+		return TestRun{}, err
+	}
+	if p.SetDefaultTester, p.TesterIds, p.TesterNames, err = refParam(c.DefaultTester); err != nil {
+		return TestRun{}, err
+	}
+	r, err := s.q.TestRunUpdate(ctx, p)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return TestRun{}, s.whyNoRunChange(ctx, id, c)
+	}
+	if err != nil {
+		return TestRun{}, translate(err, "TestRun")
+	}
+	return testRun(db.TestRunCreateRow(r)), nil // the same columns
+}
+
+// testRun is S-TestRun from a row of TestRunCreate.
+func testRun(r db.TestRunCreateRow) TestRun {
+	return TestRun{ID: r.ID, StartDate: r.StartDate, StopDate: r.StopDate, PlannedStart: r.PlannedStart,
+		PlannedStop: r.PlannedStop, Summary: r.Summary, Notes: r.Notes, Plan: r.PlanID, Build: r.BuildID,
+		Manager: r.ManagerID, DefaultTester: r.DefaultTesterID}
+}
+
+// whyNoRunChange words why TestRunUpdate wrote nothing: the run is not
+// found, else the build does not fit, else a user named is not found or
+// the manager names none.
+func (s *Store) whyNoRunChange(ctx context.Context, id int64, c RunChange) error {
+	fit, err := s.q.TestRunBuildFits(ctx, db.TestRunBuildFitsParams{ID: id, BuildID: c.Build})
+	switch {
+	case err != nil:
+		return translate(err, "TestRun")
+	case !fit && c.Plan == nil:
+		return Errorf(Invalid, "[('build', ['%s'])]", msgInvalidChoice)
+	}
+	if err := refusedUser(ctx, s.pool, c.Manager, c.DefaultTester); err != nil {
 		return err
-	})
-	return out, translate(err, "TestRun")
+	}
+	return errors.New("store: TestRunUpdate wrote nothing, yet the run, its build and its users are found")
 }

@@ -67,22 +67,16 @@ func (s *Store) AddCasesToRun(ctx context.Context, by Principal, runID int64, ca
 	return nil, fmt.Errorf("TestRun.add_case: run %d: concurrent changes twice in a row", runID)
 }
 
-// whyNotAdded names the reason addCasesSQL wrote nothing: a missing run or
+// whyNotAdded names the reason TestRunAddCases wrote nothing: a missing run or
 // case, or an unconfirmed case that is not in the run yet. nil means none
 // of these, i.e. the cases are fine now.
 func (s *Store) whyNotAdded(ctx context.Context, runID int64, caseIDs []int64) error {
-	var run bool
-	var missing, unconfirmed []int64
-	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM test_runs WHERE id = $1),
-		ARRAY(SELECT w FROM unnest($2::bigint[]) w WHERE NOT EXISTS (SELECT 1 FROM test_cases tc WHERE tc.id = w) ORDER BY w),
-		ARRAY(SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id
-			WHERE tc.id = ANY($2) AND NOT cs.is_confirmed
-			AND NOT EXISTS (SELECT 1 FROM test_executions e WHERE e.run_id = $1 AND e.case_id = tc.id) ORDER BY tc.id)`,
-		runID, caseIDs).Scan(&run, &missing, &unconfirmed)
+	r, err := s.q.TestRunAddCasesRefusal(ctx, db.TestRunAddCasesRefusalParams{RunID: runID, CaseIds: caseIDs})
+	missing, unconfirmed := r.Missing, r.Unconfirmed
 	switch {
 	case err != nil:
 		return translate(err, "TestRun")
-	case !run:
+	case !r.RunExists:
 		return Errorf(NotFound, "TestRun matching query does not exist.")
 	case len(missing) > 0 && len(caseIDs) == 1:
 		return Errorf(NotFound, "TestCase matching query does not exist.")
@@ -122,19 +116,16 @@ type RunCase struct {
 // of the run, by execution id; every row of a case carries the id and
 // status of the case's last execution. A missing run has none.
 func (s *Store) RunCases(ctx context.Context, runID int64) ([]RunCase, error) {
-	rows, err := s.pool.Query(ctx, `SELECT tc.id, tc.create_date, tc.is_automated, tc.script, tc.arguments, tc.extra_link,
-		tc.summary, tc.requirement, tc.notes, tc.text, tc.case_status_id AS case_status, tc.category_id AS category,
-		tc.priority_id AS priority, tc.author_id AS author, tc.default_tester_id AS default_tester, tc.reviewer_id AS reviewer,
-		last.id AS execution_id, last.name AS status
-	FROM test_executions e JOIN test_cases tc ON tc.id = e.case_id
-	JOIN LATERAL (SELECT l.id, st.name FROM test_executions l JOIN test_execution_statuses st ON st.id = l.status_id
-		WHERE l.run_id = e.run_id AND l.case_id = e.case_id ORDER BY l.id DESC LIMIT 1) last ON true
-	WHERE e.run_id = $1 ORDER BY e.id`, runID)
+	rows, err := s.q.TestRunCases(ctx, runID)
 	if err != nil {
 		return nil, translate(err, "TestRun")
 	}
-	out, err := collectByName[RunCase](rows)
-	return out, translate(err, "TestRun")
+	return convert(rows, func(r db.TestRunCasesRow) RunCase {
+		return RunCase{CaseCore: CaseCore{ID: r.ID, CreateDate: r.CreateDate, IsAutomated: r.IsAutomated, Script: r.Script,
+			Arguments: r.Arguments, ExtraLink: r.ExtraLink, Summary: r.Summary, Requirement: r.Requirement, Notes: r.Notes,
+			Text: r.Text, CaseStatus: r.CaseStatusID, Category: r.CategoryID, Priority: r.PriorityID, Author: r.AuthorID,
+			DefaultTester: r.DefaultTesterID, Reviewer: r.ReviewerID}, ExecutionID: r.ExecutionID, Status: r.Status}
+	}), nil
 }
 
 // RemoveCaseFromRun deletes every execution of a case in a run

@@ -58,3 +58,34 @@ func userParam(x any) (id *int64, ids []int64, names []string, err error) {
 	}
 	return nil, nil, nil, fmt.Errorf("store: a user field takes no %T", x)
 }
+
+// refParam is a user given by reference as the statements that find users
+// as user_by_ref does take it: whether it is given, and the ids and names
+// to look for (none for no user).
+func refParam(r *UserRef) (set bool, ids []int64, names []string, err error) {
+	if r == nil {
+		return false, nil, nil, nil
+	}
+	_, ids, names, err = userParam(*r)
+	return true, ids, names, err
+}
+
+// refusedUser words why a statement that finds the users given as
+// user_by_ref does wrote nothing on their account: the first one given
+// that is not found, or the required one (the first) given as no user;
+// nil when every one is found.
+func refusedUser(ctx context.Context, dbtx db.DBTX, required *UserRef, others ...*UserRef) error {
+	for i, r := range append([]*UserRef{required}, others...) {
+		if r == nil {
+			continue
+		}
+		id, err := resolveUserRef(ctx, dbtx, *r)
+		if err != nil {
+			return err
+		}
+		if id == nil && i == 0 {
+			return Errorf(Invalid, "A user name or user ID is required.")
+		}
+	}
+	return nil
+}

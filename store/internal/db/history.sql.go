@@ -48,10 +48,7 @@ func (q *Queries) HistoryFilter(ctx context.Context, arg HistoryFilterParams) ([
 
 const testExecutionHistory = `-- name: TestExecutionHistory :many
 SELECT hu.username AS history_user__username,
-    CASE WHEN h.history_type = '~' AND h.history_change_reason IS NULL THEN (
-        SELECT string_agg(format(E'--- %1$s\n+++ %1$s\n@@ -1 +1 @@\n-%2$s\n+%3$s', k,
-            replace(coalesce(h.prev->>k, ''), E'\n', E'\n-'), replace(coalesce(h.record->>k, ''), E'\n', E'\n+')), E'\n' ORDER BY k)
-        FROM jsonb_object_keys(h.record) k WHERE h.prev->k IS DISTINCT FROM h.record->k)
+    CASE WHEN h.history_type = '~' AND h.history_change_reason IS NULL THEN history_diff(h.prev, h.record)
     ELSE h.history_change_reason END AS history_change_reason,
     h.history_date
 FROM (SELECT x.history_id, x.owner, x.object_id, x.history_date, x.history_type, x.history_change_reason, x.history_user_id, x.record, lag(x.record) OVER (ORDER BY x.history_id) AS prev FROM history x

@@ -98,21 +98,6 @@ func (q *Queries) BugTags(ctx context.Context, bugID int64) ([]Tag, error) {
 	return items, nil
 }
 
-const testCaseKeyShare = `-- name: TestCaseKeyShare :one
-
-SELECT id FROM test_cases WHERE id = $1 FOR KEY SHARE
-`
-
-// The tag and property operations test runs, test executions and bugs
-// share (store/recordlink.go): one query per kind of record.
-// TestCaseKeyShare keeps a test case from being deleted until the transaction ends; no row means there is no such case.
-func (q *Queries) TestCaseKeyShare(ctx context.Context, id int64) (int64, error) {
-	row := q.db.QueryRow(ctx, testCaseKeyShare, id)
-	var id_2 int64
-	err := row.Scan(&id_2)
-	return id_2, err
-}
-
 const testExecutionAddTag = `-- name: TestExecutionAddTag :many
 WITH ins AS (INSERT INTO test_execution_tags (execution_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING)
 SELECT t.id, t.name FROM tags t
@@ -332,9 +317,12 @@ func (q *Queries) TestRunCCRemove(ctx context.Context, arg TestRunCCRemoveParams
 }
 
 const testRunKeyShare = `-- name: TestRunKeyShare :one
+
 SELECT id FROM test_runs WHERE id = $1 FOR KEY SHARE
 `
 
+// The tag and property operations test runs, test executions and bugs
+// share (store/recordlink.go): one query per kind of record.
 // TestRunKeyShare keeps a run from being deleted until the transaction ends; no row means there is no such run.
 func (q *Queries) TestRunKeyShare(ctx context.Context, id int64) (int64, error) {
 	row := q.db.QueryRow(ctx, testRunKeyShare, id)

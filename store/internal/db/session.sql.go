@@ -103,18 +103,3 @@ func (q *Queries) SessionRevoke(ctx context.Context, arg SessionRevokeParams) er
 	_, err := q.db.Exec(ctx, sessionRevoke, arg.Payload, arg.Now, arg.ID)
 	return err
 }
-
-const sessionRevokeByUser = `-- name: SessionRevokeByUser :exec
-UPDATE sessions SET revoked_at = $1::timestamptz WHERE user_id = $2 AND revoked_at IS NULL
-`
-
-type SessionRevokeByUserParams struct {
-	Now    time.Time
-	UserID int64
-}
-
-// SessionRevokeByUser ends every live session of a user.
-func (q *Queries) SessionRevokeByUser(ctx context.Context, arg SessionRevokeByUserParams) error {
-	_, err := q.db.Exec(ctx, sessionRevokeByUser, arg.Now, arg.UserID)
-	return err
-}

@@ -336,3 +336,193 @@ func (q *Queries) TestCasePlanSortkeys(ctx context.Context) ([]TestCasePlanSortk
 	}
 	return items, nil
 }
+
+const testCaseUpdate = `-- name: TestCaseUpdate :one
+WITH u AS (
+    SELECT (SELECT r.r FROM user_by_ref($1::bigint[], $2::text[]) AS r) AS author_id,
+        (SELECT r.r FROM user_by_ref($3::bigint[], $4::text[]) AS r) AS default_tester_id,
+        (SELECT r.r FROM user_by_ref($5::bigint[], $6::text[]) AS r) AS reviewer_id
+), o AS (
+    SELECT x.id, (to_jsonb(x) - 'cc_list') || jsonb_build_object(
+            'setup_duration', extract(epoch FROM x.setup_duration)::float8,
+            'testing_duration', extract(epoch FROM x.testing_duration)::float8) AS rec
+    FROM test_cases x WHERE x.id = $7 FOR UPDATE
+), c AS (
+    UPDATE test_cases t SET
+        summary           = coalesce($8::text, t.summary),
+        text              = coalesce($9::text, t.text),
+        is_automated      = coalesce($10::boolean, t.is_automated),
+        case_status_id    = coalesce($11::bigint, t.case_status_id),
+        category_id       = coalesce($12::bigint, t.category_id),
+        priority_id       = coalesce($13::bigint, t.priority_id),
+        script            = CASE WHEN $14::boolean THEN $15::text ELSE t.script END,
+        arguments         = CASE WHEN $16::boolean THEN $17::text ELSE t.arguments END,
+        extra_link        = CASE WHEN $18::boolean THEN $19::text ELSE t.extra_link END,
+        requirement       = CASE WHEN $20::boolean THEN $21::text ELSE t.requirement END,
+        notes             = CASE WHEN $22::boolean THEN $23::text ELSE t.notes END,
+        setup_duration    = CASE WHEN $24::boolean THEN $25::bigint * interval '1 microsecond'
+                                ELSE t.setup_duration END,
+        testing_duration  = CASE WHEN $26::boolean THEN $27::bigint * interval '1 microsecond'
+                                ELSE t.testing_duration END,
+        author_id         = CASE WHEN $28::boolean THEN u.author_id ELSE t.author_id END,
+        default_tester_id = CASE WHEN $29::boolean THEN u.default_tester_id ELSE t.default_tester_id END,
+        reviewer_id       = CASE WHEN $30::boolean THEN u.reviewer_id ELSE t.reviewer_id END
+    FROM o, u
+    WHERE t.id = o.id AND (NOT $28::boolean OR u.author_id IS NOT NULL)
+        AND (NOT $29::boolean OR u.default_tester_id IS NOT NULL
+            OR coalesce(cardinality($3::bigint[]), 0) + coalesce(cardinality($4::text[]), 0) = 0)
+        AND (NOT $30::boolean OR u.reviewer_id IS NOT NULL
+            OR coalesce(cardinality($5::bigint[]), 0) + coalesce(cardinality($6::text[]), 0) = 0)
+    RETURNING t.id, t.create_date, t.is_automated, t.script, t.arguments, t.extra_link, t.summary, t.requirement, t.notes, t.text, t.setup_duration, t.testing_duration, t.case_status_id, t.category_id, t.priority_id, t.author_id, t.default_tester_id, t.reviewer_id, t.cc_list
+), n AS (
+    SELECT c.id, (to_jsonb(c) - 'cc_list') || jsonb_build_object(
+            'setup_duration', extract(epoch FROM c.setup_duration)::float8,
+            'testing_duration', extract(epoch FROM c.testing_duration)::float8) AS rec
+    FROM c
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, history_change_reason, record)
+    SELECT 'testcases_testcase', n.id, '~', $31::bigint, history_diff(o.rec, n.rec), n.rec
+    FROM n, o
+    RETURNING object_id, history_date
+)
+SELECT c.id, c.create_date, c.is_automated, c.script, c.arguments, c.extra_link, c.summary, c.requirement, c.notes, c.text,
+    c.case_status_id, cs.name AS case_status__name, c.category_id, cat.name AS category__name,
+    c.priority_id, pr.value AS priority__value, c.author_id, au.username AS author__username,
+    c.default_tester_id, dt.username AS default_tester__username, c.reviewer_id, rv.username AS reviewer__username,
+    c.setup_duration, c.testing_duration, (SELECT max(h.history_date) FROM h) AS history_date
+FROM c
+JOIN test_case_statuses cs ON cs.id = c.case_status_id
+JOIN categories cat ON cat.id = c.category_id
+JOIN priorities pr ON pr.id = c.priority_id
+JOIN users au ON au.id = c.author_id
+LEFT JOIN users dt ON dt.id = c.default_tester_id
+LEFT JOIN users rv ON rv.id = c.reviewer_id
+`
+
+type TestCaseUpdateParams struct {
+	AuthorIds        []int64
+	AuthorNames      []string
+	TesterIds        []int64
+	TesterNames      []string
+	ReviewerIds      []int64
+	ReviewerNames    []string
+	ID               int64
+	Summary          *string
+	Text             *string
+	IsAutomated      *bool
+	CaseStatusID     *int64
+	CategoryID       *int64
+	PriorityID       *int64
+	SetScript        bool
+	Script           *string
+	SetArguments     bool
+	Arguments        *string
+	SetExtraLink     bool
+	ExtraLink        *string
+	SetRequirement   bool
+	Requirement      *string
+	SetNotes         bool
+	Notes            *string
+	SetSetup         bool
+	SetupUs          *int64
+	SetTesting       bool
+	TestingUs        *int64
+	SetAuthor        bool
+	SetDefaultTester bool
+	SetReviewer      bool
+	HistoryUserID    int64
+}
+
+type TestCaseUpdateRow struct {
+	ID                    int64
+	CreateDate            time.Time
+	IsAutomated           bool
+	Script                *string
+	Arguments             *string
+	ExtraLink             *string
+	Summary               string
+	Requirement           *string
+	Notes                 *string
+	Text                  string
+	CaseStatusID          int64
+	CaseStatusName        string
+	CategoryID            int64
+	CategoryName          string
+	PriorityID            int64
+	PriorityValue         string
+	AuthorID              int64
+	AuthorUsername        string
+	DefaultTesterID       *int64
+	DefaultTesterUsername *string
+	ReviewerID            *int64
+	ReviewerUsername      *string
+	SetupDuration         pgtype.Interval
+	TestingDuration       pgtype.Interval
+	HistoryDate           interface{}
+}
+
+// TestCaseUpdate is TestCase.update in one statement: it sets the fields given (null keeps summary, text, is_automated, case_status_id, category_id and priority_id; the set_ flags say whether the nullable ones are given, null then clearing them) and writes a '~' history row whose change reason lists the fields that changed (history_diff). Each user given (set_author, set_default_tester, set_reviewer) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the case as TestCaseFilter does (the history date is the new row's); no row means nothing was written: the case or a user named was not found, or the author names none.
+func (q *Queries) TestCaseUpdate(ctx context.Context, arg TestCaseUpdateParams) (TestCaseUpdateRow, error) {
+	row := q.db.QueryRow(ctx, testCaseUpdate,
+		arg.AuthorIds,
+		arg.AuthorNames,
+		arg.TesterIds,
+		arg.TesterNames,
+		arg.ReviewerIds,
+		arg.ReviewerNames,
+		arg.ID,
+		arg.Summary,
+		arg.Text,
+		arg.IsAutomated,
+		arg.CaseStatusID,
+		arg.CategoryID,
+		arg.PriorityID,
+		arg.SetScript,
+		arg.Script,
+		arg.SetArguments,
+		arg.Arguments,
+		arg.SetExtraLink,
+		arg.ExtraLink,
+		arg.SetRequirement,
+		arg.Requirement,
+		arg.SetNotes,
+		arg.Notes,
+		arg.SetSetup,
+		arg.SetupUs,
+		arg.SetTesting,
+		arg.TestingUs,
+		arg.SetAuthor,
+		arg.SetDefaultTester,
+		arg.SetReviewer,
+		arg.HistoryUserID,
+	)
+	var i TestCaseUpdateRow
+	err := row.Scan(
+		&i.ID,
+		&i.CreateDate,
+		&i.IsAutomated,
+		&i.Script,
+		&i.Arguments,
+		&i.ExtraLink,
+		&i.Summary,
+		&i.Requirement,
+		&i.Notes,
+		&i.Text,
+		&i.CaseStatusID,
+		&i.CaseStatusName,
+		&i.CategoryID,
+		&i.CategoryName,
+		&i.PriorityID,
+		&i.PriorityValue,
+		&i.AuthorID,
+		&i.AuthorUsername,
+		&i.DefaultTesterID,
+		&i.DefaultTesterUsername,
+		&i.ReviewerID,
+		&i.ReviewerUsername,
+		&i.SetupDuration,
+		&i.TestingDuration,
+		&i.HistoryDate,
+	)
+	return i, err
+}

@@ -147,6 +147,127 @@ func (q *Queries) TestRunAddCases(ctx context.Context, arg TestRunAddCasesParams
 	return items, nil
 }
 
+const testRunAddCasesRefusal = `-- name: TestRunAddCasesRefusal :one
+SELECT EXISTS (SELECT 1 FROM test_runs r WHERE r.id = $1)::boolean AS run_exists,
+    ARRAY(SELECT w FROM unnest($2::bigint[]) w
+        WHERE NOT EXISTS (SELECT 1 FROM test_cases tc WHERE tc.id = w) ORDER BY w)::bigint[] AS missing,
+    ARRAY(SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id
+        WHERE tc.id = ANY ($2::bigint[]) AND NOT cs.is_confirmed
+            AND NOT EXISTS (SELECT 1 FROM test_executions e WHERE e.run_id = $1 AND e.case_id = tc.id)
+        ORDER BY tc.id)::bigint[] AS unconfirmed
+`
+
+type TestRunAddCasesRefusalParams struct {
+	RunID   int64
+	CaseIds []int64
+}
+
+type TestRunAddCasesRefusalRow struct {
+	RunExists   bool
+	Missing     []int64
+	Unconfirmed []int64
+}
+
+// TestRunAddCasesRefusal tells why TestRunAddCases wrote nothing: whether the run exists, the case ids given that no case has and the cases given that are not confirmed and not in the run yet, ascending.
+func (q *Queries) TestRunAddCasesRefusal(ctx context.Context, arg TestRunAddCasesRefusalParams) (TestRunAddCasesRefusalRow, error) {
+	row := q.db.QueryRow(ctx, testRunAddCasesRefusal, arg.RunID, arg.CaseIds)
+	var i TestRunAddCasesRefusalRow
+	err := row.Scan(&i.RunExists, &i.Missing, &i.Unconfirmed)
+	return i, err
+}
+
+const testRunBuildFits = `-- name: TestRunBuildFits :one
+SELECT coalesce(b.is_active AND b.version_id = p.product_version_id, false)::boolean AS fit
+FROM test_runs x JOIN test_plans p ON p.id = x.plan_id
+LEFT JOIN builds b ON b.id = coalesce($1::bigint, x.build_id)
+WHERE x.id = $2
+`
+
+type TestRunBuildFitsParams struct {
+	BuildID *int64
+	ID      int64
+}
+
+// TestRunBuildFits tells whether a build (null: the run's current one) is an active build of the version of the run's plan; no row when there is no such run.
+func (q *Queries) TestRunBuildFits(ctx context.Context, arg TestRunBuildFitsParams) (bool, error) {
+	row := q.db.QueryRow(ctx, testRunBuildFits, arg.BuildID, arg.ID)
+	var fit bool
+	err := row.Scan(&fit)
+	return fit, err
+}
+
+const testRunCases = `-- name: TestRunCases :many
+SELECT tc.id, tc.create_date, tc.is_automated, tc.script, tc.arguments, tc.extra_link, tc.summary, tc.requirement,
+    tc.notes, tc.text, tc.case_status_id, tc.category_id, tc.priority_id, tc.author_id, tc.default_tester_id,
+    tc.reviewer_id, last.id AS execution_id, last.name AS status
+FROM test_executions e JOIN test_cases tc ON tc.id = e.case_id
+JOIN LATERAL (SELECT l.id, st.name FROM test_executions l JOIN test_execution_statuses st ON st.id = l.status_id
+    WHERE l.run_id = e.run_id AND l.case_id = e.case_id ORDER BY l.id DESC LIMIT 1) last ON true
+WHERE e.run_id = $1
+ORDER BY e.id
+`
+
+type TestRunCasesRow struct {
+	ID              int64
+	CreateDate      time.Time
+	IsAutomated     bool
+	Script          *string
+	Arguments       *string
+	ExtraLink       *string
+	Summary         string
+	Requirement     *string
+	Notes           *string
+	Text            string
+	CaseStatusID    int64
+	CategoryID      int64
+	PriorityID      int64
+	AuthorID        int64
+	DefaultTesterID *int64
+	ReviewerID      *int64
+	ExecutionID     int64
+	Status          string
+}
+
+// TestRunCases answers TestRun.get_cases: one row per execution of the run, by execution id, each the execution's case with the id and status name of the case's last execution in the run.
+func (q *Queries) TestRunCases(ctx context.Context, runID int64) ([]TestRunCasesRow, error) {
+	rows, err := q.db.Query(ctx, testRunCases, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestRunCasesRow
+	for rows.Next() {
+		var i TestRunCasesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.CreateDate,
+			&i.IsAutomated,
+			&i.Script,
+			&i.Arguments,
+			&i.ExtraLink,
+			&i.Summary,
+			&i.Requirement,
+			&i.Notes,
+			&i.Text,
+			&i.CaseStatusID,
+			&i.CategoryID,
+			&i.PriorityID,
+			&i.AuthorID,
+			&i.DefaultTesterID,
+			&i.ReviewerID,
+			&i.ExecutionID,
+			&i.Status,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const testRunCheck = `-- name: TestRunCheck :one
 SELECT ARRAY(SELECT unnest($1::bigint[]) EXCEPT
         SELECT tc.id FROM test_cases tc JOIN test_case_statuses cs ON cs.id = tc.case_status_id WHERE cs.is_confirmed)::bigint[] AS bad_cases,
@@ -514,4 +635,124 @@ func (q *Queries) TestRunSummary(ctx context.Context, runID int64) ([]TestRunSum
 		return nil, err
 	}
 	return items, nil
+}
+
+const testRunUpdate = `-- name: TestRunUpdate :one
+WITH u AS (
+    SELECT (SELECT r.r FROM user_by_ref($1::bigint[], $2::text[]) AS r) AS manager_id,
+        (SELECT r.r FROM user_by_ref($3::bigint[], $4::text[]) AS r) AS default_tester_id
+), o AS (
+    SELECT x.id, to_jsonb(x) - 'last_sortkey' AS rec,
+        coalesce(b.is_active AND b.version_id = p.product_version_id, false) AS fit
+    FROM test_runs x JOIN test_plans p ON p.id = x.plan_id
+    LEFT JOIN builds b ON b.id = coalesce($5::bigint, x.build_id)
+    WHERE x.id = $6 FOR UPDATE OF x
+), c AS (
+    UPDATE test_runs t SET
+        summary           = coalesce($7::text, t.summary),
+        notes             = coalesce($8::text, t.notes),
+        plan_id           = coalesce($9::bigint, t.plan_id),
+        build_id          = coalesce($5::bigint, t.build_id),
+        manager_id        = CASE WHEN $10::boolean THEN u.manager_id ELSE t.manager_id END,
+        default_tester_id = CASE WHEN $11::boolean THEN u.default_tester_id ELSE t.default_tester_id END,
+        start_date        = CASE WHEN $12::boolean THEN $13::timestamptz ELSE t.start_date END,
+        stop_date         = CASE WHEN $14::boolean THEN $15::timestamptz ELSE t.stop_date END,
+        planned_start     = CASE WHEN $16::boolean THEN $17::timestamptz
+                                ELSE t.planned_start END,
+        planned_stop      = CASE WHEN $18::boolean THEN $19::timestamptz
+                                ELSE t.planned_stop END
+    FROM o, u
+    WHERE t.id = o.id AND (o.fit OR $9::bigint IS NOT NULL)
+        AND (NOT $10::boolean OR u.manager_id IS NOT NULL)
+        AND (NOT $11::boolean OR u.default_tester_id IS NOT NULL
+            OR coalesce(cardinality($3::bigint[]), 0) + coalesce(cardinality($4::text[]), 0) = 0)
+    RETURNING t.id, t.summary, t.notes, t.plan_id, t.build_id, t.manager_id, t.default_tester_id, t.start_date, t.stop_date, t.planned_start, t.planned_stop, t.last_sortkey
+), n AS (
+    SELECT c.id, to_jsonb(c) - 'last_sortkey' AS rec FROM c
+), h AS (
+    INSERT INTO history (owner, object_id, history_type, history_user_id, history_change_reason, record)
+    SELECT 'testruns_testrun', n.id, '~', $20::bigint, history_diff(o.rec, n.rec), n.rec
+    FROM n, o
+)
+SELECT c.id, c.start_date, c.stop_date, c.planned_start, c.planned_stop, c.summary, c.notes, c.plan_id, c.build_id,
+    c.manager_id, c.default_tester_id
+FROM c
+`
+
+type TestRunUpdateParams struct {
+	ManagerIds       []int64
+	ManagerNames     []string
+	TesterIds        []int64
+	TesterNames      []string
+	BuildID          *int64
+	ID               int64
+	Summary          *string
+	Notes            *string
+	PlanID           *int64
+	SetManager       bool
+	SetDefaultTester bool
+	SetStartDate     bool
+	StartDate        *time.Time
+	SetStopDate      bool
+	StopDate         *time.Time
+	SetPlannedStart  bool
+	PlannedStart     *time.Time
+	SetPlannedStop   bool
+	PlannedStop      *time.Time
+	HistoryUserID    int64
+}
+
+type TestRunUpdateRow struct {
+	ID              int64
+	StartDate       *time.Time
+	StopDate        *time.Time
+	PlannedStart    *time.Time
+	PlannedStop     *time.Time
+	Summary         string
+	Notes           string
+	PlanID          int64
+	BuildID         int64
+	ManagerID       int64
+	DefaultTesterID *int64
+}
+
+// TestRunUpdate is TestRun.update in one statement: it sets the fields given (null keeps summary, notes, plan_id and build_id; the set_ flags say whether the dates are given, null then clearing them) and writes a '~' history row (the record without the sortkey counter) whose change reason lists the fields that changed (history_diff). Unless a plan is given, the build (given or current) must be an active build of the current plan's version. Each user given (set_manager, set_default_tester) is found as user_by_ref finds it (its ids and names; empty for no user). It returns the run; no row means nothing was written: the run is not found, the build does not fit, a user named is not found or the manager names none.
+func (q *Queries) TestRunUpdate(ctx context.Context, arg TestRunUpdateParams) (TestRunUpdateRow, error) {
+	row := q.db.QueryRow(ctx, testRunUpdate,
+		arg.ManagerIds,
+		arg.ManagerNames,
+		arg.TesterIds,
+		arg.TesterNames,
+		arg.BuildID,
+		arg.ID,
+		arg.Summary,
+		arg.Notes,
+		arg.PlanID,
+		arg.SetManager,
+		arg.SetDefaultTester,
+		arg.SetStartDate,
+		arg.StartDate,
+		arg.SetStopDate,
+		arg.StopDate,
+		arg.SetPlannedStart,
+		arg.PlannedStart,
+		arg.SetPlannedStop,
+		arg.PlannedStop,
+		arg.HistoryUserID,
+	)
+	var i TestRunUpdateRow
+	err := row.Scan(
+		&i.ID,
+		&i.StartDate,
+		&i.StopDate,
+		&i.PlannedStart,
+		&i.PlannedStop,
+		&i.Summary,
+		&i.Notes,
+		&i.PlanID,
+		&i.BuildID,
+		&i.ManagerID,
+		&i.DefaultTesterID,
+	)
+	return i, err
 }
