@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tcms/tcms/store"
@@ -60,5 +61,39 @@ func TestRoundTrips(t *testing.T) {
 		if n, tx := c.N.Load(), c.TxControl.Load(); n != call.statements || tx != 0 {
 			t.Errorf("%s sent %d statements and %d BEGIN/COMMIT, want %d and 0", call.method, n, tx, call.statements)
 		}
+	}
+}
+
+// TestFiltersOpenNoTransaction calls every registered X.filter with an
+// empty query and a query no record matches: a read-only call runs its
+// statements on the pool, never inside BEGIN/COMMIT (docs/performance.md).
+func TestFiltersOpenNoTransaction(t *testing.T) {
+	// Answered only at a tenant's address; their reads are the same kind.
+	tenantOnly := map[string]bool{"Invitation.filter": true, "TenantGroup.filter": true}
+	c := &storetest.StatementCounter{}
+	ts := mustServerOn(t, store.Options{Tracer: c}, nil, func(*Config) {})
+	admin := ts.as(adminName, adminPass)
+	var methods []string
+	result(t, admin("system.listMethods"), &methods)
+	filters := 0
+	for _, m := range methods {
+		if !strings.HasSuffix(m, ".filter") || tenantOnly[m] {
+			continue
+		}
+		filters++
+		for _, query := range []map[string]any{{}, {"pk": -1}} {
+			admin(m, query) // warm the caller's caches, then count
+			c.Reset()
+			if r := admin(m, query); r.Error != nil {
+				t.Errorf("%s(%v): fault %d %s", m, query, r.Error.Code, r.Error.Message)
+				continue
+			}
+			if n, tx := c.N.Load(), c.TxControl.Load(); n == 0 || tx != 0 {
+				t.Errorf("%s(%v) sent %d statements and %d BEGIN/COMMIT, want at least one statement and no transaction", m, query, n, tx)
+			}
+		}
+	}
+	if filters < 25 {
+		t.Fatalf("only %d filter methods registered", filters)
 	}
 }
