@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -284,27 +285,28 @@ func (s *Store) UpdateExecution(ctx context.Context, by Principal, id int64, v E
 	if err != nil {
 		return ExecutionUpdated{}, err
 	}
-	c := executionChange{ID: id, SetStatus: v.Status != nil, Status: v.Status, SetBuild: v.Build != nil, Build: v.Build,
+	p := db.TestExecutionUpdateParams{ID: id, UserID: by.UserID, SetStatus: v.Status != nil, Status: v.Status,
+		SetBuild: v.Build != nil, Build: v.Build,
 		LatestText: v.LatestCaseText, SetText: v.CaseTextVersion != nil && !v.LatestCaseText, Text: v.CaseTextVersion,
-		SetSortkey: v.SetSortkey, Sortkey: v.Sortkey, SetStart: v.SetStartDate, Start: microseconds(v.StartDate),
-		SetStop: v.SetStopDate, Stop: microseconds(v.StopDate), SetAssignee: u.setAssignee, Assignee: u.assignee,
+		SetSortkey: v.SetSortkey, Sortkey: v.Sortkey, SetStart: v.SetStartDate, StartDate: microseconds(v.StartDate),
+		SetStop: v.SetStopDate, StopDate: microseconds(v.StopDate), SetAssignee: u.setAssignee, Assignee: u.assignee,
 		SetTester: u.setTester, Tester: u.tester}
 	if !falsy(v.Status) {
 		if falsy(u.tester) {
-			c.SetTester, c.Tester = true, &by.UserID
+			p.SetTester, p.Tester = true, &by.UserID
 		}
 		if falsy(v.Build) {
-			c.RunBuild, c.SetBuild, c.Build = true, false, nil
+			p.RunBuild, p.SetBuild, p.Build = true, false, nil
 		}
 	}
-	rows, err := s.changeExecutions(ctx, by, []executionChange{c})
+	r, err := s.q.TestExecutionUpdate(ctx, p)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ExecutionUpdated{}, Errorf(NotFound, "TestExecution matching query does not exist.")
+	}
 	if err != nil {
 		return ExecutionUpdated{}, execError(err, u.given)
 	}
-	if len(rows) == 0 {
-		return ExecutionUpdated{}, Errorf(NotFound, "TestExecution matching query does not exist.")
-	}
-	return rows[0], nil
+	return executionUpdated(db.TestExecutionChangeRow(r)), nil // the same columns
 }
 
 // ExecutionResult is one item of TestExecution.bulk_update: a status
