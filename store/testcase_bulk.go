@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -27,15 +28,25 @@ func (s *Store) CreateTestCases(ctx context.Context, by Principal, list []CaseVa
 	return s.createTestCases(ctx, by, list)
 }
 
-// createTestCases runs TestCaseCreate.
+// createTestCases runs TestCaseCreate, once the users the cases name
+// are found fit for the tenant.
 func (s *Store) createTestCases(ctx context.Context, by Principal, list []CaseValues) ([]TestCase, error) {
 	rows := make([]map[string]any, len(list))
+	var users []userField
 	for i, v := range list {
 		row, err := v.jsonRow()
 		if err != nil {
 			return nil, err
 		}
 		rows[i] = row
+		for _, col := range []string{"author_id", "default_tester_id", "reviewer_id"} {
+			if id, ok := v[col].(*int64); ok {
+				users = append(users, userField{name: strings.TrimSuffix(col, "_id"), id: id})
+			}
+		}
+	}
+	if err := refuseOutsiders(ctx, s.pool, by, users); err != nil {
+		return nil, err
 	}
 	cases, err := json.Marshal(rows)
 	if err != nil {

@@ -133,11 +133,11 @@ var userColumns = map[string]string{
 	"test_executions_tested_by_id_fkey": "tested_by_id",
 }
 
-// resolveUsers replaces the UserRefs of v by user ids: ids and digit
-// strings as they are (the FK answers for unknown ones), usernames and
-// emails by one lookup each. It returns the values as given, for
-// execError.
-func (s *Store) resolveUsers(ctx context.Context, v ExecutionValues) (map[string]any, error) {
+// resolveUsers replaces the UserRefs of v by user ids: the caller's own
+// id as it is, other users by one lookup each, which inside a tenant finds
+// its authorised users only (docs/tenants.md), by id as by username or
+// email. It returns the values as given, for execError.
+func (s *Store) resolveUsers(ctx context.Context, by Principal, v ExecutionValues) (map[string]any, error) {
 	given := map[string]any{}
 	for _, col := range userColumns {
 		ref, ok := v[col].(UserRef)
@@ -149,7 +149,7 @@ func (s *Store) resolveUsers(ctx context.Context, v ExecutionValues) (map[string
 		switch {
 		case ref.Ref == nil || ref.Ref == "":
 			v[col] = nil
-		case len(ids) == 1:
+		case len(ids) == 1 && ids[0] == by.UserID:
 			v[col] = ids[0]
 		default:
 			id, err := resolveUserRef(ctx, s.pool, ref)
@@ -296,7 +296,7 @@ func (s *Store) changeExecutions(ctx context.Context, by Principal, changes []ex
 // statement and returns it as S-TestExecution. Nothing is defaulted.
 func (s *Store) CreateExecution(ctx context.Context, by Principal, v ExecutionValues) (Execution, error) {
 	v = maps.Clone(v)
-	given, err := s.resolveUsers(ctx, v)
+	given, err := s.resolveUsers(ctx, by, v)
 	if err != nil {
 		return Execution{}, err
 	}
@@ -322,7 +322,7 @@ func (s *Store) CreateExecution(ctx context.Context, by Principal, v ExecutionVa
 // writes history.
 func (s *Store) UpdateExecution(ctx context.Context, by Principal, id int64, v ExecutionValues) (ExecutionUpdated, error) {
 	v = maps.Clone(v)
-	given, err := s.resolveUsers(ctx, v)
+	given, err := s.resolveUsers(ctx, by, v)
 	if err != nil {
 		return ExecutionUpdated{}, err
 	}
