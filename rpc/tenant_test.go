@@ -170,13 +170,18 @@ func TestTenantIsolation(t *testing.T) {
 				"case_text_version": 1, "assignee": 5}}, `Internal error: Unknown user_id: "5"`},
 			{"Bug.create", []any{map[string]any{"summary": "outsider", "product": f.product, "version": f.version,
 				"build": f.build, "reporter": 5}}, choice("reporter")},
+			{"TestPlan.create", []any{f.values("outsider's", "author", 5)}, choice("author")},
+			{"TestPlan.update", []any{f.plan, map[string]any{"author": 5}}, choice("author")},
 		} {
 			wantFault(t, b.aliceA(c.method, c.params...), -32603, c.want)
 		}
-		for m, want := range map[string]int{"TestCase.filter": 1, "TestExecution.filter": 1, "Bug.filter": 0} {
+		for m, want := range map[string]int{"TestCase.filter": 1, "TestExecution.filter": 1, "Bug.filter": 0, "TestPlan.filter": 1} {
 			if n := rowCount(t, b.aliceA(m, map[string]any{})); n != want {
 				t.Fatalf("%s: %d rows, want %d", m, n, want)
 			}
+		}
+		if n := rowCount(t, b.aliceA("TestPlan.filter", map[string]any{"author": 5})); n != 0 {
+			t.Fatalf("%d plans by carol", n)
 		}
 		var e []map[string]any
 		result(t, b.aliceA("TestExecution.filter", map[string]any{"pk": execs[0].ID}), &e)

@@ -118,7 +118,7 @@ func (s *Store) CreateBug(ctx context.Context, by Principal, n NewBug) (Bug, err
 	if n.Reporter != nil && *n.Reporter != 0 {
 		reporter = *n.Reporter
 	}
-	if err := refuseOutsiders(ctx, s.pool, by, []userField{{"reporter", &reporter}}); err != nil {
+	if err := refuseOutsiders(ctx, s.q, by, []userField{{"reporter", &reporter}}); err != nil {
 		return Bug{}, err
 	}
 	_, ids, names, err := userParam(n.Assignee)

@@ -45,7 +45,7 @@ func (s *Store) createTestCases(ctx context.Context, by Principal, list []CaseVa
 			}
 		}
 	}
-	if err := refuseOutsiders(ctx, s.pool, by, users); err != nil {
+	if err := refuseOutsiders(ctx, s.q, by, users); err != nil {
 		return nil, err
 	}
 	cases, err := json.Marshal(rows)

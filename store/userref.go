@@ -73,7 +73,7 @@ type userField struct {
 // user that does not exist gets from the foreign key. The caller may
 // always name itself, so the usual call, which names no one else, costs
 // no round trip.
-func refuseOutsiders(ctx context.Context, dbtx db.DBTX, by Principal, fields []userField) error {
+func refuseOutsiders(ctx context.Context, q *db.Queries, by Principal, fields []userField) error {
 	var ids []int64
 	for _, f := range fields {
 		if f.id != nil && *f.id != by.UserID && !slices.Contains(ids, *f.id) {
@@ -83,7 +83,7 @@ func refuseOutsiders(ctx context.Context, dbtx db.DBTX, by Principal, fields []u
 	if len(ids) == 0 {
 		return nil
 	}
-	bad, err := db.New(dbtx).UserIDsUnnamable(ctx, ids)
+	bad, err := q.UserIDsUnnamable(ctx, ids)
 	if err != nil {
 		return translate(err, "User")
 	}
