@@ -224,8 +224,17 @@ func TestTenantIsolation(t *testing.T) {
 		grant := map[string]any{"group": "Tester", "permission": "testplans.view_testplan", "object_type": "TestPlan", "object_id": f.plan}
 		wantFault(t, b.aliceA("ObjectPermission.grant", grant), -32603, "Internal error: Inside a tenant, grant objects to users")
 		delete(grant, "group")
+		// carol (5) is not authorised for a: granting her anything there
+		// would also tell her username to a's owner.
+		for _, carol := range []any{5, "carol"} {
+			grant["user"] = carol
+			wantFault(t, b.aliceA("ObjectPermission.grant", grant), -32603, "Internal error: User matching query does not exist.")
+		}
 		grant["user"] = "bob"
 		result(t, b.aliceA("ObjectPermission.grant", grant), new(any))
+		if n := rowCount(t, b.aliceA("ObjectPermission.filter", map[string]any{})); n != 1 {
+			t.Fatalf("%d object grants in a", n)
+		}
 	})
 	t.Run("TenantGroupsGivePermissions", func(t *testing.T) {
 		// bob joined a's Tester group when authorised; without it he holds
