@@ -31,6 +31,8 @@ ALTER TABLE users ADD COLUMN IF NOT EXISTS failed_logins int NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN IF NOT EXISTS locked_until timestamptz;
 COMMENT ON COLUMN users.failed_logins IS 'Wrong passwords since the last login or lockout.';
 COMMENT ON COLUMN users.locked_until IS 'Logins are refused until then, after too many wrong passwords.';
+-- user_by_ref finds users by id, username or email: without an index on each, it reads every account.
+CREATE INDEX IF NOT EXISTS users_email_idx ON users (email);
 
 CREATE TABLE IF NOT EXISTS sessions (
     id         text PRIMARY KEY,

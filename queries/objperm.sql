@@ -1,5 +1,5 @@
 -- name: ObjectGrantResolve :one
--- ObjectGrantResolve looks up a grant's grantee (user by id or username, group by id or name) and permission, and tells whether the object exists; what is not found comes back NULL.
+-- ObjectGrantResolve looks up a grant's grantee (user by id or username, among those records of the current tenant may name as user_by_ref finds them; group by id or name) and permission, and tells whether the object exists; what is not found comes back NULL.
 SELECT u.id AS user_id, g.id AS group_id, p.id AS permission_id,
     -- Each entity adds its table here when it arrives; until then any positive id is accepted.
     (CASE @object_type::text
@@ -11,7 +11,8 @@ SELECT u.id AS user_id, g.id AS group_id, p.id AS permission_id,
         ELSE true
     END)::boolean AS object_exists
 FROM (SELECT 1) AS one
-LEFT JOIN users u ON u.id = sqlc.narg(user_id)::bigint OR u.username = sqlc.narg(username)::text
+LEFT JOIN users u ON (u.id = sqlc.narg(user_id)::bigint OR u.username = sqlc.narg(username)::text)
+    AND EXISTS (SELECT 1 FROM user_by_ref(ARRAY[u.id], '{}'::text[]))
 LEFT JOIN groups g ON g.id = sqlc.narg(group_id)::bigint OR g.name = sqlc.narg(group_name)::text
 LEFT JOIN permissions p ON p.app_label || '.' || p.codename = @label::text;
 

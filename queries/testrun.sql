@@ -10,8 +10,8 @@ GROUP BY s.id, s.name, s.weight
 ORDER BY s.id;
 
 -- name: TestRunAddCases :many
--- TestRunAddCases adds cases to a run as Kiwi's TestRun.add_case does: a case that already has executions in the run keeps them; every other case must be confirmed and gets one execution per combination of its and the run's property values (the property matrix), each with its properties, or one execution when there are none. Nothing is written unless the run and every case exist and every case that needs executions is confirmed. It returns the executions of every case given, old and new, in case order, each with planned (the executions this call meant to add) and added (those it did add): when a concurrent call added one of the cases first, added is smaller and nothing of the new executions but their rows was written; the caller asks again.
--- Every step reads the tables through their indexes, one CTE row at a time, and never joins two CTEs: PostgreSQL estimates a CTE over the array at ten rows and would scan one inside the other, which made 4,000 cases take seconds. So the matrix (m) grows each case's combinations one property name at a time from the properties tables, the new executions take their ids from the sequence before the insert, so that their properties and the reply come from the same rows without a join back, and updating the run's sortkey counter (k) makes calls into one run take turns.
+-- TestRunAddCases adds cases to a run as Kiwi's TestRun.add_case does: a case that already has executions in the run keeps them; every other case must be confirmed and gets one execution per combination of its and the run's property values (the property matrix), each with its properties, or one execution when there are none. Nothing is written unless the run and every case exist and every case that needs executions is confirmed. It returns the executions of every case given, old and new, in case order, each with planned (the executions this call meant to add) and added (those it did add): when a concurrent call added one of the cases first, added is smaller and only the executions inserted got their properties and history; the caller asks again.
+-- Every step reads the tables through their indexes, one CTE row at a time, and never joins two CTEs: PostgreSQL estimates a CTE over the array at ten rows and would scan one inside the other, which made 4,000 cases take seconds. So the matrix (m) grows each case's combinations one property name at a time from the properties tables, the new executions take their ids from the sequence before the insert, so that their properties and the reply come from the same rows without a join back, and updating the run's sortkey counter (k) makes calls into one run take turns. ip writes the properties of the executions ins did insert, looked up in ins by a hashed subplan (IS TRUE keeps PostgreSQL from turning it into a join of two CTEs): writing those of executions a concurrent call had inserted first broke their foreign key, failed the whole statement and sent the caller's retry into the same race.
 WITH RECURSIVE r AS (
     SELECT id, build_id, default_tester_id FROM test_runs WHERE id = @run_id
 ), want AS (
@@ -63,6 +63,7 @@ WITH RECURSIVE r AS (
 ), ip AS (
     INSERT INTO test_execution_properties (execution_id, name, value)
     SELECT f.id, p->>'name', p->>'value' FROM fresh f, jsonb_array_elements(f.props) p
+    WHERE (f.id IN (SELECT ins.id FROM ins)) IS TRUE
 ), h AS (
     INSERT INTO history (owner, object_id, history_type, history_user_id, record)
     SELECT 'testruns_testexecution', ins.id, '+', @history_user_id::bigint, to_jsonb(ins) - 'slot' FROM ins

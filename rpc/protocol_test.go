@@ -198,3 +198,46 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestNullCharacters: PostgreSQL stores no NUL in text, and JSON can send
+// one ("\u0000"; XML cannot). Every write refuses it with a clear fault,
+// as Kiwi's forms do, and writes nothing.
+func TestNullCharacters(t *testing.T) {
+	ts := mustServer(t)
+	admin := ts.as(adminName, adminPass)
+	f := mustRunFixture(t, admin)
+	var cats []map[string]any
+	result(t, admin("Category.filter", map[string]any{"product": f.product}), &cats)
+	newCase := func(summary string) map[string]any {
+		return map[string]any{"summary": summary, "case_status": 2, "category": cats[0]["id"], "priority": 1}
+	}
+	var tc struct{ ID int64 }
+	result(t, admin("TestCase.create", newCase("first")), &tc)
+	var execs []struct{ ID int64 }
+	result(t, admin("TestRun.add_case", f.run, tc.ID), &execs)
+	const nul = "a\x00b"
+	for _, c := range []struct {
+		method string
+		params []any
+		model  string
+	}{
+		{"TestCase.create", []any{newCase(nul)}, "TestCase"},
+		{"TestCase.bulk_create", []any{[]any{newCase("fine"), newCase(nul)}}, "TestCase"},
+		{"TestRun.create", []any{f.runValues(nul)}, "TestRun"},
+		{"TestExecution.bulk_update", []any{[]any{map[string]any{"id": execs[0].ID, "status": 5, "comment": nul}}}, "TestExecution"},
+		{"TestExecution.add_comment", []any{execs[0].ID, nul}, "Comment"},
+		{"Bug.create", []any{map[string]any{"summary": nul, "product": f.product, "version": f.version, "build": f.build}}, "Bug"},
+	} {
+		wantFault(t, admin(c.method, c.params...), -32603, "Internal error: "+c.model+": Null characters are not allowed.")
+	}
+	for m, want := range map[string]int{"TestCase.filter": 1, "TestRun.filter": 1, "Bug.filter": 0} {
+		if n := rowCount(t, admin(m, map[string]any{})); n != want {
+			t.Errorf("%s: %d rows, want %d", m, n, want)
+		}
+	}
+	var e []map[string]any
+	result(t, admin("TestExecution.filter", map[string]any{"pk": execs[0].ID}), &e)
+	if e[0]["status"] != 1.0 || rowCount(t, admin("TestExecution.get_comments", execs[0].ID)) != 0 {
+		t.Errorf("execution changed: %v", e[0])
+	}
+}

@@ -137,6 +137,77 @@ func TestTenantIsolation(t *testing.T) {
 			t.Fatal("alice is listed in b")
 		}
 	})
+	t.Run("UserIDsRefuseOutsiders", func(t *testing.T) {
+		// carol (5) is not authorised for a: named by id she is as unknown
+		// there as a user that does not exist, and nothing is written.
+		var cats []store.Category
+		result(t, b.aliceA("Category.filter", map[string]any{"product": f.product}), &cats)
+		newCase := func(extra ...any) map[string]any {
+			v := map[string]any{"summary": "outsider", "case_status": 2, "category": cats[0].ID, "priority": 1}
+			for i := 0; i+1 < len(extra); i += 2 {
+				v[extra[i].(string)] = extra[i+1]
+			}
+			return v
+		}
+		var tc struct{ ID int64 }
+		result(t, b.aliceA("TestCase.create", newCase()), &tc)
+		var execs []struct{ ID int64 }
+		result(t, b.aliceA("TestRun.add_case", f.run, tc.ID), &execs)
+		choice := func(field string) string {
+			return "Internal error: [('" + field + "', ['Select a valid choice. That choice is not one of the available choices.'])]"
+		}
+		for _, c := range []struct {
+			method string
+			params []any
+			want   string
+		}{
+			{"TestCase.create", []any{newCase("default_tester", 5)}, choice("default_tester")},
+			{"TestCase.create", []any{newCase("author", "5")}, choice("author")},
+			{"TestCase.bulk_create", []any{[]any{newCase(), newCase("default_tester", 5)}}, choice("default_tester")},
+			{"TestExecution.update", []any{execs[0].ID, map[string]any{"assignee": 5}}, `Internal error: Unknown user_id: "5"`},
+			{"TestExecution.update", []any{execs[0].ID, map[string]any{"status": 4, "tested_by": "5"}}, `Internal error: Unknown user_id: "5"`},
+			{"TestExecution.create", []any{map[string]any{"run": f.run, "case": tc.ID, "build": f.build, "status": 1,
+				"case_text_version": 1, "assignee": 5}}, `Internal error: Unknown user_id: "5"`},
+			{"Bug.create", []any{map[string]any{"summary": "outsider", "product": f.product, "version": f.version,
+				"build": f.build, "reporter": 5}}, choice("reporter")},
+			{"TestPlan.create", []any{f.values("outsider's", "author", 5)}, choice("author")},
+			{"TestPlan.update", []any{f.plan, map[string]any{"author": 5}}, choice("author")},
+		} {
+			wantFault(t, b.aliceA(c.method, c.params...), -32603, c.want)
+		}
+		for m, want := range map[string]int{"TestCase.filter": 1, "TestExecution.filter": 1, "Bug.filter": 0, "TestPlan.filter": 1} {
+			if n := rowCount(t, b.aliceA(m, map[string]any{})); n != want {
+				t.Fatalf("%s: %d rows, want %d", m, n, want)
+			}
+		}
+		if n := rowCount(t, b.aliceA("TestPlan.filter", map[string]any{"author": 5})); n != 0 {
+			t.Fatalf("%d plans by carol", n)
+		}
+		var e []map[string]any
+		result(t, b.aliceA("TestExecution.filter", map[string]any{"pk": execs[0].ID}), &e)
+		if e[0]["assignee"] == 5.0 || e[0]["tested_by"] != nil || e[0]["status"] != 1.0 {
+			t.Fatalf("execution changed: %v", e[0])
+		}
+		// The same over XML-RPC; authorised users (bob, 4) and the caller
+		// itself stay fine.
+		c, err := xmlrpc.NewClient(strings.Replace(b.URL, "http://", "http://alice:alice-pass@", 1)+"/t/a/xml-rpc/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		err = c.Call("TestExecution.update", []any{execs[0].ID, map[string]any{"assignee": 5}}, new(any))
+		if err == nil || !strings.Contains(err.Error(), `Unknown user_id: "5"`) {
+			t.Fatalf("XML-RPC assignee 5: %v", err)
+		}
+		var updated map[string]any
+		if err := c.Call("TestExecution.update", []any{execs[0].ID, map[string]any{"assignee": 4, "status": 4}}, &updated); err != nil {
+			t.Fatal(err)
+		}
+		if updated["assignee"] != int64(4) || updated["tested_by"] != int64(3) {
+			t.Fatalf("XML-RPC update: %v", updated)
+		}
+		result(t, b.aliceA("TestCase.create", newCase("default_tester", 4, "author", 3)), new(any))
+	})
 	t.Run("ErrUnauthorised", func(t *testing.T) {
 		wantFault(t, b.at("/t/a", "carol", "carol-pass")("TestPlan.filter", map[string]any{}), -32098,
 			`Authentication failed when calling "TestPlan.filter": user carol is not authorised for tenant a`)
@@ -153,8 +224,17 @@ func TestTenantIsolation(t *testing.T) {
 		grant := map[string]any{"group": "Tester", "permission": "testplans.view_testplan", "object_type": "TestPlan", "object_id": f.plan}
 		wantFault(t, b.aliceA("ObjectPermission.grant", grant), -32603, "Internal error: Inside a tenant, grant objects to users")
 		delete(grant, "group")
+		// carol (5) is not authorised for a: granting her anything there
+		// would also tell her username to a's owner.
+		for _, carol := range []any{5, "carol"} {
+			grant["user"] = carol
+			wantFault(t, b.aliceA("ObjectPermission.grant", grant), -32603, "Internal error: User matching query does not exist.")
+		}
 		grant["user"] = "bob"
 		result(t, b.aliceA("ObjectPermission.grant", grant), new(any))
+		if n := rowCount(t, b.aliceA("ObjectPermission.filter", map[string]any{})); n != 1 {
+			t.Fatalf("%d object grants in a", n)
+		}
 	})
 	t.Run("TenantGroupsGivePermissions", func(t *testing.T) {
 		// bob joined a's Tester group when authorised; without it he holds

@@ -274,6 +274,54 @@ func TestRunAddCaseConcurrent(t *testing.T) {
 	}
 }
 
+// TestRunAddCasesConcurrentMatrix has clients add overlapping lists of
+// cases at once to runs with a property matrix, round after round: a
+// client that loses the race for a case must get the executions the
+// winner made, never a fault. (When the losing statement wrote the
+// properties of executions it had not inserted, it failed as a whole and
+// its retry could lose again: 12 of 64 such calls answered "internal
+// error".)
+func TestRunAddCasesConcurrentMatrix(t *testing.T) {
+	const clients, rounds, cases = 8, 6, 12 // client i adds cases 2i mod 8 to 2i mod 8 + 5
+	f := newRunCaseFixture(t, cases)
+	for range rounds {
+		var run int64
+		err := f.ts.mustDB().QueryRow(t.Context(), `WITH r AS (INSERT INTO test_runs (summary, plan_id, build_id, manager_id)
+			SELECT 'matrix', plan_id, build_id, manager_id FROM test_runs WHERE id = $1 RETURNING id),
+			p AS (INSERT INTO test_run_properties (run_id, name, value) SELECT r.id, 'browser', b FROM r, unnest('{ff,ch}'::text[]) b)
+			SELECT id FROM r`, f.run).Scan(&run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range clients {
+			call := f.ts.as(userName, userPass)
+			ids := f.cases[(i*2)%8 : (i*2)%8+6]
+			wg.Go(func() {
+				<-start
+				var got []store.AddedExecution
+				if r := call("TestRun.add_cases", run, ids); r.Error != nil || json.Unmarshal(r.Result, &got) != nil || len(got) != 2*len(ids) {
+					t.Errorf("client %d: %d executions, %+v", i, len(got), r.Error)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		want := int64(2 * cases)
+		if n := f.count(t, "SELECT count(*) FROM test_executions WHERE run_id = $1", run); n != want {
+			t.Fatalf("%d executions, want %d", n, want)
+		}
+		if n := f.count(t, "SELECT count(*) FROM test_execution_properties p JOIN test_executions e ON e.id = p.execution_id WHERE e.run_id = $1", run); n != want {
+			t.Fatalf("%d execution properties, want %d", n, want)
+		}
+		if n := f.count(t, `SELECT count(*) FROM history h JOIN test_executions e ON e.id = h.object_id
+			WHERE h.owner = 'testruns_testexecution' AND e.run_id = $1`, run); n != want {
+			t.Fatalf("%d history rows, want one per execution", n)
+		}
+	}
+}
+
 func mustJSON(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)

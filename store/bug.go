@@ -112,11 +112,14 @@ type NewBug struct {
 // CreateBug adds a bug and returns it as S-Bug (no executions or tags
 // yet), in one statement that also finds the assignee. An unknown
 // product, version, build, severity or reporter is the form's choice error
-// on that field.
+// on that field; a reporter other than the caller is looked up first.
 func (s *Store) CreateBug(ctx context.Context, by Principal, n NewBug) (Bug, error) {
 	reporter := by.UserID
 	if n.Reporter != nil && *n.Reporter != 0 {
 		reporter = *n.Reporter
+	}
+	if err := refuseOutsiders(ctx, s.q, by, []userField{{"reporter", &reporter}}); err != nil {
+		return Bug{}, err
 	}
 	_, ids, names, err := userParam(n.Assignee)
 	if err != nil {

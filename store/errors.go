@@ -91,6 +91,8 @@ func translate(err error, model string) error {
 			return invalidChoice(pg)
 		case "23514", "23502", "22001", "22P02", "22003":
 			return Errorf(Invalid, "%s: invalid value.", model)
+		case "22021", "22P05": // a NUL in text, or "\u0000" in a jsonb argument
+			return Errorf(Invalid, "%s: Null characters are not allowed.", model)
 		}
 	}
 	if e := unavailable(err); e != nil {

@@ -25,15 +25,21 @@ func (s *Store) CreateTestCases(ctx context.Context, by Principal, list []NewCas
 	return s.createTestCases(ctx, by, list)
 }
 
-// createTestCases runs TestCaseCreate.
+// createTestCases runs TestCaseCreate, once the users the cases name
+// are found fit for the tenant.
 func (s *Store) createTestCases(ctx context.Context, by Principal, list []NewCase) ([]TestCase, error) {
 	rows := make([]newCaseRow, len(list))
+	var users []userField
 	for i, c := range list {
+		users = append(users, userField{name: "author", id: &c.Author}, userField{name: "default_tester", id: c.DefaultTester})
 		rows[i] = newCaseRow{CreateDate: c.CreateDate, IsAutomated: c.IsAutomated, Script: c.Script, Arguments: c.Arguments,
 			ExtraLink: c.ExtraLink, Summary: c.Summary, Requirement: c.Requirement, Notes: c.Notes, Text: c.Text,
 			SetupUs: durationMicros(c.SetupDuration), TestingUs: durationMicros(c.TestingDuration),
 			CaseStatusID: c.CaseStatus, CategoryID: c.Category, PriorityID: c.Priority, AuthorID: c.Author,
 			DefaultTesterID: c.DefaultTester}
+	}
+	if err := refuseOutsiders(ctx, s.q, by, users); err != nil {
+		return nil, err
 	}
 	cases, err := json.Marshal(rows)
 	if err != nil {

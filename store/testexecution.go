@@ -135,10 +135,10 @@ type executionUsers struct {
 	given                  map[string]any
 }
 
-// resolveUsers finds the users v gives: ids and digit strings as they are
-// (the FK answers for unknown ones), usernames and emails by one lookup
-// each.
-func (s *Store) resolveUsers(ctx context.Context, v ExecutionFields) (executionUsers, error) {
+// resolveUsers finds the users v gives: the caller's own id as it is,
+// other users by one lookup each, which inside a tenant finds its
+// authorised users only (docs/tenants.md), by id as by username or email.
+func (s *Store) resolveUsers(ctx context.Context, by Principal, v ExecutionFields) (executionUsers, error) {
 	u := executionUsers{given: map[string]any{}}
 	for _, f := range []struct {
 		col string
@@ -153,7 +153,7 @@ func (s *Store) resolveUsers(ctx context.Context, v ExecutionFields) (executionU
 		ids, _, _ := splitRefs([]any{f.ref.Ref})
 		switch {
 		case f.ref.Ref == nil || f.ref.Ref == "":
-		case len(ids) == 1:
+		case len(ids) == 1 && ids[0] == by.UserID:
 			*f.id = &ids[0]
 		default:
 			id, err := resolveUserRef(ctx, s.pool, *f.ref)
@@ -257,7 +257,7 @@ func (s *Store) CreateExecution(ctx context.Context, by Principal, v ExecutionFi
 	if v.LatestCaseText {
 		return Execution{}, errors.New("test execution: a new execution has no latest case text")
 	}
-	u, err := s.resolveUsers(ctx, v)
+	u, err := s.resolveUsers(ctx, by, v)
 	if err != nil {
 		return Execution{}, err
 	}
@@ -281,7 +281,7 @@ func (s *Store) UpdateExecution(ctx context.Context, by Principal, id int64, v E
 	if v.Run != nil || v.Case != nil {
 		return ExecutionUpdated{}, errors.New("test execution: an update moves no execution to another run or case")
 	}
-	u, err := s.resolveUsers(ctx, v)
+	u, err := s.resolveUsers(ctx, by, v)
 	if err != nil {
 		return ExecutionUpdated{}, err
 	}

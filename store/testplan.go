@@ -73,7 +73,8 @@ const msgLoop = "[('__all__', ['A node cannot be made a descendant of itself.'])
 func ParseDateTime(v any) (time.Time, bool) { return toTime(v, false) }
 
 // CreateTestPlan adds a plan, by the caller, with its creation history
-// row. The version must belong to the product.
+// row. The version must belong to the product; the author, one the
+// tenant's records may name.
 func (s *Store) CreateTestPlan(ctx context.Context, by Principal, p NewTestPlan) (TestPlan, error) {
 	var out TestPlan
 	err := s.withTx(ctx, func(q *db.Queries) error {
@@ -82,6 +83,9 @@ func (s *Store) CreateTestPlan(ctx context.Context, by Principal, p NewTestPlan)
 			return Errorf(Invalid, "[('product_version', ['%s'])]", msgInvalidChoice)
 		}
 		if err != nil {
+			return err
+		}
+		if err := refuseOutsiders(ctx, q, by, []userField{{"author", &p.AuthorID}}); err != nil {
 			return err
 		}
 		row, err := q.TestPlanCreate(ctx, db.TestPlanCreateParams{Name: p.Name, Text: p.Text, CreateDate: p.CreateDate,
@@ -100,6 +104,9 @@ func (s *Store) UpdateTestPlan(ctx context.Context, by Principal, id int64, p Te
 	var out TestPlan
 	err := s.withTx(ctx, func(q *db.Queries) error {
 		if _, err := q.TestPlanLock(ctx, id); err != nil {
+			return err
+		}
+		if err := refuseOutsiders(ctx, q, by, []userField{{"author", p.AuthorID}}); err != nil {
 			return err
 		}
 		if p.SetParent && p.ParentID != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -85,6 +86,41 @@ func refusedUser(ctx context.Context, dbtx db.DBTX, required *UserRef, others ..
 		}
 		if id == nil && i == 0 {
 			return Errorf(Invalid, "A user name or user ID is required.")
+		}
+	}
+	return nil
+}
+
+// userField is a user field of a form that takes ids only (Kiwi's
+// ModelChoiceField): the field's name and the id given, nil for none.
+type userField struct {
+	name string
+	id   *int64
+}
+
+// refuseOutsiders refuses the user ids that records of the current tenant
+// may not name (docs/tenants.md: inside a tenant, its authorised users
+// only) with the form's choice error on the first field naming one, as a
+// user that does not exist gets from the foreign key. The caller may
+// always name itself, so the usual call, which names no one else, costs
+// no round trip.
+func refuseOutsiders(ctx context.Context, q *db.Queries, by Principal, fields []userField) error {
+	var ids []int64
+	for _, f := range fields {
+		if f.id != nil && *f.id != by.UserID && !slices.Contains(ids, *f.id) {
+			ids = append(ids, *f.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	bad, err := q.UserIDsUnnamable(ctx, ids)
+	if err != nil {
+		return translate(err, "User")
+	}
+	for _, f := range fields {
+		if f.id != nil && slices.Contains(bad, *f.id) {
+			return Errorf(Invalid, "[('%s', ['%s'])]", f.name, msgInvalidChoice)
 		}
 	}
 	return nil

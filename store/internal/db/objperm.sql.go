@@ -163,7 +163,8 @@ SELECT u.id AS user_id, g.id AS group_id, p.id AS permission_id,
         ELSE true
     END)::boolean AS object_exists
 FROM (SELECT 1) AS one
-LEFT JOIN users u ON u.id = $3::bigint OR u.username = $4::text
+LEFT JOIN users u ON (u.id = $3::bigint OR u.username = $4::text)
+    AND EXISTS (SELECT 1 FROM user_by_ref(ARRAY[u.id], '{}'::text[]))
 LEFT JOIN groups g ON g.id = $5::bigint OR g.name = $6::text
 LEFT JOIN permissions p ON p.app_label || '.' || p.codename = $7::text
 `
@@ -185,7 +186,7 @@ type ObjectGrantResolveRow struct {
 	ObjectExists bool
 }
 
-// ObjectGrantResolve looks up a grant's grantee (user by id or username, group by id or name) and permission, and tells whether the object exists; what is not found comes back NULL.
+// ObjectGrantResolve looks up a grant's grantee (user by id or username, among those records of the current tenant may name as user_by_ref finds them; group by id or name) and permission, and tells whether the object exists; what is not found comes back NULL.
 func (q *Queries) ObjectGrantResolve(ctx context.Context, arg ObjectGrantResolveParams) (ObjectGrantResolveRow, error) {
 	row := q.db.QueryRow(ctx, objectGrantResolve,
 		arg.ObjectType,

@@ -25,3 +25,29 @@ func (q *Queries) UserByRef(ctx context.Context, arg UserByRefParams) (int64, er
 	err := row.Scan(&id)
 	return id, err
 }
+
+const userIDsUnnamable = `-- name: UserIDsUnnamable :many
+SELECT w.id::bigint FROM unnest($1::bigint[]) AS w (id)
+WHERE NOT EXISTS (SELECT 1 FROM user_by_ref(ARRAY[w.id], '{}'::text[])) ORDER BY w.id
+`
+
+// UserIDsUnnamable lists, ascending, the user ids given that records of the current tenant may not name (user_by_ref): users that do not exist and, inside a tenant, users not authorised for it.
+func (q *Queries) UserIDsUnnamable(ctx context.Context, ids []int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, userIDsUnnamable, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var w_id int64
+		if err := rows.Scan(&w_id); err != nil {
+			return nil, err
+		}
+		items = append(items, w_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
