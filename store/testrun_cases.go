@@ -3,12 +3,10 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tcms/tcms/store/internal/db"
 )
@@ -36,12 +34,8 @@ func (s *Store) AddCasesToRun(ctx context.Context, by Principal, runID int64, ca
 	if len(caseIDs) > MaxAddCases {
 		return nil, Errorf(Invalid, "case_ids: at most %d cases per call, got %d.", MaxAddCases, len(caseIDs))
 	}
-	for attempt := 0; attempt < 2; attempt++ {
+	for attempt := 0; attempt < addCasesAttempts; attempt++ {
 		rows, err := s.q.TestRunAddCases(ctx, db.TestRunAddCasesParams{RunID: runID, CaseIds: caseIDs, HistoryUserID: by.UserID})
-		var pg *pgconn.PgError
-		if errors.As(err, &pg) && pg.ConstraintName == "test_execution_properties_execution_id_fkey" {
-			continue // a concurrent call added one of these cases first: nothing was written
-		}
 		if err != nil {
 			return nil, translate(err, "TestRun")
 		}
@@ -64,8 +58,13 @@ func (s *Store) AddCasesToRun(ctx context.Context, by Principal, runID int64, ca
 		// A concurrent call added some of these cases first: asking again
 		// returns its executions.
 	}
-	return nil, fmt.Errorf("TestRun.add_case: run %d: concurrent changes twice in a row", runID)
+	return nil, Errorf(Unavailable, "other calls were adding the same cases to TestRun %d at the same time; "+
+		"what was added stays, try again", runID)
 }
+
+// addCasesAttempts is how often AddCasesToRun asks again when concurrent
+// calls keep adding the same cases first.
+const addCasesAttempts = 3
 
 // whyNotAdded names the reason TestRunAddCases wrote nothing: a missing run or
 // case, or an unconfirmed case that is not in the run yet. nil means none
